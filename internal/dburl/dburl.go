@@ -1,0 +1,156 @@
+// Package dburl parses DATABASE_URL values the way sqlx does and redacts the
+// passwords in them. Nothing here connects to anything.
+package dburl
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Kind is the database a URL points at.
+type Kind int
+
+const (
+	// SQLite is a sqlite: URL.
+	SQLite Kind = iota + 1
+	// Postgres is a postgres:// or postgresql:// URL.
+	Postgres
+)
+
+func (k Kind) String() string {
+	switch k {
+	case SQLite:
+		return "sqlite"
+	case Postgres:
+		return "postgres"
+	}
+	return "unknown"
+}
+
+// URL is a parsed database URL.
+type URL struct {
+	Kind Kind
+	// Raw is the URL as given. It may hold a password: never print it; use
+	// String or Redact.
+	Raw string
+	// SQLite is set when Kind is SQLite.
+	SQLite SQLiteOptions
+}
+
+// String is the URL with any password redacted.
+func (u URL) String() string { return Redact(u.Raw) }
+
+// SQLiteOptions are the parts of a sqlite: URL that sqlx understands.
+type SQLiteOptions struct {
+	// Path is the database file, percent-decoded; empty when Memory.
+	Path string
+	// Memory is true for sqlite::memory: and mode=memory.
+	Memory bool
+	// Mode is "ro", "rw" (the default: the file must exist), "rwc" or "memory".
+	Mode string
+	// Immutable is immutable=true|1.
+	Immutable bool
+	// Cache is "", "private" or "shared".
+	Cache string
+	// VFS is the vfs= parameter.
+	VFS string
+}
+
+// ErrUnsupportedScheme is returned for a URL that is neither SQLite nor PostgreSQL.
+var ErrUnsupportedScheme = errors.New("unsupported database URL scheme")
+
+// Parse classifies and checks s. Errors never contain the password.
+func Parse(s string) (URL, error) {
+	u := URL{Raw: s}
+	switch {
+	case strings.HasPrefix(s, "sqlite:"):
+		u.Kind = SQLite
+		o, err := parseSQLite(s)
+		if err != nil {
+			return URL{}, fmt.Errorf("invalid database URL %s: %w", Redact(s), err)
+		}
+		u.SQLite = o
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		u.Kind = Postgres
+		if _, err := url.Parse(s); err != nil {
+			return URL{}, fmt.Errorf("invalid database URL %s: %s", Redact(s), scrubURLError(err, s))
+		}
+	default:
+		scheme, _, ok := strings.Cut(s, ":")
+		if !ok || strings.ContainsAny(scheme, "/@ ") {
+			scheme = ""
+		}
+		return URL{}, fmt.Errorf("%w %q in %s: use sqlite:PATH (e.g. sqlite:db.sqlite3) or postgres://USER@HOST/DB",
+			ErrUnsupportedScheme, scheme, Redact(s))
+	}
+	return u, nil
+}
+
+// parseSQLite follows SqliteConnectOptions::from_str: strip "sqlite://" then
+// "sqlite:", split off "?params", percent-decode the path.
+func parseSQLite(s string) (SQLiteOptions, error) {
+	rest := strings.TrimPrefix(strings.TrimPrefix(s, "sqlite://"), "sqlite:")
+	path, params, _ := strings.Cut(rest, "?")
+	o := SQLiteOptions{Mode: "rw"}
+	if path == ":memory:" {
+		o.Memory = true
+	} else {
+		p, err := url.PathUnescape(path)
+		if err != nil {
+			return o, fmt.Errorf("bad percent-encoding in path %q", path)
+		}
+		o.Path = p
+	}
+	q, err := url.ParseQuery(params)
+	if err != nil {
+		return o, fmt.Errorf("bad query string %q", params)
+	}
+	for key, vals := range q {
+		v := vals[len(vals)-1]
+		switch key {
+		case "mode":
+			switch v {
+			case "ro", "rw", "rwc":
+				o.Mode = v
+			case "memory":
+				o.Mode, o.Memory = v, true
+			default:
+				return o, fmt.Errorf("unknown value %q for `mode` (use ro, rw, rwc or memory)", v)
+			}
+		case "cache":
+			if v != "private" && v != "shared" {
+				return o, fmt.Errorf("unknown value %q for `cache` (use private or shared)", v)
+			}
+			o.Cache = v
+		case "immutable":
+			switch v {
+			case "true", "1":
+				o.Immutable = true
+			case "false", "0":
+			default:
+				return o, fmt.Errorf("unknown value %q for `immutable` (use true, 1, false or 0)", v)
+			}
+		case "vfs":
+			o.VFS = v
+		default:
+			return o, fmt.Errorf("unknown query parameter `%s` while parsing connection URL (sqlx knows mode, cache, immutable and vfs)", key)
+		}
+	}
+	if o.Memory {
+		o.Path = ""
+	} else if o.Path == "" {
+		return o, errors.New("no database file named (e.g. sqlite:db.sqlite3, or sqlite::memory:)")
+	}
+	return o, nil
+}
+
+// scrubURLError renders a net/url error without the URL it quotes.
+func scrubURLError(err error, raw string) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), raw, Redact(raw))
+}

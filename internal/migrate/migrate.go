@@ -1,0 +1,209 @@
+// Package migrate plans, applies and reverts migrations against a store and
+// reports their status, following sqlx-cli's `migrate run`, `migrate revert`
+// and `migrate info` step by step (shared/spec/sqlx-compat.md §5).
+package migrate
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// Migrator applies Migrations to Store.
+type Migrator struct {
+	Store      store.Store
+	Migrations []migration.Migration
+	// Table is the ledger's name, for messages.
+	Table string
+	// NoLock skips the store's migration lock (for CockroachDB or PgBouncer
+	// in transaction mode).
+	NoLock bool
+	// Progress, when set, is told of each migration as it is handled.
+	Progress func(Event)
+}
+
+// Action says what happened to one migration.
+type Action string
+
+const (
+	Applied        Action = "Applied"
+	CanApply       Action = "Can apply"
+	Skipped        Action = "Skipped"
+	AlreadyApplied Action = "Already applied"
+)
+
+// Event is one line of progress.
+type Event struct {
+	Action    Action
+	Migration *migration.Migration
+	Elapsed   time.Duration
+}
+
+// Options are the flags of run and revert.
+type Options struct {
+	DryRun        bool
+	IgnoreMissing bool
+	// Target is --target-version; nil means none.
+	Target *int64
+}
+
+// Result counts what a run or revert did.
+type Result struct {
+	// Done is how many migrations were applied (or reverted).
+	Done int
+	// Events lists every migration handled, in order.
+	Events []Event
+}
+
+func (m *Migrator) emit(res *Result, e Event) {
+	res.Events = append(res.Events, e)
+	if e.Action == Applied {
+		res.Done++
+	}
+	if m.Progress != nil {
+		m.Progress(e)
+	}
+}
+
+func (m *Migrator) versionExists(v int64) bool {
+	for i := range m.Migrations {
+		if m.Migrations[i].Version == v {
+			return true
+		}
+	}
+	return false
+}
+
+// begin takes the lock and validates the ledger: dirty, then missing. It
+// returns the applied checksums by version, the latest applied version, and
+// a release function to call on every path.
+func (m *Migrator) begin(ctx context.Context, ignoreMissing bool) (map[int64][]byte, int64, func(), error) {
+	release := func() {}
+	if !m.NoLock {
+		if err := m.Store.Lock(ctx); err != nil {
+			return nil, 0, release, err
+		}
+		release = func() { _ = m.Store.Unlock(context.WithoutCancel(ctx)) }
+	}
+	if err := m.Store.EnsureLedger(ctx); err != nil {
+		return nil, 0, release, err
+	}
+	if v, ok, err := m.Store.Dirty(ctx); err != nil {
+		return nil, 0, release, err
+	} else if ok {
+		return nil, 0, release, &Error{Kind: ErrDirty, Version: v, Table: m.table()}
+	}
+	rows, err := m.Store.Applied(ctx)
+	if err != nil {
+		return nil, 0, release, err
+	}
+	applied := make(map[int64][]byte, len(rows))
+	var latest int64
+	for i, r := range rows {
+		if !ignoreMissing && !m.versionExists(r.Version) {
+			return nil, 0, release, &Error{Kind: ErrVersionMissing, Version: r.Version}
+		}
+		applied[r.Version] = r.Checksum
+		if i == 0 || r.Version > latest {
+			latest = r.Version
+		}
+	}
+	return applied, latest, release, nil
+}
+
+func (m *Migrator) table() string {
+	if m.Table == "" {
+		return "_sqlx_migrations"
+	}
+	return m.Table
+}
+
+// Run applies every pending migration in version order, as `sqlx migrate
+// run` does, but under the store's lock unless NoLock. It stops at the first
+// error; migrations applied before it stay applied.
+func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
+	var res Result
+	if opts.Target != nil && !m.versionExists(*opts.Target) {
+		return res, &Error{Kind: ErrVersionNotPresent, Version: *opts.Target}
+	}
+	applied, latest, release, err := m.begin(ctx, opts.IgnoreMissing)
+	defer release()
+	if err != nil {
+		return res, err
+	}
+	if opts.Target != nil && *opts.Target < latest {
+		return res, &Error{Kind: ErrVersionTooOld, Version: *opts.Target, Latest: latest}
+	}
+	for i := range m.Migrations {
+		mig := &m.Migrations[i]
+		if mig.Type.IsDown() {
+			continue
+		}
+		if sum, ok := applied[mig.Version]; ok {
+			if string(sum) != string(mig.Checksum) {
+				return res, &Error{Kind: ErrVersionMismatch, Version: mig.Version}
+			}
+			continue
+		}
+		switch {
+		case opts.Target != nil && mig.Version > *opts.Target:
+			m.emit(&res, Event{Action: Skipped, Migration: mig})
+		case opts.DryRun:
+			m.emit(&res, Event{Action: CanApply, Migration: mig})
+		default:
+			elapsed, err := m.Store.Apply(ctx, mig)
+			if errors.Is(err, store.ErrAlreadyApplied) {
+				m.emit(&res, Event{Action: AlreadyApplied, Migration: mig})
+				continue
+			}
+			if err != nil {
+				return res, err
+			}
+			m.emit(&res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
+		}
+	}
+	return res, nil
+}
+
+// Revert reverts, as `sqlx migrate revert` does: without a target the latest
+// applied migration that has a down file; with one, every applied down
+// migration above it (0 reverts everything). Checksums are not checked.
+func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
+	var res Result
+	if opts.Target != nil && *opts.Target != 0 && !m.versionExists(*opts.Target) {
+		return res, &Error{Kind: ErrVersionNotPresent, Version: *opts.Target}
+	}
+	applied, latest, release, err := m.begin(ctx, opts.IgnoreMissing)
+	defer release()
+	if err != nil {
+		return res, err
+	}
+	if opts.Target != nil && *opts.Target > latest {
+		return res, &Error{Kind: ErrVersionTooNew, Version: *opts.Target, Latest: latest}
+	}
+	for i := len(m.Migrations) - 1; i >= 0; i-- {
+		mig := &m.Migrations[i]
+		if _, ok := applied[mig.Version]; !ok || !mig.Type.IsDown() {
+			continue
+		}
+		switch {
+		case opts.Target != nil && mig.Version <= *opts.Target:
+			m.emit(&res, Event{Action: Skipped, Migration: mig})
+		case opts.DryRun:
+			m.emit(&res, Event{Action: CanApply, Migration: mig})
+		default:
+			elapsed, err := m.Store.Revert(ctx, mig)
+			if err != nil {
+				return res, err
+			}
+			m.emit(&res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
+		}
+		if opts.Target == nil {
+			break
+		}
+	}
+	return res, nil
+}

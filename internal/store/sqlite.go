@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/migration"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// SQLiteLedgerDDL is sqlx's ledger table for SQLite, byte for byte, with %s
+// for the table name. SQLite keeps it in sqlite_master minus "IF NOT EXISTS".
+const SQLiteLedgerDDL = `
+CREATE TABLE IF NOT EXISTS %s (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL,
+    execution_time BIGINT NOT NULL
+);
+                `
+
+// DefaultBusyTimeout is how long a SQLite write waits for another writer.
+const DefaultBusyTimeout = 30 * time.Second
+
+// SQLite is a Store on one SQLite connection (modernc.org/sqlite, no cgo).
+// Foreign keys are on, as sqlx turns them on; transactions are BEGIN
+// IMMEDIATE, so two processes never interleave inside a migration.
+type SQLite struct {
+	db    *sql.DB
+	conn  *sql.Conn
+	table string
+	pin   *time.Time
+}
+
+// SQLiteConfig is how to open a SQLite store.
+type SQLiteConfig struct {
+	URL dburl.SQLiteOptions
+	// Create creates the file when it is missing, whatever the URL's mode.
+	Create bool
+	// BusyTimeout defaults to DefaultBusyTimeout.
+	BusyTimeout time.Duration
+	Options
+}
+
+// ErrNoDatabase is returned by OpenSQLite when the file does not exist and
+// neither mode=rwc nor Create asks for it to be made.
+var ErrNoDatabase = errors.New("database file does not exist")
+
+// OpenSQLite opens the database of cfg.
+func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
+	u := cfg.URL
+	if cfg.Create && u.Mode == "rw" {
+		u.Mode = "rwc"
+	}
+	if !u.Memory && u.Mode != "rwc" {
+		if _, err := os.Stat(u.Path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w (create it with `dbprep database create`, or add ?mode=rwc to the URL)", u.Path, ErrNoDatabase)
+		}
+	}
+	busy := cfg.BusyTimeout
+	if busy == 0 {
+		busy = DefaultBusyTimeout
+	}
+	db, err := sql.Open("sqlite", sqliteDSN(u, busy))
+	if err != nil {
+		return nil, err
+	}
+	// One connection: an in-memory database lives as long as it does, and
+	// the pragmas set on it hold for every statement.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", displayPath(u), err)
+	}
+	return &SQLite{db: db, conn: conn, table: cfg.table(), pin: cfg.Pin}, nil
+}
+
+func displayPath(u dburl.SQLiteOptions) string {
+	if u.Memory {
+		return ":memory:"
+	}
+	return u.Path
+}
+
+// sqliteDSN builds modernc's "file:" URI for u.
+func sqliteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
+	q := url.Values{}
+	q.Set("mode", u.Mode)
+	if u.Cache != "" {
+		q.Set("cache", u.Cache)
+	}
+	if u.Immutable {
+		q.Set("immutable", "1")
+	}
+	if u.VFS != "" {
+		q.Set("vfs", u.VFS)
+	}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	path := ":memory:"
+	if !u.Memory {
+		path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(u.Path)
+		if strings.HasPrefix(path, "//") { // would read as a URI authority
+			path = "/" + strings.TrimLeft(path, "/")
+		}
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Lock does nothing: Apply takes SQLite's write lock for each migration.
+func (s *SQLite) Lock(context.Context) error { return nil }
+
+// Unlock does nothing.
+func (s *SQLite) Unlock(context.Context) error { return nil }
+
+// EnsureLedger creates the ledger table if it is missing.
+func (s *SQLite) EnsureLedger(ctx context.Context) error {
+	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(SQLiteLedgerDDL, s.table)); err != nil {
+		return fmt.Errorf("creating ledger table %s: %w", s.table, err)
+	}
+	return nil
+}
+
+// Dirty returns the smallest version with success = false.
+func (s *SQLite) Dirty(ctx context.Context) (int64, bool, error) {
+	return dirty(ctx, s.conn, s.table)
+}
+
+// Applied lists the ledger.
+func (s *SQLite) Applied(ctx context.Context) ([]Applied, error) {
+	return applied(ctx, s.conn, s.table)
+}
+
+// Apply runs m and records it, in one BEGIN IMMEDIATE transaction.
+// "-- no-transaction" is ignored on SQLite, as sqlx 0.8 ignores it.
+func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	start := time.Now()
+	tx, err := s.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("starting the transaction for migration %d: %w", m.Version, err)
+	}
+	defer tx.Rollback()
+	if err := checkNotApplied(ctx, tx, s.table, m.Version, "?1"); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return 0, &ExecError{Version: m.Version, File: m.File, Err: err}
+	}
+	if err := s.insertRow(ctx, tx, m); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("committing migration %d: %w", m.Version, err)
+	}
+	elapsed := time.Since(start)
+	if s.pin == nil {
+		// Outside the transaction, as sqlx does: losing it leaves -1.
+		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(`
+    UPDATE %s
+    SET execution_time = ?1
+    WHERE version = ?2
+                `, s.table), elapsed.Nanoseconds(), m.Version)
+	}
+	return elapsed, err
+}
+
+func (s *SQLite) insertRow(ctx context.Context, tx *sql.Tx, m *migration.Migration) error {
+	var err error
+	if s.pin == nil {
+		_, err = tx.ExecContext(ctx, fmt.Sprintf(`
+    INSERT INTO %s ( version, description, success, checksum, execution_time )
+    VALUES ( ?1, ?2, TRUE, ?3, -1 )
+                `, s.table), m.Version, m.Description, m.Checksum)
+	} else {
+		_, err = tx.ExecContext(ctx, fmt.Sprintf(
+			`INSERT INTO %s ( version, description, installed_on, success, checksum, execution_time ) VALUES ( ?1, ?2, ?3, TRUE, ?4, 0 )`,
+			s.table), m.Version, m.Description, installedOn(*s.pin), m.Checksum)
+	}
+	if err != nil {
+		return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
+	}
+	return nil
+}
+
+// Revert runs the down migration m and deletes its row, in one transaction.
+func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	start := time.Now()
+	tx, err := s.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("starting the transaction for migration %d: %w", m.Version, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return 0, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE version = ?1`, s.table), m.Version); err != nil {
+		return 0, fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("committing the revert of migration %d: %w", m.Version, err)
+	}
+	return time.Since(start), nil
+}
+
+// VacuumInto writes a compacted copy of the database to path, which must not
+// exist. SQLite creates the file with its usual mode (0644 less the umask).
+func (s *SQLite) VacuumInto(ctx context.Context, path string) error {
+	if _, err := s.conn.ExecContext(ctx, "VACUUM INTO ?1", path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// Conn is the store's connection, for callers that inspect the database.
+func (s *SQLite) Conn() *sql.Conn { return s.conn }
+
+// Close closes the connection; with a rollback journal nothing is left beside the file.
+func (s *SQLite) Close() error {
+	err := s.conn.Close()
+	if err2 := s.db.Close(); err == nil {
+		err = err2
+	}
+	return err
+}

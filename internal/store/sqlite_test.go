@@ -1,0 +1,180 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
+	"github.com/dbprep/dbprep/internal/store/storetest"
+	"github.com/dbprep/dbprep/internal/testdb"
+)
+
+var ctx = context.Background()
+
+func openSQLite(t *testing.T, u dburl.SQLiteOptions, opts store.Options) *store.SQLite {
+	t.Helper()
+	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: u, Create: true, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func sqliteHarness() storetest.Harness {
+	return storetest.Harness{
+		Fresh: func(t *testing.T) (func(t *testing.T) store.Store, *sql.DB) {
+			u, path := testdb.SQLiteFile(t)
+			open := func(t *testing.T) store.Store { return openSQLite(t, u, store.Options{}) }
+			open(t) // create the file before the inspection handle opens it
+			return open, testdb.OpenSQLite(t, path)
+		},
+		TableExists: func(t *testing.T, db *sql.DB, name string) bool {
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n == 1
+		},
+		Placeholder: func(n int) string { return fmt.Sprintf("?%d", n) },
+	}
+}
+
+func TestSQLiteSuite(t *testing.T) { storetest.Run(t, sqliteHarness()) }
+
+func applyOne(t *testing.T, st store.Store, sql string) migration.Migration {
+	t.Helper()
+	m := migration.Migration{Name: migration.Name{Version: 20211209212234, Description: "first"}, File: "m/x.sql",
+		SQL: sql, Checksum: migration.Checksum(sql, nil)}
+	if err := st.EnsureLedger(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// The ledger as sqlx writes it: schema text, storage classes, values.
+func TestSQLiteLedgerExactly(t *testing.T) {
+	u, path := testdb.SQLiteFile(t)
+	st := openSQLite(t, u, store.Options{})
+	m := applyOne(t, st, "CREATE TABLE users (favorite_song TEXT);\n")
+	db := testdb.OpenSQLite(t, path)
+
+	var schema string
+	if err := db.QueryRow("SELECT sql FROM sqlite_master WHERE name = '_sqlx_migrations'").Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	want := "CREATE TABLE _sqlx_migrations (\n    version BIGINT PRIMARY KEY,\n    description TEXT NOT NULL,\n" +
+		"    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    success BOOLEAN NOT NULL,\n" +
+		"    checksum BLOB NOT NULL,\n    execution_time BIGINT NOT NULL\n)"
+	if schema != want {
+		t.Errorf("sqlite_master.sql =\n%q\nwant\n%q", schema, want)
+	}
+	var autoindex int
+	db.QueryRow("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex__sqlx_migrations_1'").Scan(&autoindex)
+	if autoindex != 1 {
+		t.Error("BIGINT PRIMARY KEY must give sqlite_autoindex__sqlx_migrations_1, as with sqlx")
+	}
+
+	var types, desc, installed string
+	var success, execTime int64
+	var sum []byte
+	err := db.QueryRow(`SELECT typeof(version)||','||typeof(description)||','||typeof(installed_on)||','||typeof(success)||','||typeof(checksum)||','||typeof(execution_time),
+		description, installed_on || '', success, checksum, execution_time FROM _sqlx_migrations`).Scan(&types, &desc, &installed, &success, &sum, &execTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if types != "integer,text,text,integer,blob,integer" {
+		t.Errorf("storage classes %s", types)
+	}
+	if desc != "first" || success != 1 || string(sum) != string(m.Checksum) || execTime <= 0 {
+		t.Errorf("row: %q success=%d checksum=%x execution_time=%d", desc, success, sum, execTime)
+	}
+	when, err := time.Parse(time.DateTime, installed)
+	if err != nil || time.Since(when) > time.Minute || time.Since(when) < -time.Minute {
+		t.Errorf("installed_on %q must be CURRENT_TIMESTAMP (UTC, YYYY-MM-DD HH:MM:SS)", installed)
+	}
+}
+
+func TestSQLitePinnedRow(t *testing.T) {
+	u, path := testdb.SQLiteFile(t)
+	pin := time.Unix(1700000000, 0)
+	st := openSQLite(t, u, store.Options{Pin: &pin})
+	applyOne(t, st, "SELECT 1;")
+	var installed string
+	var execTime int64
+	var types string
+	err := testdb.OpenSQLite(t, path).QueryRow("SELECT installed_on || '', execution_time, typeof(installed_on) FROM _sqlx_migrations").Scan(&installed, &execTime, &types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if installed != "2023-11-14 22:13:20" || execTime != 0 || types != "text" {
+		t.Errorf("pinned row: installed_on %q (%s), execution_time %d", installed, types, execTime)
+	}
+}
+
+func TestSQLiteForeignKeysOn(t *testing.T) {
+	u, _ := testdb.SQLiteFile(t)
+	st := openSQLite(t, u, store.Options{})
+	if err := st.EnsureLedger(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := migration.Migration{Name: migration.Name{Version: 1, Description: "fk"}, File: "1_fk.sql",
+		SQL: "CREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p INTEGER REFERENCES p(id));\nINSERT INTO c VALUES (42);\n"}
+	m.Checksum = migration.Checksum(m.SQL, nil)
+	_, err := st.Apply(ctx, &m)
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("foreign_keys must be on as in sqlx; got %v", err)
+	}
+}
+
+func TestSQLiteCustomTable(t *testing.T) {
+	u, path := testdb.SQLiteFile(t)
+	st := openSQLite(t, u, store.Options{Table: "my_ledger"})
+	applyOne(t, st, "SELECT 1;")
+	var n int
+	if err := testdb.OpenSQLite(t, path).QueryRow("SELECT count(*) FROM my_ledger").Scan(&n); err != nil || n != 1 {
+		t.Errorf("custom ledger table: %d %v", n, err)
+	}
+}
+
+func TestSQLiteOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: dburl.SQLiteOptions{Path: filepath.Join(dir, "none.db"), Mode: "rw"}})
+	if !errors.Is(err, store.ErrNoDatabase) || !strings.Contains(err.Error(), "dbprep database create") {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); !os.IsNotExist(err) {
+		t.Error("mode=rw must not create the file")
+	}
+	notDB := filepath.Join(dir, "text.db")
+	os.WriteFile(notDB, []byte(strings.Repeat("this is not a database\n", 100)), 0o644)
+	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: dburl.SQLiteOptions{Path: notDB, Mode: "rw"}})
+	if err == nil {
+		err = st.EnsureLedger(ctx)
+		st.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "not a database") {
+		t.Errorf("a text file as database: %v", err)
+	}
+}
+
+func TestSQLiteMemory(t *testing.T) {
+	st := openSQLite(t, dburl.SQLiteOptions{Memory: true, Mode: "rw"}, store.Options{})
+	applyOne(t, st, "CREATE TABLE m (x);")
+	rows, err := st.Applied(ctx)
+	if err != nil || len(rows) != 1 {
+		t.Errorf("in-memory store keeps its data across statements: %v %v", rows, err)
+	}
+}

@@ -1,0 +1,90 @@
+// Package store keeps the _sqlx_migrations ledger, and the database it lives
+// in, behind one interface. Each implementation writes the table and rows
+// exactly as sqlx does (shared/spec/sqlx-compat.md §4).
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/sqlxconfig"
+)
+
+// Applied is one ledger row, as sqlx reads it.
+type Applied struct {
+	Version  int64
+	Checksum []byte
+}
+
+// Store is a database with a migration ledger.
+type Store interface {
+	// Lock takes the migration lock and blocks until it has it. On
+	// PostgreSQL this is sqlx's advisory lock; on SQLite it does nothing,
+	// because every Apply takes the write lock itself.
+	Lock(ctx context.Context) error
+	// Unlock releases the lock taken by Lock. It is safe to call without it.
+	Unlock(ctx context.Context) error
+	// EnsureLedger creates the ledger table if it does not exist.
+	EnsureLedger(ctx context.Context) error
+	// Dirty returns the smallest version recorded with success = false.
+	// ok is false when there is none.
+	Dirty(ctx context.Context) (version int64, ok bool, err error)
+	// Applied returns the ledger's rows, ordered by version.
+	Applied(ctx context.Context) ([]Applied, error)
+	// Apply runs m and writes its ledger row in one transaction. It returns
+	// ErrAlreadyApplied, having changed nothing, when the version is in the
+	// ledger once the transaction holds the write lock (another process
+	// applied it first), and an *ExecError when m's SQL fails; either way
+	// the database is as it was.
+	Apply(ctx context.Context, m *migration.Migration) (time.Duration, error)
+	// Revert runs the down migration m and deletes its ledger row in one
+	// transaction. An *ExecError means the database is as it was.
+	Revert(ctx context.Context, m *migration.Migration) (time.Duration, error)
+	// Close releases the connection.
+	Close() error
+}
+
+// Options are shared by every store.
+type Options struct {
+	// Table is the ledger table; empty means _sqlx_migrations.
+	Table string
+	// Pin, when set, makes ledger rows reproducible: installed_on is Pin
+	// (UTC) instead of the current time and execution_time is 0.
+	Pin *time.Time
+}
+
+func (o Options) table() string {
+	if o.Table == "" {
+		return sqlxconfig.DefaultTable
+	}
+	return o.Table
+}
+
+// ErrAlreadyApplied is returned by Apply when the version was recorded by
+// someone else between planning and applying.
+var ErrAlreadyApplied = errors.New("migration already applied")
+
+// ExecError is a migration whose SQL failed. The transaction was rolled back.
+type ExecError struct {
+	Version int64
+	File    string
+	// Down is true when the failing SQL was a revert.
+	Down bool
+	Err  error
+}
+
+func (e *ExecError) Error() string {
+	verb := "executing"
+	if e.Down {
+		verb = "reverting"
+	}
+	return fmt.Sprintf("while %s migration %d (%s): %v", verb, e.Version, e.File, e.Err)
+}
+
+func (e *ExecError) Unwrap() error { return e.Err }
+
+// installedOn renders t as SQLite's CURRENT_TIMESTAMP does.
+func installedOn(t time.Time) string { return t.UTC().Format(time.DateTime) }

@@ -1,0 +1,178 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+func reversible() []migration.Migration {
+	return []migration.Migration{
+		mig(1, migration.ReversibleDown, "a", "DROP TABLE a;\n"),
+		mig(1, migration.ReversibleUp, "a", "CREATE TABLE a (x INTEGER);\n"),
+		simple(2, "no down", "CREATE TABLE b (x INTEGER);\n"),
+		mig(3, migration.ReversibleUp, "c", "CREATE TABLE c (x INTEGER);\n"),
+		mig(3, migration.ReversibleDown, "c", "DROP TABLE c;\n"),
+	}
+}
+
+func revert(st store.Store, ms []migration.Migration, opts migrate.Options) (migrate.Result, error) {
+	m := &migrate.Migrator{Store: st, Migrations: ms}
+	return m.Revert(ctx, opts)
+}
+
+func testRevert(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	ms := reversible()
+	v := func(n int64) *int64 { return &n }
+	if res := mustRun(t, st, ms); res.Done != 3 {
+		t.Fatalf("applied %d, want 3", res.Done)
+	}
+	if _, err := revert(st, ms, migrate.Options{Target: v(9)}); !errors.Is(err, migrate.ErrVersionNotPresent) {
+		t.Errorf("absent target: %v", err)
+	}
+	res, err := revert(st, ms, migrate.Options{DryRun: true})
+	if err != nil || fmt.Sprint(actions(res)) != "[Can apply 3]" {
+		t.Fatalf("dry revert: %v %v", actions(res), err)
+	}
+	res, err = revert(st, ms, migrate.Options{})
+	if err != nil || fmt.Sprint(actions(res)) != "[Applied 3]" {
+		t.Fatalf("revert: %v %v", actions(res), err)
+	}
+	if h.TableExists(t, db, "c") || !h.TableExists(t, db, "b") {
+		t.Error("revert must drop c and keep b")
+	}
+	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 2}) {
+		t.Errorf("ledger %v, want [1 2]", got)
+	}
+	// Without a target only one migration with a down file is reverted: 2 has none.
+	res, err = revert(st, ms, migrate.Options{})
+	if err != nil || fmt.Sprint(actions(res)) != "[Applied 1]" {
+		t.Fatalf("second revert: %v %v", actions(res), err)
+	}
+	if _, err := revert(st, ms, migrate.Options{Target: v(3)}); !errors.Is(err, migrate.ErrVersionTooNew) ||
+		err.Error() != "migration 3 is newer than the latest applied migration 2" {
+		t.Errorf("too new: %v", err)
+	}
+	res, err = revert(st, ms, migrate.Options{Target: v(0)})
+	if err != nil || len(res.Events) != 0 {
+		t.Errorf("nothing left with a down file: %v %v", actions(res), err)
+	}
+}
+
+func testRevertFailure(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	ms := []migration.Migration{
+		mig(1, migration.ReversibleUp, "a", "CREATE TABLE a (x INTEGER);\n"),
+		mig(1, migration.ReversibleDown, "a", "DROP TABLE a;\nDROP TABLE no_such_table;\n"),
+	}
+	mustRun(t, st, ms)
+	_, err := revert(st, ms, migrate.Options{})
+	var ee *store.ExecError
+	if !errors.As(err, &ee) || !ee.Down || ee.Version != 1 {
+		t.Fatalf("want a down ExecError for 1, got %v", err)
+	}
+	if !h.TableExists(t, db, "a") || len(ledger(t, db)) != 1 {
+		t.Error("a failed revert must leave the table and the row")
+	}
+}
+
+func testAlreadyApplied(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	a, b := open(t), open(t)
+	defer a.Close()
+	defer b.Close()
+	m := simple(1, "once", "CREATE TABLE once (x INTEGER);\n")
+	for _, st := range []store.Store{a, b} {
+		if err := st.EnsureLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Apply(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Apply(ctx, &m); !errors.Is(err, store.ErrAlreadyApplied) {
+		t.Fatalf("second Apply: %v, want ErrAlreadyApplied", err)
+	}
+	if len(ledger(t, db)) != 1 {
+		t.Error("the ledger must hold one row")
+	}
+}
+
+func testOutOfOrder(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	ms := threeMigrations()
+	mustRun(t, st, ms[:1])
+	late := []migration.Migration{ms[0], simple(5, "five", "CREATE TABLE five (x INTEGER);\n")}
+	mustRun(t, st, late)
+	all := []migration.Migration{ms[0], simple(3, "three", "CREATE TABLE three (x INTEGER);\n"), late[1]}
+	if res := mustRun(t, st, all); fmt.Sprint(actions(res)) != "[Applied 3]" {
+		t.Errorf("a lower pending version is applied like sqlx does: %v", actions(res))
+	}
+	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 3, 5}) {
+		t.Errorf("ledger %v", got)
+	}
+}
+
+func testOddContents(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	ms := []migration.Migration{
+		simple(1, "empty", ""),
+		simple(2, "comment only", "-- nothing to do here\n"),
+		simple(3, "template", migration.Simple.Template()),
+		simple(4, "crlf and bom", "\uFEFFCREATE TABLE crlf (x INTEGER);\r\nINSERT INTO crlf VALUES (1);\r\n"),
+		simple(5, "trailing comment", "CREATE TABLE tc (x INTEGER); -- done\n/* block */\n"),
+		simple(6, "string with semicolons", "CREATE TABLE s (x TEXT);\nINSERT INTO s VALUES ('a;b;c');\n"),
+	}
+	if res := mustRun(t, st, ms); res.Done != len(ms) {
+		t.Fatalf("applied %d of %d", res.Done, len(ms))
+	}
+	if n := count(t, db, "SELECT count(*) FROM s WHERE x = 'a;b;c'"); n != 1 {
+		t.Error("a string holding semicolons must survive")
+	}
+	if n := count(t, db, "SELECT count(*) FROM crlf"); n != 1 {
+		t.Error("a CRLF migration with a BOM must run")
+	}
+}
+
+func testStatus(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	ms := threeMigrations()
+	mustRun(t, st, ms[:2])
+	exec(t, db, "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9, 'gone', true, "+h.Placeholder(1)+", 0)", []byte("x"))
+	local := []migration.Migration{ms[0], simple(2, "add name", "-- edited\n"), ms[2]}
+	m := &migrate.Migrator{Store: st, Migrations: local}
+	s, err := m.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Entries {
+		got = append(got, fmt.Sprintf("%d:%s", e.Version, e.State))
+	}
+	if fmt.Sprint(got) != "[1:installed 2:modified 3:pending 9:missing]" || s.UpToDate() || s.Dirty != nil {
+		t.Errorf("status %v, up to date %v, dirty %v", got, s.UpToDate(), s.Dirty)
+	}
+	if string(s.Entries[1].Applied) != string(ms[1].Checksum) || string(s.Entries[1].Checksum) != string(local[1].Checksum) {
+		t.Error("a modified entry carries both checksums")
+	}
+	exec(t, db, "UPDATE _sqlx_migrations SET success = false WHERE version = 1")
+	if s, err = m.Status(ctx); err != nil || s.Dirty == nil || *s.Dirty != 1 {
+		t.Errorf("dirty: %v %v", s.Dirty, err)
+	}
+}

@@ -1,0 +1,110 @@
+// Package storetest is the behaviour suite every store must pass: the
+// ledger, apply, revert, validation and status, driven through package
+// migrate as the CLI drives them. Each store's tests call Run with a Harness.
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// Harness gives the suite fresh databases of one kind.
+type Harness struct {
+	// Fresh creates an empty database and returns a function opening a new
+	// store (a new connection) on it, and a *sql.DB for inspecting it.
+	Fresh func(t *testing.T) (open func(t *testing.T) store.Store, inspect *sql.DB)
+	// TableExists reports whether a table of that name exists.
+	TableExists func(t *testing.T, db *sql.DB, name string) bool
+	// Placeholder renders the n-th bind parameter ("?1" or "$1").
+	Placeholder func(n int) string
+}
+
+// Run runs the whole suite.
+func Run(t *testing.T, h Harness) {
+	t.Run("ApplyAll", func(t *testing.T) { testApplyAll(t, h) })
+	t.Run("FailingMigrationInTheMiddle", func(t *testing.T) { testFailingMigration(t, h) })
+	t.Run("Dirty", func(t *testing.T) { testDirty(t, h) })
+	t.Run("Missing", func(t *testing.T) { testMissing(t, h) })
+	t.Run("Mismatch", func(t *testing.T) { testMismatch(t, h) })
+	t.Run("TargetVersion", func(t *testing.T) { testTarget(t, h) })
+	t.Run("DryRun", func(t *testing.T) { testDryRun(t, h) })
+	t.Run("Revert", func(t *testing.T) { testRevert(t, h) })
+	t.Run("RevertFailure", func(t *testing.T) { testRevertFailure(t, h) })
+	t.Run("AlreadyAppliedByAnother", func(t *testing.T) { testAlreadyApplied(t, h) })
+	t.Run("OutOfOrder", func(t *testing.T) { testOutOfOrder(t, h) })
+	t.Run("OddContents", func(t *testing.T) { testOddContents(t, h) })
+	t.Run("Status", func(t *testing.T) { testStatus(t, h) })
+}
+
+// mig builds a migration as Resolve would.
+func mig(version int64, typ migration.Type, desc, sql string) migration.Migration {
+	return migration.Migration{
+		Name:     migration.Name{Version: version, Type: typ, Description: desc},
+		File:     "migrations/" + desc + typ.Suffix(),
+		SQL:      sql,
+		Checksum: migration.Checksum(sql, nil),
+		NoTx:     migration.HasNoTransaction(sql),
+	}
+}
+
+func simple(version int64, desc, sql string) migration.Migration {
+	return mig(version, migration.Simple, desc, sql)
+}
+
+type ledgerRow struct {
+	Version       int64
+	Description   string
+	Success       bool
+	Checksum      []byte
+	ExecutionTime int64
+}
+
+func ledger(t *testing.T, db *sql.DB) []ledgerRow {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(),
+		"SELECT version, description, success, checksum, execution_time FROM _sqlx_migrations ORDER BY version")
+	if err != nil {
+		t.Fatalf("reading the ledger: %v", err)
+	}
+	defer rows.Close()
+	var out []ledgerRow
+	for rows.Next() {
+		var r ledgerRow
+		if err := rows.Scan(&r.Version, &r.Description, &r.Success, &r.Checksum, &r.ExecutionTime); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func versions(rows []ledgerRow) []int64 {
+	var out []int64
+	for _, r := range rows {
+		out = append(out, r.Version)
+	}
+	return out
+}
+
+func exec(t *testing.T, db *sql.DB, query string, args ...any) {
+	t.Helper()
+	if _, err := db.ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func count(t *testing.T, db *sql.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(context.Background(), query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
