@@ -1,0 +1,1 @@
+CREATE TABLE users (favorite_song TEXT);

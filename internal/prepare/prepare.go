@@ -1,0 +1,123 @@
+// Package prepare builds the prepared database: a new SQLite file with every
+// migration applied and the ledger written, the same bytes for the same
+// migrations on any machine, any day.
+package prepare
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// Config says what to prepare.
+type Config struct {
+	Migrations []migration.Migration
+	// Out is the database file to write; it is replaced atomically.
+	Out string
+	// Table is the ledger table; empty means _sqlx_migrations.
+	Table string
+	// SourceDateEpoch (seconds since 1970, UTC) is written as every row's
+	// installed_on; execution_time is always 0.
+	SourceDateEpoch int64
+	// Progress, when set, is told of each migration applied.
+	Progress func(migrate.Event)
+}
+
+// Summary describes the file written.
+type Summary struct {
+	Out     string `json:"out"`
+	Applied int    `json:"applied"`
+	Tables  int    `json:"tables"`
+	Size    int64  `json:"size"`
+	SHA256  string `json:"sha256"`
+}
+
+// Prepare applies cfg.Migrations to a new database, in memory, one
+// transaction per migration as sqlx does, then writes it compacted with
+// VACUUM INTO to a temporary file beside Out, syncs it and renames it into
+// place. Out is never seen half-written; on error it is left as it was.
+func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
+	sum.Out = cfg.Out
+	if info, err := os.Stat(cfg.Out); err == nil && info.IsDir() {
+		return sum, fmt.Errorf("--out %s is a directory; name a file such as %s", cfg.Out, filepath.Join(cfg.Out, "db.sqlite3"))
+	}
+	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
+	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
+		URL:     dburl.SQLiteOptions{Memory: true, Mode: "rw"},
+		Options: store.Options{Table: cfg.Table, Pin: &pin},
+	})
+	if err != nil {
+		return sum, err
+	}
+	defer st.Close()
+	m := &migrate.Migrator{Store: st, Migrations: cfg.Migrations, Table: cfg.Table, NoLock: true, Progress: cfg.Progress}
+	res, err := m.Run(ctx, migrate.Options{})
+	if err != nil {
+		return sum, err
+	}
+	sum.Applied = res.Done
+	if err := st.Conn().QueryRowContext(ctx,
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&sum.Tables); err != nil {
+		return sum, err
+	}
+	removeStale(cfg.Out)
+	tmp, err := tempName(cfg.Out)
+	if err != nil {
+		return sum, err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if err := st.VacuumInto(ctx, tmp); err != nil {
+		return sum, err
+	}
+	if sum.Size, sum.SHA256, err = syncAndHash(tmp); err != nil {
+		return sum, err
+	}
+	if err := os.Rename(tmp, cfg.Out); err != nil {
+		return sum, fmt.Errorf("moving the prepared database into place: %w", err)
+	}
+	return sum, syncDir(filepath.Dir(cfg.Out))
+}
+
+// syncAndHash flushes the file to disk and returns its size and SHA-256.
+func syncAndHash(path string) (int64, string, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return 0, "", fmt.Errorf("writing %s: %w", path, err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", fmt.Errorf("reading back %s: %w", path, err)
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
+}
