@@ -71,7 +71,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 	if busy == 0 {
 		busy = DefaultBusyTimeout
 	}
-	db, err := sql.Open("sqlite", sqliteDSN(u, busy))
+	db, err := sql.Open("sqlite", SQLiteDSN(u, busy))
 	if err != nil {
 		return nil, err
 	}
@@ -95,8 +95,8 @@ func displayPath(u dburl.SQLiteOptions) string {
 	return u.Path
 }
 
-// sqliteDSN builds modernc's "file:" URI for u.
-func sqliteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
+// SQLiteDSN builds modernc's "file:" URI for u.
+func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
 	q := url.Values{}
 	q.Set("mode", u.Mode)
 	if u.Cache != "" {

@@ -1,0 +1,60 @@
+// Command mycrate is the classic sqlx example application, in Go: it applies
+// its embedded migrations to DATABASE_URL on start-up (the same ledger as
+// sqlx::migrate!().run()) and counts the users whose favourite colour is green.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dbprep/dbprep/sqlxmigrate"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+const defaultURL = "sqlite:./db.sqlite3"
+
+func main() {
+	if err := run(context.Background(), os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func databaseURL() string {
+	if u := os.Getenv("DATABASE_URL"); u != "" {
+		return u
+	}
+	return defaultURL
+}
+
+func run(ctx context.Context, out io.Writer) error {
+	url := databaseURL()
+	if _, err := sqlxmigrate.Run(ctx, url, migrations, "migrations", sqlxmigrate.Options{CreateIfMissing: true}); err != nil {
+		return err
+	}
+	db, err := sqlxmigrate.Open(url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := greenUsers(ctx, db)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "number of users: %d\n", n)
+	return err
+}
+
+// greenUsers is the query sqlx's query! macro checks at compile time in the
+// Rust original; here the tests check it against DATABASE_URL's schema.
+func greenUsers(ctx context.Context, db *sql.DB) (int64, error) {
+	var n int64
+	err := db.QueryRowContext(ctx, "SELECT count(*) AS count FROM users WHERE favorite_color = ?", "green").Scan(&n)
+	return n, err
+}

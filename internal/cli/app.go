@@ -1,0 +1,119 @@
+// Package cli is dbprep's command line: the only importer of urfave/cli. Each
+// action reads its flags, builds a config and calls one core function.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	// ExitUsage is a command line that could not be understood.
+	ExitUsage = 2
+	// ExitDrift is `migrate check` finding the database out of step with
+	// the migrations directory.
+	ExitDrift = 3
+)
+
+// exitError carries an exit code other than ExitError.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// Main runs dbprep with args (without the program name) and returns the exit
+// code. Errors are printed to stderr as "error: …" with any hint, and with
+// every password of the URL in use masked.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &session{stdin: stdin, stdout: stdout, stderr: stderr}
+	// sqlx-cli accepts --no-dotenv anywhere on the line; so does dbprep.
+	if i := slices.Index(args, "--no-dotenv"); i >= 0 {
+		s.noDotenv = true
+		args = slices.Delete(slices.Clone(args), i, i+1)
+	}
+	err := NewApp(s).Run(append([]string{"dbprep"}, args...))
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitError
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	msg := err.Error()
+	if h := hint(err); h != "" {
+		msg += "\nhint: " + h
+	}
+	fmt.Fprintf(stderr, "error: %s\n", dburl.Scrub(msg, s.rawURL))
+	return code
+}
+
+// NewApp builds the application for one session (the streams, and what is
+// learnt while running: .env, sqlx.toml and the URL in use).
+func NewApp(s *session) *cli.App {
+	app := &cli.App{
+		Name:    "dbprep",
+		Usage:   "apply sqlx migrations to SQLite or PostgreSQL, and build reproducible prepared databases",
+		Version: version(),
+		Reader:  s.stdin, Writer: s.stdout, ErrWriter: s.stderr,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
+			&cli.BoolFlag{Name: "no-dotenv", Usage: "do not load .env (accepted anywhere on the command line)"},
+		},
+		Before:          s.load,
+		Commands:        []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s)},
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError:    usageError,
+		HideHelpCommand: true,
+	}
+	setUsageError(app.Commands)
+	return app
+}
+
+func setUsageError(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = usageError
+		setUsageError(c.Subcommands)
+	}
+}
+
+func usageError(c *cli.Context, err error, _ bool) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf("%w (see `%s --help`)", err, c.Command.HelpName)}
+}
+
+// action adapts a session function to urfave's action signature, checking
+// that the command takes no stray arguments unless it wants them.
+func action(s *session, maxArgs int, fn func(c *cli.Context) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() > maxArgs {
+			return &exitError{code: ExitUsage, err: fmt.Errorf("unexpected argument %q (see `%s --help`)", c.Args().Get(maxArgs), c.Command.HelpName)}
+		}
+		return fn(c)
+	}
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Run is main's body: dbprep with os.Args, exiting with its code.
+func Run() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+
+	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// hint is the advice printed under an error: what to do next.
+func hint(err error) string {
+	var ee *store.ExecError
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "migrations directory"):
+		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
+	case errors.As(err, &ee) && ee.Down:
+		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
+	case errors.As(err, &ee):
+		return "the migration was rolled back and has no ledger row; earlier migrations stay applied. Fix " + ee.File + " and run again"
+	case errors.Is(err, migrate.ErrVersionMismatch):
+		return "an applied migration was edited: restore the file (e.g. `git checkout` it) and put the change in a new migration; " +
+			"for a throwaway database, `dbprep database reset`. If only line endings changed, set ignored-chars in sqlx.toml"
+	case errors.Is(err, migrate.ErrVersionMissing):
+		return "restore the migration file, or pass --ignore-missing"
+	case errors.Is(err, migrate.ErrDirty):
+		return "a migration failed part-way on a database without transactional DDL; repair the schema by hand, then delete that row"
+	case errors.Is(err, migrate.ErrVersionNotPresent):
+		return "--target-version must be the version of a file in the migrations directory (see `dbprep migrate info`)"
+	case errors.Is(err, migrate.ErrVersionTooOld):
+		return "to go back to an older version use `dbprep migrate revert --target-version`"
+	case errors.Is(err, migrate.ErrVersionTooNew):
+		return "to apply newer migrations use `dbprep migrate run --target-version`"
+	}
+	return ""
+}

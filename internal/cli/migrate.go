@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/migration"
+)
+
+func migrateCommand(s *session) *cli.Command {
+	runFlags := func() []cli.Flag {
+		return append(connectFlags(), sourceFlag(),
+			&cli.BoolFlag{Name: "dry-run", Usage: "list what would be done, change nothing"},
+			&cli.BoolFlag{Name: "ignore-missing", Usage: "ignore applied migrations whose files are gone"},
+			&cli.Int64Flag{Name: "target-version", Usage: "stop at (run) or go back to (revert) this version"},
+			&cli.BoolFlag{Name: "no-lock", Usage: "do not take the migration lock (CockroachDB, PgBouncer in transaction mode)"})
+	}
+	format := &cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"}
+	return &cli.Command{
+		Name: "migrate", Aliases: []string{"mig"}, Usage: "add, run, revert and inspect migrations",
+		Subcommands: []*cli.Command{
+			{Name: "add", Usage: "create a new migration file (or an up/down pair)", ArgsUsage: "DESCRIPTION",
+				Flags: []cli.Flag{sourceFlag(),
+					&cli.BoolFlag{Name: "reversible", Aliases: []string{"r"}, Usage: "create an up/down pair (in an empty directory; later ones follow the first)"},
+					&cli.BoolFlag{Name: "sequential", Aliases: []string{"s"}, Usage: "version by last + 1, as 0001"},
+					&cli.BoolFlag{Name: "timestamp", Aliases: []string{"t"}, Usage: "version by UTC time, as 20060102150405"}},
+				Action: action(s, 100, s.migrateAdd)},
+			{Name: "run", Usage: "apply every pending migration", Flags: runFlags(), Action: action(s, 0, s.migrateRun)},
+			{Name: "revert", Usage: "revert the latest migration (or down to --target-version)", Flags: runFlags(), Action: action(s, 0, s.migrateRevert)},
+			{Name: "info", Usage: "list migrations and whether each is applied",
+				Flags: append(connectFlags(), sourceFlag(), format), Action: action(s, 0, s.migrateInfo)},
+			{Name: "check", Usage: "exit 0 if the database matches the directory, 3 if anything is pending, missing, modified or dirty",
+				Flags: append(connectFlags(), sourceFlag(), format), Action: action(s, 0, s.migrateCheck)},
+		},
+	}
+}
+
+func (s *session) migrateAdd(c *cli.Context) error {
+	args := c.Args().Slice()
+	for _, a := range args[min(1, len(args)):] {
+		if strings.HasPrefix(a, "-") {
+			return &exitError{code: ExitUsage, err: fmt.Errorf("flag %s after the description: put flags first, e.g. `dbprep migrate add %s NAME`", a, a)}
+		}
+	}
+	files, err := migration.Add(s.source(c), strings.Join(args, " "), migration.AddOptions{
+		Reversible: c.Bool("reversible"), Sequential: c.Bool("sequential"), Timestamp: c.Bool("timestamp"), Now: time.Now(),
+	})
+	for _, f := range files {
+		s.printf("Creating %s\n", f)
+	}
+	return err
+}
+
+// migrator resolves the migrations and connects; close must be called.
+func (s *session) migrator(c *cli.Context) (m *migrate.Migrator, close func(), err error) {
+	ms, err := s.migrations(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, _, err := s.open(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &migrate.Migrator{Store: st, Migrations: ms, Table: s.config.Table(), NoLock: c.Bool("no-lock"), Progress: s.printEvent},
+		func() { st.Close() }, nil
+}
+
+func runOptions(c *cli.Context) migrate.Options {
+	o := migrate.Options{DryRun: c.Bool("dry-run"), IgnoreMissing: c.Bool("ignore-missing")}
+	if c.IsSet("target-version") {
+		v := c.Int64("target-version")
+		o.Target = &v
+	}
+	return o
+}
+
+func (s *session) migrateRun(c *cli.Context) error {
+	m, closeStore, err := s.migrator(c)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	_, err = m.Run(c.Context, runOptions(c))
+	return err
+}
+
+func (s *session) migrateRevert(c *cli.Context) error {
+	m, closeStore, err := s.migrator(c)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	res, err := m.Revert(c.Context, runOptions(c))
+	if err == nil && len(res.Events) == 0 {
+		s.printf("No migrations available to revert\n")
+	}
+	return err
+}
+
+func (s *session) status(c *cli.Context) (migrate.Status, error) {
+	m, closeStore, err := s.migrator(c)
+	if err != nil {
+		return migrate.Status{}, err
+	}
+	defer closeStore()
+	return m.Status(c.Context)
+}
+
+func (s *session) migrateInfo(c *cli.Context) error {
+	st, err := s.status(c)
+	if err != nil {
+		return err
+	}
+	if c.String("format") == "json" {
+		return s.printJSON(st)
+	}
+	s.printInfo(st)
+	return nil
+}
+
+func (s *session) migrateCheck(c *cli.Context) error {
+	st, err := s.status(c)
+	if err != nil {
+		return err
+	}
+	if c.String("format") == "json" {
+		if err := s.printJSON(st); err != nil {
+			return err
+		}
+	} else if st.UpToDate() {
+		s.printf("up to date: %d migrations applied\n", st.Count(migrate.Installed))
+	}
+	if st.UpToDate() {
+		return nil
+	}
+	return &exitError{code: ExitDrift, err: driftError(st)}
+}

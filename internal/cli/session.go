@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/dotenv"
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/sqlxconfig"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// session is one run of the command line: its streams and what it learns
+// from the environment, .env and sqlx.toml.
+type session struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	noDotenv       bool
+	dotenv         map[string]string
+	config         sqlxconfig.Config
+	// rawURL is the database URL in use, so errors can be scrubbed of its password.
+	rawURL string
+}
+
+// load reads sqlx.toml and .env before any command runs.
+func (s *session) load(c *cli.Context) error {
+	if c.Bool("no-dotenv") {
+		s.noDotenv = true
+	}
+	path, optional := c.String("config"), false
+	if path == "" {
+		path, optional = "sqlx.toml", true
+	}
+	if path != os.DevNull {
+		cfg, err := sqlxconfig.Load(path, optional)
+		if err != nil {
+			return err
+		}
+		s.config = cfg
+	}
+	if s.noDotenv {
+		return nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if p := dotenv.Find(wd); p != "" {
+		vars, err := dotenv.Load(p, os.LookupEnv)
+		if err != nil {
+			return fmt.Errorf("reading .env: %w (fix the line, or pass --no-dotenv)", err)
+		}
+		s.dotenv = vars
+	}
+	return nil
+}
+
+// getenv looks a variable up in the environment, then in .env: real
+// environment values win, as with dotenvy.
+func (s *session) getenv(key string) (string, bool) {
+	if v, ok := os.LookupEnv(key); ok {
+		return v, true
+	}
+	v, ok := s.dotenv[key]
+	return v, ok
+}
+
+// errNoURL is a missing database URL.
+var errNoURL = errors.New("no database URL")
+
+// databaseURL resolves -D, then the URL variable (DATABASE_URL unless
+// sqlx.toml names another), then .env.
+func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
+	raw := c.String("database-url")
+	if raw == "" {
+		raw, _ = s.getenv(s.config.URLVar())
+	}
+	if raw == "" {
+		return dburl.URL{}, fmt.Errorf("%w: pass --database-url (-D) or set %s, in the environment or in .env (e.g. %s=sqlite:db.sqlite3)",
+			errNoURL, s.config.URLVar(), s.config.URLVar())
+	}
+	s.rawURL = raw
+	return dburl.Parse(raw)
+}
+
+// source is --source, else sqlx.toml's migrations-dir, else "migrations".
+func (s *session) source(c *cli.Context) string {
+	if v := c.String("source"); v != "" {
+		return v
+	}
+	if v := s.config.Migrate.MigrationsDir; v != "" {
+		return v
+	}
+	return "migrations"
+}
+
+func (s *session) migrations(c *cli.Context) ([]migration.Migration, error) {
+	return migration.ResolveDir(s.source(c), migration.Options{IgnoredChars: s.config.Ignored()})
+}
+
+// open connects to the database of the command's URL.
+func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
+	u, err := s.databaseURL(c)
+	if err != nil {
+		return nil, u, err
+	}
+	st, err := store.Open(c.Context, u, store.OpenConfig{
+		Options:        store.Options{Table: s.config.Table()},
+		ConnectTimeout: c.Duration("connect-timeout"),
+	})
+	return st, u, err
+}
+
+func (s *session) printf(format string, args ...any) {
+	fmt.Fprintf(s.stdout, format, args...)
+}
+
+// Flags shared by several commands.
+func sourceFlag() cli.Flag {
+	return &cli.StringFlag{Name: "source", Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"}
+}
+
+func connectFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
+		&cli.DurationFlag{Name: "connect-timeout", Value: 10 * time.Second, Usage: "how long to retry a refused connection (PostgreSQL)"},
+	}
+}

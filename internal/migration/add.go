@@ -1,0 +1,101 @@
+package migration
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// AddOptions are `migrate add`'s flags.
+type AddOptions struct {
+	// Reversible is -r: an up/down pair, when the directory has no
+	// migration yet (sqlx-cli 0.8 copies the first migration's type after that).
+	Reversible bool
+	// Sequential (-s) and Timestamp (-t) force the versioning; neither infers it.
+	Sequential, Timestamp bool
+	// Now is the clock for timestamp versions.
+	Now time.Time
+}
+
+// Add creates the file(s) of a new migration in dir as sqlx-cli 0.8's
+// `migrate add` does, and returns their paths. The directory is created if
+// needed; an existing file is never overwritten.
+func Add(dir, description string, opts AddOptions) ([]string, error) {
+	if opts.Sequential && opts.Timestamp {
+		return nil, errors.New("--sequential and --timestamp exclude each other; pass one")
+	}
+	if strings.TrimSpace(description) == "" {
+		return nil, errors.New("the migration needs a description, e.g. `dbprep migrate add create users`")
+	}
+	if strings.ContainsAny(description, `/\`) {
+		return nil, fmt.Errorf("description %q holds a path separator; use words, e.g. `create users`", description)
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, fmt.Errorf("unable to create migrations directory %s: %w", dir, err)
+	}
+	existing, err := ResolveDir(dir, Options{})
+	if err != nil {
+		return nil, err
+	}
+	prefix := versionPrefix(existing, opts)
+	types := []Type{Simple}
+	if inferReversible(existing, opts.Reversible) {
+		types = []Type{ReversibleUp, ReversibleDown}
+	}
+	var created []string
+	for _, t := range types {
+		p := filepath.Join(dir, prefix+"_"+strings.ReplaceAll(description, " ", "_")+t.Suffix())
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if err != nil {
+			return created, fmt.Errorf("failed to create migration file: %w", err)
+		}
+		_, err = f.WriteString(t.Template())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return created, fmt.Errorf("writing %s: %w", p, err)
+		}
+		created = append(created, p)
+	}
+	return created, nil
+}
+
+// inferReversible follows sqlx-cli 0.8: the first existing migration's type
+// wins; -r counts only in an empty directory.
+func inferReversible(existing []Migration, reversible bool) bool {
+	if len(existing) > 0 {
+		return existing[0].Type.IsReversible()
+	}
+	return reversible
+}
+
+// versionPrefix follows sqlx-cli 0.8's MigrationOrdering::infer.
+func versionPrefix(existing []Migration, opts AddOptions) string {
+	timestamp := opts.Now.UTC().Format("20060102150405")
+	if opts.Timestamp {
+		return timestamp
+	}
+	if opts.Sequential {
+		next := int64(1)
+		if len(existing) > 0 {
+			next = existing[len(existing)-1].Version + 1
+		}
+		return fmt.Sprintf("%04d", next)
+	}
+	var ups []Migration // the last two up or simple migrations, latest first
+	for i := len(existing) - 1; i >= 0 && len(ups) < 2; i-- {
+		if !existing[i].Type.IsDown() {
+			ups = append(ups, existing[i])
+		}
+	}
+	switch {
+	case len(ups) == 2 && ups[0].Version-ups[1].Version == 1,
+		len(ups) == 1 && (ups[0].Version == 0 || ups[0].Version == 1):
+		return fmt.Sprintf("%04d", ups[0].Version+1)
+	}
+	return timestamp
+}

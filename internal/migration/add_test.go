@@ -1,0 +1,85 @@
+package migration
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func names(paths []string) string {
+	var out []string
+	for _, p := range paths {
+		out = append(out, filepath.Base(p))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestAdd(t *testing.T) {
+	now := time.Date(2026, 11, 21, 20, 30, 5, 0, time.FixedZone("X", 5*3600))
+	tests := []struct {
+		name     string
+		existing map[string]string
+		desc     string
+		opts     AddOptions
+		want     string
+	}{
+		{"empty dir: timestamp, simple", nil, "create users", AddOptions{}, "20261121153005_create_users.sql"},
+		{"empty dir, -r", nil, "x", AddOptions{Reversible: true}, "20261121153005_x.up.sql,20261121153005_x.down.sql"},
+		{"empty dir, -s", nil, "x", AddOptions{Sequential: true}, "0001_x.sql"},
+		{"after 0001: sequential", map[string]string{"0001_a.sql": ""}, "b", AddOptions{}, "0002_b.sql"},
+		{"after 0000: sequential", map[string]string{"0000_a.sql": ""}, "b", AddOptions{}, "0001_b.sql"},
+		{"after 0005 alone: timestamp", map[string]string{"0005_a.sql": ""}, "b", AddOptions{}, "20261121153005_b.sql"},
+		{"two consecutive: sequential", map[string]string{"0003_a.sql": "", "0004_b.sql": ""}, "c", AddOptions{}, "0005_c.sql"},
+		{"two timestamps: timestamp", map[string]string{"20211209212234_a.sql": "", "20211209212255_b.sql": ""}, "c", AddOptions{}, "20261121153005_c.sql"},
+		{"pairs count once (0.8)", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": "", "0002_b.up.sql": "", "0002_b.down.sql": ""}, "c", AddOptions{}, "0003_c.up.sql,0003_c.down.sql"},
+		{"-r ignored once a simple exists (0.8)", map[string]string{"0001_a.sql": ""}, "b", AddOptions{Reversible: true}, "0002_b.sql"},
+		{"-s after timestamps", map[string]string{"20211209212234_a.sql": ""}, "b", AddOptions{Sequential: true}, "20211209212235_b.sql"},
+		{"-t after sequential", map[string]string{"0001_a.sql": "", "0002_b.sql": ""}, "c", AddOptions{Timestamp: true}, "20261121153005_c.sql"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.existing)
+			tt.opts.Now = now
+			got, err := Add(dir, tt.desc, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names(got) != tt.want {
+				t.Errorf("created %s, want %s", names(got), tt.want)
+			}
+			for _, p := range got {
+				n, _, _ := ParseName(filepath.Base(p))
+				data, _ := os.ReadFile(p)
+				if string(data) != n.Type.Template() {
+					t.Errorf("%s holds %q, want the %s template", p, data, n.Type)
+				}
+			}
+		})
+	}
+}
+
+func TestAddErrors(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Unix(0, 0)
+	if _, err := Add(dir, "x", AddOptions{Sequential: true, Timestamp: true, Now: now}); err == nil {
+		t.Error("-s with -t must fail")
+	}
+	if _, err := Add(dir, "  ", AddOptions{Now: now}); err == nil {
+		t.Error("an empty description must fail")
+	}
+	if _, err := Add(dir, "../escape", AddOptions{Now: now}); err == nil {
+		t.Error("a path in the description must fail")
+	}
+	if _, err := Add(dir, "x", AddOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Add(dir, "x", AddOptions{Timestamp: true, Now: now}); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("an existing file must not be overwritten: %v", err)
+	}
+	nested := filepath.Join(dir, "new", "migrations")
+	if got, err := Add(nested, "first", AddOptions{Now: now}); err != nil || len(got) != 1 {
+		t.Errorf("the directory is created: %v %v", got, err)
+	}
+}
