@@ -46,6 +46,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		args = slices.Delete(slices.Clone(args), i, i+1)
 	}
 	err := NewApp(s).Run(append([]string{"dbprep"}, args...))
+	if s.unknownCommand != "" {
+		err = &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q (see `dbprep --help`)", s.unknownCommand)}
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -80,14 +83,25 @@ func NewApp(s *session) *cli.App {
 		OnUsageError:    usageError,
 		HideHelpCommand: true,
 	}
-	setUsageError(app.Commands)
+	notFound := func(_ *cli.Context, name string) { s.unknownCommand = name }
+	app.CommandNotFound = notFound
+	setUsageError(app.Commands, notFound)
 	return app
 }
 
-func setUsageError(cmds []*cli.Command) {
+func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc) {
 	for _, c := range cmds {
 		c.OnUsageError = usageError
-		setUsageError(c.Subcommands)
+		if len(c.Subcommands) > 0 {
+			c.Action = func(c *cli.Context) error {
+				if c.NArg() > 0 {
+					notFound(c, c.Args().First())
+					return nil
+				}
+				return cli.ShowSubcommandHelp(c)
+			}
+		}
+		setUsageError(c.Subcommands, notFound)
 	}
 }
 

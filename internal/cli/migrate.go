@@ -110,7 +110,19 @@ func (s *session) status(c *cli.Context) (migrate.Status, error) {
 	return m.Status(c.Context)
 }
 
+// checkFormat validates --format before anything connects.
+func checkFormat(c *cli.Context) error {
+	switch c.String("format") {
+	case "text", "json":
+		return nil
+	}
+	return &exitError{code: ExitUsage, err: fmt.Errorf("--format %q: use text or json", c.String("format"))}
+}
+
 func (s *session) migrateInfo(c *cli.Context) error {
+	if err := checkFormat(c); err != nil {
+		return err
+	}
 	st, err := s.status(c)
 	if err != nil {
 		return err
@@ -123,6 +135,9 @@ func (s *session) migrateInfo(c *cli.Context) error {
 }
 
 func (s *session) migrateCheck(c *cli.Context) error {
+	if err := checkFormat(c); err != nil {
+		return err
+	}
 	st, err := s.status(c)
 	if err != nil {
 		return err

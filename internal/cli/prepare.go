@@ -19,7 +19,7 @@ func prepareCommand(s *session) *cli.Command {
 			"installed_on is $SOURCE_DATE_EPOCH (default 0, i.e. 1970-01-01 00:00:00) and execution_time is 0.",
 		Flags: []cli.Flag{
 			sourceFlag(),
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "database file to write (replaced atomically)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "database file to write (required; replaced atomically)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a line for each migration applied"},
 		},
 		Action: action(s, 0, s.prepare),
@@ -27,6 +27,9 @@ func prepareCommand(s *session) *cli.Command {
 }
 
 func (s *session) prepare(c *cli.Context) error {
+	if c.String("out") == "" {
+		return &exitError{code: ExitUsage, err: errors.New("--out is required: name the database file to write, e.g. `dbprep prepare --out db.sqlite3`")}
+	}
 	ms, err := s.migrations(c)
 	if err != nil {
 		return err
@@ -56,7 +59,7 @@ func sourceDateEpoch(s *session) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 || n > 253402300799 {
-		return 0, errors.New(fmt.Sprintf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970 (e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct))", v))
+		return 0, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970 (e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct))", v)
 	}
 	return n, nil
 }

@@ -26,6 +26,8 @@ type session struct {
 	config         sqlxconfig.Config
 	// rawURL is the database URL in use, so errors can be scrubbed of its password.
 	rawURL string
+	// unknownCommand is a command name that matched nothing.
+	unknownCommand string
 }
 
 // load reads sqlx.toml and .env before any command runs.
