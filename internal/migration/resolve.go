@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -71,13 +72,16 @@ func resolve(fsys fs.FS, dir, display string, opts Options) ([]Migration, error)
 	}
 	var out []Migration
 	for _, e := range entries {
-		m, ok, err := resolveEntry(fsys, dir, display, e.Name(), opts)
+		m, ok, err := resolveName(fsys, dir, display, e, opts)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
 			out = append(out, m)
 		}
+	}
+	if err := readAll(fsys, dir, out, opts); err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b Migration) int {
 		switch {
@@ -91,37 +95,68 @@ func resolve(fsys fs.FS, dir, display string, opts Options) ([]Migration, error)
 	return out, nil
 }
 
-func resolveEntry(fsys fs.FS, dir, display, name string, opts Options) (Migration, bool, error) {
+// resolveName decides from a directory entry whether it is a migration, as
+// sqlx does: regular files (symlinks followed) with a parseable name.
+func resolveName(fsys fs.FS, dir, display string, e fs.DirEntry, opts Options) (Migration, bool, error) {
+	name := e.Name()
 	file := filepath.Join(display, name)
-	info, err := fs.Stat(fsys, path.Join(dir, name)) // follows symlinks, as sqlx's fs::metadata does
-	if err != nil {
-		return Migration{}, false, statError(file, err)
+	regular := e.Type().IsRegular()
+	if !regular && e.Type()&fs.ModeSymlink != 0 {
+		info, err := fs.Stat(fsys, path.Join(dir, name)) // follows the link, as sqlx's fs::metadata does
+		if err != nil {
+			return Migration{}, false, statError(file, err)
+		}
+		regular = info.Mode().IsRegular()
 	}
-	if !info.Mode().IsRegular() {
+	if !regular {
 		return Migration{}, false, nil
 	}
 	n, ok, err := ParseName(strings.ToValidUTF8(name, "\uFFFD"))
 	if err != nil {
 		return Migration{}, false, fmt.Errorf("%s: %w", file, err)
 	}
-	if !ok {
-		return Migration{}, false, nil
+	return Migration{Name: n, File: file}, ok, nil
+}
+
+// readAll reads and checksums every migration, a few files at a time; the
+// error reported is the first in directory order, whatever finishes first.
+func readAll(fsys fs.FS, dir string, ms []Migration, opts Options) error {
+	errs := make([]error, len(ms))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i := range ms {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(m *Migration, errp *error) {
+			defer func() { <-sem; wg.Done() }()
+			*errp = readContents(fsys, path.Join(dir, filepath.Base(m.File)), m, opts)
+		}(&ms[i], &errs[i])
 	}
-	data, err := fs.ReadFile(fsys, path.Join(dir, name))
+	wg.Wait()
+	return firstNonNil(errs)
+}
+
+func firstNonNil(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readContents(fsys fs.FS, name string, m *Migration, opts Options) error {
+	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return Migration{}, false, fmt.Errorf("error reading contents of migration %s: %w", file, unwrapPath(err))
+		return fmt.Errorf("error reading contents of migration %s: %w", m.File, unwrapPath(err))
 	}
 	if !utf8.Valid(data) {
-		return Migration{}, false, fmt.Errorf("error reading contents of migration %s: stream did not contain valid UTF-8 (sqlx requires UTF-8; re-save the file as UTF-8)", file)
+		return fmt.Errorf("error reading contents of migration %s: stream did not contain valid UTF-8 (sqlx requires UTF-8; re-save the file as UTF-8)", m.File)
 	}
-	sql := string(data)
-	return Migration{
-		Name:     n,
-		File:     file,
-		SQL:      sql,
-		Checksum: Checksum(sql, opts.IgnoredChars),
-		NoTx:     HasNoTransaction(sql),
-	}, true, nil
+	m.SQL = string(data)
+	m.Checksum = Checksum(m.SQL, opts.IgnoredChars)
+	m.NoTx = HasNoTransaction(m.SQL)
+	return nil
 }
 
 // unwrapPath drops the *fs.PathError wrapper, whose path is relative to the

@@ -147,6 +147,10 @@ func (s *SQLite) Applied(ctx context.Context) ([]Applied, error) {
 
 // Apply runs m and records it, in one BEGIN IMMEDIATE transaction.
 // "-- no-transaction" is ignored on SQLite, as sqlx 0.8 ignores it.
+//
+// sqlx inserts execution_time = -1 and sets it after the commit, in a
+// second transaction; nothing ever reads it, so dbprep writes the time the
+// SQL took in the same INSERT and commits once per migration.
 func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
 	start := time.Now()
 	tx, err := s.conn.BeginTx(ctx, nil)
@@ -160,36 +164,23 @@ func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Durati
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return 0, &ExecError{Version: m.Version, File: m.File, Err: err}
 	}
-	if err := s.insertRow(ctx, tx, m); err != nil {
+	if err := s.insertRow(ctx, tx, m, time.Since(start)); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("committing migration %d: %w", m.Version, err)
 	}
-	elapsed := time.Since(start)
-	if s.pin == nil {
-		// Outside the transaction, as sqlx does: losing it leaves -1.
-		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(`
-    UPDATE %s
-    SET execution_time = ?1
-    WHERE version = ?2
-                `, s.table), elapsed.Nanoseconds(), m.Version)
-	}
-	return elapsed, err
+	return time.Since(start), nil
 }
 
-func (s *SQLite) insertRow(ctx context.Context, tx *sql.Tx, m *migration.Migration) error {
-	var err error
-	if s.pin == nil {
-		_, err = tx.ExecContext(ctx, fmt.Sprintf(`
-    INSERT INTO %s ( version, description, success, checksum, execution_time )
-    VALUES ( ?1, ?2, TRUE, ?3, -1 )
-                `, s.table), m.Version, m.Description, m.Checksum)
-	} else {
-		_, err = tx.ExecContext(ctx, fmt.Sprintf(
-			`INSERT INTO %s ( version, description, installed_on, success, checksum, execution_time ) VALUES ( ?1, ?2, ?3, TRUE, ?4, 0 )`,
-			s.table), m.Version, m.Description, installedOn(*s.pin), m.Checksum)
+func (s *SQLite) insertRow(ctx context.Context, tx *sql.Tx, m *migration.Migration, elapsed time.Duration) error {
+	installed, execTime := "CURRENT_TIMESTAMP", elapsed.Nanoseconds()
+	if s.pin != nil {
+		installed, execTime = "'"+installedOn(*s.pin)+"'", 0
 	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf(
+		`INSERT INTO %s ( version, description, installed_on, success, checksum, execution_time ) VALUES ( ?1, ?2, %s, TRUE, ?3, ?4 )`,
+		s.table, installed), m.Version, m.Description, m.Checksum, execTime)
 	if err != nil {
 		return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
 	}

@@ -1,0 +1,58 @@
+// Package bench measures dbprep against the sqlite3 command line on the
+// same generated migrations. Run ./bench/run.sh (or go test -bench . ./bench).
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Migration i of a generated directory: every fifth creates a table with an
+// index, the others alter it, seed rows, add a view or a trigger.
+func migrationSQL(i int) string {
+	t := fmt.Sprintf("t%d", i/5)
+	switch i % 5 {
+	case 0:
+		return fmt.Sprintf("CREATE TABLE %s (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL,\n    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    counter INTEGER NOT NULL DEFAULT 0\n);\nCREATE INDEX %s_name ON %s (name);\n", t, t, t)
+	case 1:
+		return fmt.Sprintf("ALTER TABLE %s ADD COLUMN note TEXT;\nALTER TABLE %s ADD COLUMN score REAL NOT NULL DEFAULT 0;\n", t, t)
+	case 2:
+		var b strings.Builder
+		for r := 0; r < 20; r++ {
+			fmt.Fprintf(&b, "INSERT INTO %s (name, note, score) VALUES ('row %d of %s', 'seed', %d.5);\n", t, r, t, r)
+		}
+		return b.String()
+	case 3:
+		return fmt.Sprintf("CREATE VIEW %s_top AS SELECT name, score FROM %s WHERE score > 10 ORDER BY score DESC;\n", t, t)
+	default:
+		return fmt.Sprintf("CREATE TRIGGER %s_count AFTER UPDATE OF score ON %s\nBEGIN\n    UPDATE %s SET counter = counter + 1 WHERE id = NEW.id;\nEND;\n", t, t, t)
+	}
+}
+
+// Generate writes n migrations into dir/migrations and two scripts for the
+// sqlite3 command line: all.sql (one transaction in total) and each.sql
+// (one transaction per migration).
+func Generate(dir string, n int) error {
+	mig := filepath.Join(dir, "migrations")
+	if err := os.MkdirAll(mig, 0o755); err != nil {
+		return err
+	}
+	var all, each strings.Builder
+	all.WriteString("BEGIN;\n")
+	for i := 0; i < n; i++ {
+		sql := migrationSQL(i)
+		name := fmt.Sprintf("%014d_step_%d.sql", 20240101000000+i, i)
+		if err := os.WriteFile(filepath.Join(mig, name), []byte(sql), 0o644); err != nil {
+			return err
+		}
+		all.WriteString(sql)
+		each.WriteString("BEGIN;\n" + sql + "COMMIT;\n")
+	}
+	all.WriteString("COMMIT;\n")
+	if err := os.WriteFile(filepath.Join(dir, "all.sql"), []byte(all.String()), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "each.sql"), []byte(each.String()), 0o644)
+}
