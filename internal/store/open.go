@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -14,11 +13,9 @@ type OpenConfig struct {
 	// ConnectTimeout bounds connecting (retrying refused connections) on
 	// servers; zero means 10 s.
 	ConnectTimeout time.Duration
+	// CreateSchemas are created before the ledger (PostgreSQL only).
+	CreateSchemas []string
 }
-
-// ErrPostgresNotBuilt is returned for PostgreSQL URLs until the PostgreSQL
-// store lands.
-var ErrPostgresNotBuilt = errors.New("PostgreSQL support is not built yet in this version of dbprep")
 
 // Open opens the store for u.
 func Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Store, error) {
@@ -26,7 +23,7 @@ func Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Store, error) {
 	case dburl.SQLite:
 		return OpenSQLite(ctx, SQLiteConfig{URL: u.SQLite, Options: cfg.Options})
 	case dburl.Postgres:
-		return nil, ErrPostgresNotBuilt
+		return OpenPostgres(ctx, PostgresConfig{URL: u.Raw, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options})
 	}
 	return nil, dburl.ErrUnsupportedScheme
 }

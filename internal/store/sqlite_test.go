@@ -178,3 +178,14 @@ func TestSQLiteMemory(t *testing.T) {
 		t.Errorf("in-memory store keeps its data across statements: %v %v", rows, err)
 	}
 }
+
+// SQLite accepts a file that starts with a UTF-8 BOM (PostgreSQL does not).
+func TestSQLiteBOM(t *testing.T) {
+	u, path := testdb.SQLiteFile(t)
+	st := openSQLite(t, u, store.Options{})
+	applyOne(t, st, "\uFEFFCREATE TABLE bom (x INTEGER);\r\n")
+	var n int
+	if err := testdb.OpenSQLite(t, path).QueryRow("SELECT count(*) FROM sqlite_master WHERE name = 'bom'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("table from a BOM file: %d %v", n, err)
+	}
+}
