@@ -11,15 +11,16 @@ package sqlxmigrate
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
 
-	_ "modernc.org/sqlite" // the "sqlite" driver used by Open
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver used by Open
+	_ "modernc.org/sqlite"             // the "sqlite" driver used by Open
 )
 
 // Options change how migrations are read and recorded.
@@ -31,6 +32,9 @@ type Options struct {
 	IgnoredChars []rune
 	// CreateIfMissing creates a SQLite file that does not exist yet.
 	CreateIfMissing bool
+	// ConnectTimeout bounds retries while a PostgreSQL server refuses
+	// connections (it is starting up); zero means 10 s.
+	ConnectTimeout time.Duration
 }
 
 // Run applies the pending migrations in dir of fsys to the database at
@@ -50,7 +54,7 @@ func Run(ctx context.Context, databaseURL string, fsys fs.FS, dir string, opts O
 	if u.Kind == dburl.SQLite {
 		st, err = store.OpenSQLite(ctx, store.SQLiteConfig{URL: u.SQLite, Create: opts.CreateIfMissing, Options: store.Options{Table: opts.Table}})
 	} else {
-		st, err = store.Open(ctx, u, store.OpenConfig{Options: store.Options{Table: opts.Table}})
+		st, err = store.Open(ctx, u, store.OpenConfig{Options: store.Options{Table: opts.Table}, ConnectTimeout: opts.ConnectTimeout})
 	}
 	if err != nil {
 		return 0, scrub(err, databaseURL)
@@ -65,14 +69,15 @@ func Run(ctx context.Context, databaseURL string, fsys fs.FS, dir string, opts O
 }
 
 // Open opens the database at a sqlx URL with database/sql: modernc.org/sqlite
-// (driver "sqlite", foreign keys on, as sqlx) for sqlite: URLs.
+// (driver "sqlite", foreign keys on, as sqlx) for sqlite: URLs, pgx (driver
+// "pgx") for postgres:// URLs.
 func Open(databaseURL string) (*sql.DB, error) {
 	u, err := dburl.Parse(databaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if u.Kind != dburl.SQLite {
-		return nil, fmt.Errorf("sqlxmigrate.Open: %s URLs are not supported yet", u.Kind)
+	if u.Kind == dburl.Postgres {
+		return sql.Open("pgx", u.Raw)
 	}
 	return sql.Open("sqlite", store.SQLiteDSN(u.SQLite, store.DefaultBusyTimeout))
 }

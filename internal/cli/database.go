@@ -7,12 +7,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
 func databaseCommand(s *session) *cli.Command {
 	yes := &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation"}
+	force := &cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "end other sessions on the database first (PostgreSQL)"}
 	wal := &cli.BoolFlag{Name: "sqlite-create-db-wal", Value: true, Usage: "create SQLite databases in WAL mode, as sqlx-cli does"}
 	return &cli.Command{
 		Name: "database", Aliases: []string{"db"}, Usage: "create, drop, reset or set up the database of DATABASE_URL",
@@ -20,48 +20,47 @@ func databaseCommand(s *session) *cli.Command {
 			{Name: "create", Usage: "create the database if it does not exist",
 				Flags: append(connectFlags(), wal), Action: action(s, 0, s.databaseCreate)},
 			{Name: "drop", Usage: "drop the database (asks first unless -y)",
-				Flags: append(connectFlags(), yes), Action: action(s, 0, s.databaseDrop)},
+				Flags: append(connectFlags(), yes, force), Action: action(s, 0, s.databaseDrop)},
 			{Name: "reset", Usage: "drop the database, create it and run every migration",
-				Flags: append(connectFlags(), yes, wal, sourceFlag()), Action: action(s, 0, s.databaseReset)},
+				Flags: append(connectFlags(), yes, force, wal, sourceFlag()), Action: action(s, 0, s.databaseReset)},
 			{Name: "setup", Usage: "create the database and run every migration",
 				Flags: append(connectFlags(), wal, sourceFlag()), Action: action(s, 0, s.databaseSetup)},
 		},
 	}
 }
 
-func (s *session) databaseCreate(c *cli.Context) error {
+func (s *session) admin(c *cli.Context) (store.Admin, error) {
 	u, err := s.databaseURL(c)
+	return store.Admin{URL: u, ConnectTimeout: c.Duration("connect-timeout"), SQLiteWAL: c.Bool("sqlite-create-db-wal")}, err
+}
+
+func (s *session) databaseCreate(c *cli.Context) error {
+	a, err := s.admin(c)
 	if err != nil {
 		return err
 	}
-	if u.Kind != dburl.SQLite {
-		return store.ErrPostgresNotBuilt
-	}
-	exists, err := store.SQLiteExists(u.SQLite)
+	exists, err := a.Exists(c.Context)
 	if err != nil || exists {
 		return err
 	}
-	return store.CreateSQLite(c.Context, u.SQLite, c.Bool("sqlite-create-db-wal"))
+	return a.Create(c.Context)
 }
 
 func (s *session) databaseDrop(c *cli.Context) error {
-	u, err := s.databaseURL(c)
+	a, err := s.admin(c)
 	if err != nil {
 		return err
 	}
-	if u.Kind != dburl.SQLite {
-		return store.ErrPostgresNotBuilt
-	}
-	exists, err := store.SQLiteExists(u.SQLite)
+	exists, err := a.Exists(c.Context)
 	if err != nil || !exists {
 		return err
 	}
 	if !c.Bool("yes") {
-		if err := s.confirm(fmt.Sprintf("Drop database at %s? [y/N] ", u)); err != nil {
+		if err := s.confirm(fmt.Sprintf("Drop database at %s? [y/N] ", a.URL)); err != nil {
 			return err
 		}
 	}
-	return store.DropSQLite(u.SQLite)
+	return a.Drop(c.Context, c.Bool("force"))
 }
 
 // confirm asks on stderr and reads a yes from stdin.

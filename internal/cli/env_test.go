@@ -79,8 +79,9 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	for _, u := range urls {
 		for _, args := range commands {
 			for _, c := range []cmd{{dir: dir, env: []string{"DATABASE_URL=" + u}}, {dir: dir}} {
+				args := append(append([]string{}, args...), "--connect-timeout", "200ms")
 				if len(c.env) == 0 {
-					args = append(append([]string{}, args...), "-D", u)
+					args = append(args, "-D", u)
 				}
 				r := c.run(t, args...)
 				if strings.Contains(r.stdout+r.stderr, secret) {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 // The tests drive the real binary, built once, in temporary directories.
@@ -27,6 +29,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	testdb.StopPostgres()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

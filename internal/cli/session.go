@@ -115,6 +115,7 @@ func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
 	st, err := store.Open(c.Context, u, store.OpenConfig{
 		Options:        store.Options{Table: s.config.Table()},
 		ConnectTimeout: c.Duration("connect-timeout"),
+		CreateSchemas:  s.config.Migrate.CreateSchemas,
 	})
 	return st, u, err
 }

@@ -1,0 +1,110 @@
+package cli_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dbprep/dbprep/internal/testdb"
+)
+
+func pgCount(t *testing.T, dbURL, query string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// The database commands quote names: one with quotes, spaces and semicolons.
+func TestPostgresDatabaseCommands(t *testing.T) {
+	srv := testdb.Postgres(t)
+	name := `we"ird; DROP TABLE x; -- name`
+	dbURL := strings.Replace(srv.URL("postgres"), "/postgres?", "/"+url.PathEscape(name)+"?", 1)
+	dir := project(t, twoMigrations)
+	c := cmd{dir: dir, env: []string{"DATABASE_URL=" + dbURL}}
+	c.run(t, "database", "setup").want(t, 0, "Applied 20211209212234/migrate first", "Applied 20211209212255/migrate second")
+	exists := fmt.Sprintf("SELECT count(*) FROM pg_database WHERE datname = '%s'", strings.ReplaceAll(name, "'", "''"))
+	if pgCount(t, srv.URL("postgres"), exists) != 1 {
+		t.Fatal("the database was not created under its exact name")
+	}
+	c.run(t, "migrate", "check").want(t, 0, "up to date: 2 migrations applied")
+	c.run(t, "migrate", "info", "--format", "json").want(t, 0, `"up_to_date": true`)
+	c.run(t, "database", "create").want(t, 0)
+	c.run(t, "database", "reset", "-y").want(t, 0, "Applied 20211209212234/migrate first")
+	c.run(t, "database", "drop", "-y", "--force").want(t, 0)
+	if pgCount(t, srv.URL("postgres"), exists) != 0 {
+		t.Fatal("drop left the database")
+	}
+	c.run(t, "migrate", "run").want(t, 1, "does not exist")
+}
+
+// 8 processes run `migrate run` on one fresh database at once.
+func TestPostgresConcurrentRuns(t *testing.T) {
+	dbURL := testdb.Postgres(t).Fresh(t)
+	files := map[string]string{}
+	for i := 1; i <= 30; i++ {
+		files[fmt.Sprintf("migrations/%03d_step.sql", i)] = fmt.Sprintf("CREATE TABLE t%d (x int);\nINSERT INTO t%d VALUES (%d);\n", i, i, i)
+	}
+	dir := project(t, files)
+	c := cmd{dir: dir, env: []string{"DATABASE_URL=" + dbURL}}
+	var wg sync.WaitGroup
+	results := make([]result, 8)
+	for i := range results {
+		wg.Add(1)
+		go func(i int) { defer wg.Done(); results[i] = c.run(t, "migrate", "run") }(i)
+	}
+	wg.Wait()
+	applied := 0
+	for _, r := range results {
+		r.want(t, 0)
+		applied += strings.Count(r.stdout, "Applied ")
+	}
+	if applied != 30 {
+		t.Errorf("migrations applied %d times in all, want 30 (each exactly once)", applied)
+	}
+	if n := pgCount(t, dbURL, "SELECT count(*) FROM _sqlx_migrations WHERE success"); n != 30 {
+		t.Errorf("ledger rows %d, want 30", n)
+	}
+	c.run(t, "migrate", "check").want(t, 0)
+}
+
+func TestPostgresPasswordNeverPrinted(t *testing.T) {
+	srv := testdb.Postgres(t)
+	dbURL := srv.Fresh(t)
+	wrong := strings.Replace(dbURL, srv.Password, "wr0ng-"+srv.Password, 1)
+	dir := project(t, map[string]string{"migrations/1_a.sql": "CREATE TABLE a (x int);\n", "migrations/2_b.sql": "SELEKT;\n"})
+	for _, u := range []string{dbURL, wrong} {
+		for _, args := range [][]string{
+			{"migrate", "run"}, {"migrate", "info"}, {"migrate", "info", "--format", "json"}, {"migrate", "check"},
+			{"migrate", "revert"}, {"database", "create"}, {"database", "setup"},
+		} {
+			r := cmd{dir: dir, env: []string{"DATABASE_URL=" + u}}.run(t, args...)
+			if strings.Contains(r.stdout+r.stderr, srv.Password) {
+				t.Errorf("dbprep %v printed the password:\n%s", args, r)
+			}
+		}
+	}
+	r := cmd{dir: dir, env: []string{"DATABASE_URL=" + wrong}}.run(t, "migrate", "run")
+	r.want(t, 1, "password authentication failed")
+}
+
+func TestPostgresConnectTimeout(t *testing.T) {
+	dir := project(t, twoMigrations)
+	r := cmd{dir: dir}.run(t, "migrate", "run", "--connect-timeout", "300ms", "-D", "postgres://u:pw-xyz@127.0.0.1:1/app")
+	r.want(t, 1, "connection refused", `database "app" as user "u"`)
+	if strings.Contains(r.stderr, "pw-xyz") {
+		t.Error("password printed")
+	}
+}
