@@ -56,14 +56,14 @@ func (c cmd) run(t *testing.T, args ...string) result {
 	return c.shell(t, "", args...)
 }
 
-// shell runs the binary behind a shell prefix such as "umask 077;".
+// shell runs the binary behind a shell prefix such as "umask 077; exec".
 func (c cmd) shell(t *testing.T, prefix string, args ...string) result {
 	t.Helper()
 	var x *exec.Cmd
 	if prefix == "" {
 		x = exec.Command(binary, args...)
 	} else {
-		x = exec.Command("sh", append([]string{"-c", prefix + ` exec "$@"`, "sh", binary}, args...)...)
+		x = exec.Command("sh", append([]string{"-c", prefix + ` "$@"`, "sh", binary}, args...)...)
 	}
 	x.Dir = c.dir
 	x.Env = append([]string{"PATH=" + os.Getenv("PATH")}, c.env...)

@@ -108,3 +108,54 @@ func TestPostgresConnectTimeout(t *testing.T) {
 		t.Error("password printed")
 	}
 }
+
+func TestPostgresUnixSocket(t *testing.T) {
+	srv := testdb.Postgres(t)
+	tcp := srv.Fresh(t)
+	name := tcp[strings.LastIndex(tcp, "/")+1 : strings.Index(tcp, "?")]
+	dir := project(t, twoMigrations)
+	cmd{dir: dir, env: []string{"DATABASE_URL=" + srv.SocketURL(name)}}.run(t, "migrate", "run").want(t, 0, "Applied 20211209212255/migrate second")
+	if pgCount(t, tcp, "SELECT count(*) FROM _sqlx_migrations") != 2 {
+		t.Error("the socket connection must reach the same database")
+	}
+}
+
+// dbprep takes sqlx's advisory lock unless --no-lock: while another session
+// holds it, a run waits; with --no-lock it goes ahead.
+func TestPostgresLockAndNoLock(t *testing.T) {
+	dbURL := testdb.Postgres(t).Fresh(t)
+	dir := project(t, twoMigrations)
+	name := dbURL[strings.LastIndex(dbURL, "/")+1 : strings.Index(dbURL, "?")]
+	holder, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close(context.Background())
+	if _, err := holder.Exec(context.Background(), "SELECT pg_advisory_lock($1)", lockKey(name)); err != nil {
+		t.Fatal(err)
+	}
+	c := cmd{dir: dir, env: []string{"DATABASE_URL=" + dbURL}}
+	r := c.shell(t, "exec timeout 2", "migrate", "run")
+	if r.code != 124 || strings.Contains(r.stdout, "Applied") {
+		t.Fatalf("while the lock is held, a run must wait (timeout exits 124):\n%s", r)
+	}
+	c.run(t, "migrate", "run", "--no-lock").want(t, 0, "Applied 20211209212234/migrate first")
+	holder.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", lockKey(name))
+	c.run(t, "migrate", "check").want(t, 0)
+}
+
+// lockKey is sqlx's key, computed here independently of the store package.
+func lockKey(db string) int64 {
+	var crc uint32 = 0xffffffff
+	for _, b := range []byte(db) {
+		crc ^= uint32(b)
+		for i := 0; i < 8; i++ {
+			if crc&1 == 1 {
+				crc = crc>>1 ^ 0xedb88320
+			} else {
+				crc >>= 1
+			}
+		}
+	}
+	return 0x3d32ad9e * int64(^crc)
+}

@@ -20,11 +20,11 @@ func TestPrepareReproducible(t *testing.T) {
 	outB := filepath.Join(t.TempDir(), "b.sqlite3")
 
 	a := cmd{dir: src, env: []string{"TZ=UTC", "TMPDIR=" + t.TempDir()}}
-	ra := a.shell(t, "umask 022;", "prepare", "--source", "migrations", "--out", outA)
+	ra := a.shell(t, "umask 022; exec", "prepare", "--source", "migrations", "--out", outA)
 	ra.want(t, 0, "Prepared "+outA+": 2 migrations applied, 2 tables")
 	time.Sleep(1100 * time.Millisecond) // a second later on the wall clock
 	b := cmd{dir: otherCwd, env: []string{"TZ=Pacific/Kiritimati", "TMPDIR=" + t.TempDir(), "LC_ALL=C"}}
-	rb := b.shell(t, "umask 077;", "prepare", "--source", filepath.Join(src, "migrations"), "--out", outB)
+	rb := b.shell(t, "umask 077; exec", "prepare", "--source", filepath.Join(src, "migrations"), "--out", outB)
 	rb.want(t, 0)
 
 	da, db := readFile(t, outA), readFile(t, outB)

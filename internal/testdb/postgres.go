@@ -93,6 +93,11 @@ func (s *Server) URL(db string) string {
 	return fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/%s?sslmode=disable", url.QueryEscape(s.Password), s.Port, db)
 }
 
+// SocketURL is a URL for database db over the server's unix socket.
+func (s *Server) SocketURL(db string) string {
+	return fmt.Sprintf("postgres:///%s?host=%s&port=%d&user=postgres", db, url.QueryEscape(s.Dir), s.Port)
+}
+
 // Exec runs statements as the superuser in database db.
 func (s *Server) Exec(t testing.TB, db string, sql string) {
 	t.Helper()
