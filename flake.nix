@@ -1,0 +1,60 @@
+{
+  description = "dbprep: reproducible prepared databases for sqlx and Go builds";
+
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+
+  outputs = { self, nixpkgs }:
+    let
+      systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+      forAllSystems = f: builtins.listToAttrs (map
+        (system: { name = system; value = f nixpkgs.legacyPackages.${system}; })
+        systems);
+      mkLib = pkgs: import ./nix { inherit pkgs; };
+
+      mycrate = pkgs: (mkLib pkgs).buildGoModule {
+        pname = "mycrate";
+        version = "0.1.0";
+        src = import ./nix/source.nix;
+        vendorHash = (mkLib pkgs).dbprep.vendorHash;
+        subPackages = [ "examples/mycrate" ];
+        migrations = ./examples/mycrate/migrations;
+        checkFlags = [ "-v" ];
+        meta.mainProgram = "mycrate";
+      };
+    in
+    {
+      lib.mkLib = mkLib;
+
+      legacyPackages = forAllSystems mkLib;
+
+      packages = forAllSystems (pkgs:
+        let l = mkLib pkgs; in {
+          default = l.dbprep;
+          dbprep = l.dbprep;
+          mycrate = mycrate pkgs;
+          mycrate-database = l.prepareDatabase { migrations = ./examples/mycrate/migrations; name = "mycrate-database"; };
+        });
+
+      overlays.default = final: _prev: {
+        dbprep = (mkLib final).dbprep;
+        dbprepLib = mkLib final;
+      };
+
+      devShells = forAllSystems (pkgs:
+        let l = mkLib pkgs; in {
+          default = pkgs.mkShell {
+            packages = [ l.dbprep pkgs.go ];
+            shellHook = l.devShellHook { migrations = ./examples/mycrate/migrations; };
+          };
+        });
+
+      checks = builtins.mapAttrs
+        (_system: p: { inherit (p) dbprep mycrate mycrate-database; })
+        self.packages;
+
+      templates.default = {
+        path = ./template;
+        description = "A Go program whose build and dev shell get a prepared SQLite database from its migrations";
+      };
+    };
+}

@@ -1,0 +1,18 @@
+# dbprep itself, built with nixpkgs' buildGoModule, without cgo.
+{ buildGoModule }:
+buildGoModule {
+  pname = "dbprep";
+  version = "0.1.0";
+  src = import ./source.nix;
+  # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
+  # changes (the nix tests fail with the new value when it is stale).
+  vendorHash = "sha256-f336Bgpv9Kj3jZzNSl/dAgeemkWPLXl2sEx0bAzkt2E=";
+  subPackages = [ "cmd/dbprep" ];
+  env.CGO_ENABLED = "0";
+  # The test suite needs PostgreSQL and Nix; CI runs it outside Nix.
+  doCheck = false;
+  meta = {
+    description = "Apply sqlx migrations and build reproducible prepared databases";
+    mainProgram = "dbprep";
+  };
+}

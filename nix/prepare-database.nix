@@ -1,0 +1,31 @@
+# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0 }
+#
+# A derivation holding $out/db.sqlite3: every migration applied by
+# `dbprep prepare`. Its only source is the top-level *.sql files of
+# `migrations` (copied alone into the store), so it rebuilds when a
+# migration changes and never when the rest of the project does.
+{ runCommand, dbprep }:
+{ migrations
+, name ? "prepared-database"
+, sourceDateEpoch ? 0
+}:
+let
+  # What sqlx reads: top-level files ending in .sql, symlinks followed.
+  onlyMigrations = path: type:
+    type != "directory" && builtins.match ".*\\.sql" (baseNameOf path) != null;
+  src = builtins.path { path = migrations; name = "migrations"; filter = onlyMigrations; };
+  self = runCommand name
+    {
+      nativeBuildInputs = [ dbprep ];
+      SOURCE_DATE_EPOCH = toString sourceDateEpoch;
+      passthru = {
+        inherit src;
+        # Read-only, as the store is; copy the file to write to it.
+        databaseUrl = "sqlite://${self}/db.sqlite3?mode=ro&immutable=true";
+      };
+    } ''
+    mkdir -p "$out"
+    dbprep --no-dotenv --config /dev/null prepare --source ${src} --out "$out/db.sqlite3"
+  '';
+in
+self
