@@ -11,13 +11,18 @@
         systems);
       mkLib = pkgs: import ./nix { inherit pkgs; };
 
+      mycrateDatabase = pkgs: (mkLib pkgs).prepareDatabase {
+        migrations = ./examples/mycrate/migrations;
+        name = "mycrate-database";
+      };
+
       mycrate = pkgs: (mkLib pkgs).buildGoModule {
         pname = "mycrate";
         version = "0.1.0";
-        src = import ./nix/source.nix;
+        src = import ./nix/source.nix { examples = true; };
         vendorHash = (mkLib pkgs).dbprep.vendorHash;
         subPackages = [ "examples/mycrate" ];
-        migrations = ./examples/mycrate/migrations;
+        database = mycrateDatabase pkgs;
         checkFlags = [ "-v" ];
         meta.mainProgram = "mycrate";
       };
@@ -32,7 +37,7 @@
           default = l.dbprep;
           dbprep = l.dbprep;
           mycrate = mycrate pkgs;
-          mycrate-database = l.prepareDatabase { migrations = ./examples/mycrate/migrations; name = "mycrate-database"; };
+          mycrate-database = mycrateDatabase pkgs;
         });
 
       overlays.default = final: _prev: {
@@ -44,7 +49,7 @@
         let l = mkLib pkgs; in {
           default = pkgs.mkShell {
             packages = [ l.dbprep pkgs.go ];
-            shellHook = l.devShellHook { migrations = ./examples/mycrate/migrations; };
+            shellHook = l.devShellHook { database = mycrateDatabase pkgs; };
           };
         });
 

@@ -3,7 +3,7 @@
 buildGoModule {
   pname = "dbprep";
   version = "0.1.0";
-  src = import ./source.nix;
+  src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).
   vendorHash = "sha256-f336Bgpv9Kj3jZzNSl/dAgeemkWPLXl2sEx0bAzkt2E=";

@@ -1,12 +1,16 @@
-# The Go module's source without docs, Nix files or CI scripts, so that
-# editing them rebuilds nothing. Everything `go mod vendor` and the builds
-# read is kept: go.mod, go.sum, *.go, the example's migrations, testdata.
+# The Go module's source, filtered so that editing what a build does not use
+# rebuilds nothing: never docs, Nix files, CI scripts or the template.
+#   import ./source.nix { }                  dbprep itself: no tests, examples or benchmarks
+#   import ./source.nix { examples = true; } also examples/ (the mycrate build and its tests)
+{ examples ? false }:
 let
+  skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" ]
+    ++ (if examples then [ ] else [ "examples" "bench" "nixtest" "testdb" "storetest" ]);
   keep = path: type:
     let name = baseNameOf path; in
-    if type == "directory" then !(builtins.elem name [ ".git" ".ci" "nix" ".dbprep" "result" "template" ])
+    if type == "directory" then !(builtins.elem name skipDirs)
     else builtins.elem name [ "go.mod" "go.sum" ]
-      || builtins.match ".*\\.(go|sql)" name != null
-      || builtins.match ".*/testdata/.*" (toString path) != null;
+      || (examples || builtins.match ".*_test\\.go" name == null) && builtins.match ".*\\.go" name != null
+      || examples && builtins.match ".*\\.sql" name != null;
 in
-builtins.path { path = ../.; name = "dbprep-source"; filter = keep; }
+builtins.path { path = ../.; name = if examples then "dbprep-source-with-examples" else "dbprep-source"; filter = keep; }

@@ -1,0 +1,79 @@
+# buildGoModule as in nixos-25.11: the main derivation vendors its
+# dependencies from goModules, a fixed-output derivation on vendorHash that
+# is built from the main derivation's *final* attributes — src, prePatch,
+# patches, patchFlags, postPatch, preBuild, modPostBuild (as postBuild),
+# sourceRoot, env and nativeBuildInputs — so overrideAttrs reaches it too.
+{ mkDerivation, go, config }:
+args:
+mkDerivation (finalAttrs:
+  let
+    goModules = (mkDerivation {
+      name = "${finalAttrs.name or "${finalAttrs.pname}-${finalAttrs.version}"}-go-modules";
+      nativeBuildInputs = (finalAttrs.nativeBuildInputs or [ ]) ++ [ go ];
+      inherit (finalAttrs) src;
+      modRoot = finalAttrs.modRoot or "./";
+      prePatch = finalAttrs.prePatch or "";
+      patches = finalAttrs.patches or [ ];
+      patchFlags = finalAttrs.patchFlags or [ ];
+      postPatch = finalAttrs.postPatch or "";
+      preBuild = finalAttrs.preBuild or "";
+      postBuild = finalAttrs.modPostBuild or "";
+      sourceRoot = finalAttrs.sourceRoot or "";
+      env = finalAttrs.env or { };
+      GOMODCACHE = config.goModCache;
+      configurePhase = ''
+        runHook preConfigure
+        export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+        cd "$modRoot"
+        runHook postConfigure
+      '';
+      buildPhase = ''
+        runHook preBuild
+        go mod vendor
+        runHook postBuild
+      '';
+      installPhase = "cp -r vendor $out";
+      outputHashMode = "recursive";
+      outputHash = finalAttrs.vendorHash;
+    }).overrideAttrs (finalAttrs.passthru.overrideModAttrs or (_: { }));
+  in
+  removeAttrs args [ "overrideModAttrs" ] // {
+    nativeBuildInputs = [ go ] ++ (args.nativeBuildInputs or [ ]);
+    GOFLAGS = [ "-mod=vendor" "-trimpath" ];
+    GOTOOLCHAIN = "local";
+    modRoot = args.modRoot or "./";
+    doCheck = args.doCheck or true;
+    configurePhase = args.configurePhase or ''
+      runHook preConfigure
+      export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go GOPROXY=off GOSUMDB=off
+      cd "$modRoot"
+      rm -rf vendor
+      cp -r ${goModules} vendor
+      chmod -R u+w vendor
+      runHook postConfigure
+    '';
+    buildPhase = args.buildPhase or ''
+      runHook preBuild
+      for pkg in $(goDirs); do
+        echo "Building subPackage $pkg"
+        go install "$pkg"
+      done
+      runHook postBuild
+    '';
+    checkPhase = args.checkPhase or ''
+      runHook preCheck
+      export GOFLAGS=''${GOFLAGS//-trimpath/}
+      for pkg in $(goDirs); do
+        go test -vet=off $checkFlags "$pkg"
+      done
+      runHook postCheck
+    '';
+    installPhase = args.installPhase or ''
+      runHook preInstall
+      mkdir -p $out
+      [ -e "$GOPATH/bin" ] && cp -r "$GOPATH/bin" $out
+      runHook postInstall
+    '';
+    passthru = { inherit go goModules; vendorHash = finalAttrs.vendorHash; overrideModAttrs = args.overrideModAttrs or (_: { }); }
+      // (args.passthru or { });
+  })

@@ -1,0 +1,63 @@
+{ system, config }:
+let
+  lib = import ./lib.nix;
+
+  # stdenv.mkDerivation: attrs or (finalAttrs: attrs); overrideAttrs takes
+  # (old: new) or (final: prev: new), and recomputes every attribute that
+  # depends on finalAttrs, as nixpkgs does.
+  mkDerivation = fpOrAttrs:
+    extensible (if builtins.isFunction fpOrAttrs then fpOrAttrs else (_: fpOrAttrs));
+
+  extensible = rattrs:
+    let
+      finalAttrs = rattrs finalAttrs;
+      overrideAttrs = f0: extensible (self:
+        let
+          super = rattrs self;
+          x = f0 super;
+        in
+        super // (if builtins.isFunction x then f0 self super else x));
+    in
+    build finalAttrs // { inherit overrideAttrs; };
+
+  build = attrs:
+    let
+      passthru = attrs.passthru or { };
+      env = attrs.env or { };
+      drvAttrs = removeAttrs attrs [ "passthru" "meta" "env" ] // env // {
+        name = attrs.name or "${attrs.pname}-${attrs.version}";
+        inherit system;
+        builder = config.bash;
+        args = [ "-e" ./setup.sh ];
+        hostPath = config.path;
+      };
+      drv = derivation drvAttrs;
+    in
+    drv // passthru // { inherit passthru; meta = attrs.meta or { }; };
+
+  runCommand = name: env: buildCommand: mkDerivation ({ inherit name buildCommand; } // env);
+
+  go = runCommand "go-host" { } ''
+    mkdir -p $out/bin
+    ln -s ${config.go} $out/bin/go
+  '';
+
+  buildGoModule = import ./build-go-module.nix { inherit mkDerivation go config; };
+
+  mkShell = { packages ? [ ], shellHook ? "", ... }@args:
+    mkDerivation (removeAttrs args [ "packages" ] // {
+      name = args.name or "shell";
+      nativeBuildInputs = packages;
+      inherit shellHook;
+      buildCommand = "echo 'a shell, for nix develop' > $out";
+    });
+
+  pkgs = {
+    inherit lib system mkDerivation runCommand buildGoModule mkShell go;
+    stdenv = { inherit mkDerivation; hostPlatform.system = system; };
+    callPackage = fn: overrides:
+      let f = if builtins.isFunction fn then fn else import fn;
+      in lib.makeOverridable f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // overrides);
+  };
+in
+pkgs
