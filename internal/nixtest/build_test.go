@@ -1,0 +1,144 @@
+package nixtest
+
+import (
+	"bytes"
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+// A real nix build of the prepared database, with the real dbprep: the
+// schema and ledger are there, a --rebuild gives the same bytes, and so
+// does dbprep run outside Nix.
+func TestPrepareDatabaseBuild(t *testing.T) {
+	e := newEnv(t)
+	out, err := e.build(t, "mycrate-database")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbFile := filepath.Join(out, "db.sqlite3")
+	db, err := sql.Open("sqlite", "file:"+dbFile+"?mode=ro&immutable=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows, cols int
+	db.QueryRow("SELECT count(*) FROM _sqlx_migrations WHERE success = 1 AND length(checksum) = 48 AND installed_on = '1970-01-01 00:00:00'").Scan(&rows)
+	db.QueryRow("SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('favorite_song', 'favorite_color')").Scan(&cols)
+	if rows != 2 || cols != 2 {
+		t.Errorf("ledger rows %d, users columns %d; want 2 and 2", rows, cols)
+	}
+	if _, err := e.build(t, "mycrate-database", "--rebuild"); err != nil {
+		t.Fatalf("nix build --rebuild (Nix compares the two builds' bytes): %v", err)
+	}
+	local := filepath.Join(t.TempDir(), "db.sqlite3")
+	run := exec.Command("go", "run", "./cmd/dbprep", "prepare", "--source", "examples/mycrate/migrations", "--out", local)
+	run.Dir = repoRoot
+	if b, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	a, _ := os.ReadFile(dbFile)
+	b, _ := os.ReadFile(local)
+	if !bytes.Equal(a, b) {
+		t.Error("the Nix-built database differs from one dbprep prepared outside Nix")
+	}
+	url := e.eval(t, "packages."+system(t)+".mycrate-database.databaseUrl")
+	if url != "sqlite://"+out+"/db.sqlite3?mode=ro&immutable=true" {
+		t.Errorf("passthru.databaseUrl = %q", url)
+	}
+}
+
+// The example built with the wrapper: the phase exported DATABASE_URL, the
+// example's tests ran against it, the binary runs.
+func TestMycrateBuild(t *testing.T) {
+	e := newEnv(t)
+	out, err := e.build(t, "mycrate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := e.eval(t, "packages."+system(t)+".mycrate.drvPath")
+	log := nix(t, "log", drv)
+	for _, want := range []string{
+		"running dbprepLinkDatabasePhase",
+		"dbprep: DATABASE_URL=sqlite://",
+		"main_test.go:30: query checked against sqlite://",
+		"--- PASS: TestQueryAgainstDatabaseURL",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("build log lacks %q:\n%s", want, tail(log, 3000))
+		}
+	}
+	if strings.Index(log, "running dbprepLinkDatabasePhase") > strings.Index(log, "running buildPhase") {
+		t.Error("the database phase must run before the build")
+	}
+	bin := exec.Command(filepath.Join(out, "bin", "mycrate"))
+	bin.Env = []string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "app.db")}
+	if b, err := bin.CombinedOutput(); err != nil || string(b) != "number of users: 0\n" {
+		t.Errorf("mycrate: %v %q", err, b)
+	}
+	if v, err := nixErr(append([]string{"run", "path:" + e.flake + "#dbprep"}, append(e.override(), "--", "--version")...)...); err != nil || !strings.HasPrefix(v, "dbprep version") {
+		t.Errorf("nix run .#dbprep -- --version: %q %v", v, err)
+	}
+}
+
+// The dev-shell fragment, run in bash, makes a writable copy and exports
+// DATABASE_URL; run again, it keeps the copy and its data.
+func TestDevShellHook(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.build(t, "mycrate-database"); err != nil {
+		t.Fatal(err)
+	}
+	hook := e.eval(t, "devShells."+system(t)+".default.shellHook")
+	project := t.TempDir()
+	shell := func() string {
+		c := exec.Command("bash", "-c", hook+`
+echo "URL=$DATABASE_URL"`)
+		c.Dir = project
+		b, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, b)
+		}
+		return string(b)
+	}
+	first := shell()
+	if !strings.Contains(first, "copied the prepared database to .dbprep/db.sqlite3") || !strings.Contains(first, "URL=sqlite:.dbprep/db.sqlite3") {
+		t.Fatalf("first run:\n%s", first)
+	}
+	copyPath := filepath.Join(project, ".dbprep/db.sqlite3")
+	db, err := sql.Open("sqlite", "file:"+copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("INSERT INTO users (favorite_song, favorite_color) VALUES ('x', 'green')"); err != nil {
+		t.Fatalf("the copy must be writable: %v", err)
+	}
+	db.Close()
+	second := shell()
+	if strings.Contains(second, "copied") || !strings.Contains(second, "URL=sqlite:.dbprep/db.sqlite3") {
+		t.Errorf("second run must not copy again:\n%s", second)
+	}
+	db, _ = sql.Open("sqlite", "file:"+copyPath)
+	var n int
+	db.QueryRow("SELECT count(*) FROM users").Scan(&n)
+	db.Close()
+	if n != 1 {
+		t.Errorf("the developer's data must survive a second shell: %d rows", n)
+	}
+}
+
+// nix flake show and nix flake check evaluate every output against the stand-in.
+func TestFlakeShowAndCheck(t *testing.T) {
+	e := newEnv(t)
+	show := nix(t, append([]string{"flake", "show", "--json", "path:" + e.flake}, e.override()...)...)
+	for _, want := range []string{`"mycrate"`, `"dbprep"`, `"default"`, `"overlays"`, `"templates"`, `"devShells"`, `"checks"`, `"aarch64-darwin"`} {
+		if !strings.Contains(show, want) {
+			t.Errorf("flake show lacks %s:\n%s", want, tail(show, 2000))
+		}
+	}
+	nix(t, append([]string{"flake", "check", "path:" + e.flake}, e.override()...)...)
+}

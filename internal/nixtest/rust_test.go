@@ -1,0 +1,42 @@
+package nixtest
+
+import (
+	"strings"
+	"testing"
+)
+
+// The naersk and crane helpers add the phase to the final crate's
+// arguments only, leaving what the dependency build sees untouched.
+func TestRustHelpers(t *testing.T) {
+	e := newEnv(t)
+	got := e.expr(t, `
+let
+  db = dbprep.prepareDatabase { migrations = src; };
+  # naersk: overrideMain receives the final derivation's attributes.
+  main = dbprep.overrideMainWithDatabase { database = db; } { pname = "app"; preBuildPhases = [ "userPhase" ]; preBuild = "echo user"; };
+  # crane: the same args go to buildDepsOnly (untouched) and, wrapped, to buildPackage.
+  common = { pname = "app"; src = src; };
+  pkgArgs = dbprep.craneArgsWithDatabase { migrations = src; } (common // { cargoArtifacts = "deps"; });
+in builtins.toJSON {
+  mainPhases = main.preBuildPhases;
+  mainPreBuild = main.preBuild;
+  mainPhase = main.dbprepLinkDatabasePhase;
+  mainDb = main.passthru.database.drvPath;
+  depsKeys = builtins.attrNames common;
+  pkgPhases = pkgArgs.preBuildPhases;
+  pkgArtifacts = pkgArgs.cargoArtifacts;
+  pkgDb = pkgArgs.passthru.database.drvPath;
+}`)
+	for _, want := range []string{
+		`"mainPhases":["userPhase","dbprepLinkDatabasePhase"]`,
+		`"mainPreBuild":"echo user"`,
+		`link-database.sh /nix/store/`,
+		`"depsKeys":["pname","src"]`,
+		`"pkgPhases":["dbprepLinkDatabasePhase"]`,
+		`"pkgArtifacts":"deps"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("helpers: %s lacks %s", got, want)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package nixtest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The template, as `nix flake init -t` gives it, builds with dbprep as its
+// input: the check phase runs its test against the prepared database.
+func TestTemplate(t *testing.T) {
+	e := newEnv(t)
+	project := filepath.Join(t.TempDir(), "notes")
+	cp := exec.Command("cp", "-r", filepath.Join(e.flake, "template"), project)
+	if b, err := cp.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, b)
+	}
+	args := []string{"build", "--json", "--no-link", "path:" + project,
+		"--override-input", "nixpkgs", "path:" + e.standin,
+		"--override-input", "dbprep", "path:" + e.flake, "--no-write-lock-file"}
+	out, err := nixErr(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "-notes-0.1.0") {
+		t.Errorf("nix build: %s", out)
+	}
+	drv, err := nixErr("eval", "--raw", "path:"+project+"#packages."+system(t)+".default.drvPath",
+		"--override-input", "nixpkgs", "path:"+e.standin, "--override-input", "dbprep", "path:"+e.flake, "--no-write-lock-file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := nix(t, "log", drv)
+	if !strings.Contains(log, "dbprep: DATABASE_URL=sqlite://") || !strings.Contains(log, "ok  \texample.com/notes") {
+		t.Errorf("the template's tests must run against the prepared database:\n%s", tail(log, 2000))
+	}
+	for _, f := range []string{"flake.nix", "go.mod", "go.sum", "main.go", "main_test.go", "migrations/20240101000000_notes.sql"} {
+		if _, err := os.Stat(filepath.Join(project, f)); err != nil {
+			t.Errorf("the template lacks %s", f)
+		}
+	}
+}
