@@ -11,24 +11,24 @@ import (
 
 func TestMigrateFlow(t *testing.T) {
 	dir := project(t, twoMigrations)
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
-	c.run(t, "migrate", "run").want(t, 1, "db.sqlite3: database file does not exist", "dbprep database create")
-	c.run(t, "database", "create").want(t, 0)
-	r := c.run(t, "migrate", "run", "--dry-run")
-	r.want(t, 0, "Can apply 20211209212234/migrate first (0ns)", "Can apply 20211209212255/migrate second (0ns)")
-	r = c.run(t, "migrate", "run")
-	r.want(t, 0)
-	if !regexp.MustCompile(`^Applied 20211209212234/migrate first \([0-9.]+(ns|µs|ms|s)\)\nApplied 20211209212255/migrate second \([0-9.]+(ns|µs|ms|s)\)\n$`).MatchString(r.stdout) {
-		t.Errorf("run output is not sqlx-cli's:\n%s", r.stdout)
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
+	c.Run(t, "migrate", "run").Want(t, 1, "db.sqlite3: database file does not exist", "dbprep database create")
+	c.Run(t, "database", "create").Want(t, 0)
+	r := c.Run(t, "migrate", "run", "--dry-run")
+	r.Want(t, 0, "Can apply 20211209212234/migrate first (0ns)", "Can apply 20211209212255/migrate second (0ns)")
+	r = c.Run(t, "migrate", "run")
+	r.Want(t, 0)
+	if !regexp.MustCompile(`^Applied 20211209212234/migrate first \([0-9.]+(ns|µs|ms|s)\)\nApplied 20211209212255/migrate second \([0-9.]+(ns|µs|ms|s)\)\n$`).MatchString(r.Stdout) {
+		t.Errorf("run output is not sqlx-cli's:\n%s", r.Stdout)
 	}
-	c.run(t, "migrate", "run").want(t, 0)
-	c.run(t, "migrate", "info").want(t, 0, "20211209212234/installed first\n20211209212255/installed second\n")
-	c.run(t, "migrate", "check").want(t, 0, "up to date: 2 migrations applied")
+	c.Run(t, "migrate", "run").Want(t, 0)
+	c.Run(t, "migrate", "info").Want(t, 0, "20211209212234/installed first\n20211209212255/installed second\n")
+	c.Run(t, "migrate", "check").Want(t, 0, "up to date: 2 migrations applied")
 
 	os.WriteFile(filepath.Join(dir, "migrations/20211209212300_third.sql"), []byte("CREATE TABLE t (x);\n"), 0o644)
-	c.run(t, "migrate", "check").want(t, 3, "pending: 20211209212300 third")
-	r = c.run(t, "migrate", "check", "--format", "json")
-	r.want(t, 3)
+	c.Run(t, "migrate", "check").Want(t, 3, "pending: 20211209212300 third")
+	r = c.Run(t, "migrate", "check", "--format", "json")
+	r.Want(t, 3)
 	var st struct {
 		UpToDate   bool           `json:"up_to_date"`
 		Counts     map[string]int `json:"counts"`
@@ -38,8 +38,8 @@ func TestMigrateFlow(t *testing.T) {
 			Checksum string `json:"checksum"`
 		} `json:"migrations"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
-		t.Fatalf("check --format json: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil {
+		t.Fatalf("check --format json: %v\n%s", err, r.Stdout)
 	}
 	if st.UpToDate || st.Counts["pending"] != 1 || st.Counts["installed"] != 2 || len(st.Migrations) != 3 ||
 		st.Migrations[2].State != "pending" || len(st.Migrations[0].Checksum) != 96 {
@@ -47,9 +47,9 @@ func TestMigrateFlow(t *testing.T) {
 	}
 
 	os.WriteFile(filepath.Join(dir, "migrations/20211209212234_first.sql"), []byte("CREATE TABLE users (favorite_song TEXT); -- edited\n"), 0o644)
-	c.run(t, "migrate", "info").want(t, 0, "20211209212234/installed (different checksum) first", "applied migration had checksum ", "local migration has checksum ")
-	c.run(t, "migrate", "check").want(t, 3, "modified: 20211209212234 first")
-	c.run(t, "migrate", "run").want(t, 1, "migration 20211209212234 was previously applied but has been modified", "hint:")
+	c.Run(t, "migrate", "info").Want(t, 0, "20211209212234/installed (different checksum) first", "applied migration had checksum ", "local migration has checksum ")
+	c.Run(t, "migrate", "check").Want(t, 3, "modified: 20211209212234 first")
+	c.Run(t, "migrate", "run").Want(t, 1, "migration 20211209212234 was previously applied but has been modified", "hint:")
 }
 
 func TestFailingMigrationCLI(t *testing.T) {
@@ -59,18 +59,18 @@ func TestFailingMigrationCLI(t *testing.T) {
 		"migrations/3_c.sql": "CREATE TABLE c (x);\nINSERT INTO missing VALUES (1);\n",
 		"migrations/4_d.sql": "CREATE TABLE d (x);\n",
 	})
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
-	r := c.run(t, "migrate", "run")
-	r.want(t, 1, "Applied 1/migrate a", "Applied 2/migrate b", "while executing migration 3 (migrations/3_c.sql)", "no such table: missing",
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
+	r := c.Run(t, "migrate", "run")
+	r.Want(t, 1, "Applied 1/migrate a", "Applied 2/migrate b", "while executing migration 3 (migrations/3_c.sql)", "no such table: missing",
 		"hint: the migration was rolled back")
-	if strings.Contains(r.stdout, "Applied 3") || strings.Contains(r.stdout, "4/") {
+	if strings.Contains(r.Stdout, "Applied 3") || strings.Contains(r.Stdout, "4/") {
 		t.Errorf("nothing after the failure may be applied:\n%s", r)
 	}
-	c.run(t, "migrate", "check").want(t, 3, "pending: 3 c", "pending: 4 d")
-	info := c.run(t, "migrate", "info")
-	info.want(t, 0, "1/installed a\n2/installed b\n3/pending c\n4/pending d\n")
+	c.Run(t, "migrate", "check").Want(t, 3, "pending: 3 c", "pending: 4 d")
+	info := c.Run(t, "migrate", "info")
+	info.Want(t, 0, "1/installed a\n2/installed b\n3/pending c\n4/pending d\n")
 	os.WriteFile(filepath.Join(dir, "migrations/3_c.sql"), []byte("CREATE TABLE c (x);\n"), 0o644)
-	c.run(t, "migrate", "run").want(t, 0, "Applied 3/migrate c", "Applied 4/migrate d")
+	c.Run(t, "migrate", "run").Want(t, 0, "Applied 3/migrate c", "Applied 4/migrate d")
 }
 
 func TestRevertCLI(t *testing.T) {
@@ -80,23 +80,23 @@ func TestRevertCLI(t *testing.T) {
 		"migrations/2_b.up.sql":   "CREATE TABLE b (x);\n",
 		"migrations/2_b.down.sql": "DROP TABLE b;\n",
 	})
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
-	c.run(t, "database", "setup").want(t, 0, "Applied 1/migrate a", "Applied 2/migrate b")
-	c.run(t, "migrate", "revert").want(t, 0, "Applied 2/revert b")
-	c.run(t, "migrate", "revert", "--target-version", "5").want(t, 1, "migration 5 is not present in the migration source")
-	c.run(t, "migrate", "revert", "--target-version", "0").want(t, 0, "Applied 1/revert a")
-	c.run(t, "migrate", "revert").want(t, 0, "No migrations available to revert")
-	c.run(t, "migrate", "run", "--target-version", "1").want(t, 0, "Applied 1/migrate a", "Skipped 2/migrate b (0ns)")
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
+	c.Run(t, "database", "setup").Want(t, 0, "Applied 1/migrate a", "Applied 2/migrate b")
+	c.Run(t, "migrate", "revert").Want(t, 0, "Applied 2/revert b")
+	c.Run(t, "migrate", "revert", "--target-version", "5").Want(t, 1, "migration 5 is not present in the migration source")
+	c.Run(t, "migrate", "revert", "--target-version", "0").Want(t, 0, "Applied 1/revert a")
+	c.Run(t, "migrate", "revert").Want(t, 0, "No migrations available to revert")
+	c.Run(t, "migrate", "run", "--target-version", "1").Want(t, 0, "Applied 1/migrate a", "Skipped 2/migrate b (0ns)")
 }
 
 func TestMigrateAddCLI(t *testing.T) {
 	dir := t.TempDir()
-	c := cmd{dir: dir}
-	r := c.run(t, "migrate", "add", "-s", "create", "users")
-	r.want(t, 0, "Creating migrations/0001_create_users.sql")
-	c.run(t, "migrate", "add", "second").want(t, 0, "Creating migrations/0002_second.sql")
-	c.run(t, "migrate", "add", "third", "-r").want(t, 2, "put flags first")
-	c.run(t, "migrate", "add", "-s", "-t", "x").want(t, 1, "exclude each other")
+	c := cmd{Dir: dir}
+	r := c.Run(t, "migrate", "add", "-s", "create", "users")
+	r.Want(t, 0, "Creating migrations/0001_create_users.sql")
+	c.Run(t, "migrate", "add", "second").Want(t, 0, "Creating migrations/0002_second.sql")
+	c.Run(t, "migrate", "add", "third", "-r").Want(t, 2, "put flags first")
+	c.Run(t, "migrate", "add", "-s", "-t", "x").Want(t, 1, "exclude each other")
 	if data, _ := os.ReadFile(filepath.Join(dir, "migrations/0001_create_users.sql")); string(data) != "-- Add migration script here\n" {
 		t.Errorf("template: %q", data)
 	}
@@ -104,20 +104,20 @@ func TestMigrateAddCLI(t *testing.T) {
 
 func TestDatabaseDrop(t *testing.T) {
 	dir := t.TempDir()
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
-	c.run(t, "database", "create").want(t, 0)
-	c.run(t, "database", "drop").want(t, 1, "Drop database at sqlite:db.sqlite3? [y/N]", "not confirmed; nothing was dropped")
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
+	c.Run(t, "database", "create").Want(t, 0)
+	c.Run(t, "database", "drop").Want(t, 1, "Drop database at sqlite:db.sqlite3? [y/N]", "not confirmed; nothing was dropped")
 	if _, err := os.Stat(filepath.Join(dir, "db.sqlite3")); err != nil {
 		t.Fatal("an unconfirmed drop removed the file")
 	}
-	cmd{dir: dir, env: c.env, stdin: "y\n"}.run(t, "database", "drop").want(t, 0)
+	cmd{Dir: dir, Env: c.Env, Stdin: "y\n"}.Run(t, "database", "drop").Want(t, 0)
 	if _, err := os.Stat(filepath.Join(dir, "db.sqlite3")); !os.IsNotExist(err) {
 		t.Fatal("a confirmed drop must remove the file")
 	}
-	c.run(t, "database", "create").want(t, 0)
-	c.run(t, "db", "drop", "-y").want(t, 0)
+	c.Run(t, "database", "create").Want(t, 0)
+	c.Run(t, "db", "drop", "-y").Want(t, 0)
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("drop left %v", entries)
 	}
-	c.run(t, "db", "drop", "-y").want(t, 0)
+	c.Run(t, "db", "drop", "-y").Want(t, 0)
 }

@@ -33,21 +33,21 @@ func TestPostgresDatabaseCommands(t *testing.T) {
 	name := `we"ird; DROP TABLE x; -- name`
 	dbURL := strings.Replace(srv.URL("postgres"), "/postgres?", "/"+url.PathEscape(name)+"?", 1)
 	dir := project(t, twoMigrations)
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=" + dbURL}}
-	c.run(t, "database", "setup").want(t, 0, "Applied 20211209212234/migrate first", "Applied 20211209212255/migrate second")
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + dbURL}}
+	c.Run(t, "database", "setup").Want(t, 0, "Applied 20211209212234/migrate first", "Applied 20211209212255/migrate second")
 	exists := fmt.Sprintf("SELECT count(*) FROM pg_database WHERE datname = '%s'", strings.ReplaceAll(name, "'", "''"))
 	if pgCount(t, srv.URL("postgres"), exists) != 1 {
 		t.Fatal("the database was not created under its exact name")
 	}
-	c.run(t, "migrate", "check").want(t, 0, "up to date: 2 migrations applied")
-	c.run(t, "migrate", "info", "--format", "json").want(t, 0, `"up_to_date": true`)
-	c.run(t, "database", "create").want(t, 0)
-	c.run(t, "database", "reset", "-y").want(t, 0, "Applied 20211209212234/migrate first")
-	c.run(t, "database", "drop", "-y", "--force").want(t, 0)
+	c.Run(t, "migrate", "check").Want(t, 0, "up to date: 2 migrations applied")
+	c.Run(t, "migrate", "info", "--format", "json").Want(t, 0, `"up_to_date": true`)
+	c.Run(t, "database", "create").Want(t, 0)
+	c.Run(t, "database", "reset", "-y").Want(t, 0, "Applied 20211209212234/migrate first")
+	c.Run(t, "database", "drop", "-y", "--force").Want(t, 0)
 	if pgCount(t, srv.URL("postgres"), exists) != 0 {
 		t.Fatal("drop left the database")
 	}
-	c.run(t, "migrate", "run").want(t, 1, "does not exist")
+	c.Run(t, "migrate", "run").Want(t, 1, "does not exist")
 }
 
 // 8 processes run `migrate run` on one fresh database at once.
@@ -58,18 +58,18 @@ func TestPostgresConcurrentRuns(t *testing.T) {
 		files[fmt.Sprintf("migrations/%03d_step.sql", i)] = fmt.Sprintf("CREATE TABLE t%d (x int);\nINSERT INTO t%d VALUES (%d);\n", i, i, i)
 	}
 	dir := project(t, files)
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=" + dbURL}}
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + dbURL}}
 	var wg sync.WaitGroup
 	results := make([]result, 8)
 	for i := range results {
 		wg.Add(1)
-		go func(i int) { defer wg.Done(); results[i] = c.run(t, "migrate", "run") }(i)
+		go func(i int) { defer wg.Done(); results[i] = c.Run(t, "migrate", "run") }(i)
 	}
 	wg.Wait()
 	applied := 0
 	for _, r := range results {
-		r.want(t, 0)
-		applied += strings.Count(r.stdout, "Applied ")
+		r.Want(t, 0)
+		applied += strings.Count(r.Stdout, "Applied ")
 	}
 	if applied != 30 {
 		t.Errorf("migrations applied %d times in all, want 30 (each exactly once)", applied)
@@ -77,7 +77,7 @@ func TestPostgresConcurrentRuns(t *testing.T) {
 	if n := pgCount(t, dbURL, "SELECT count(*) FROM _sqlx_migrations WHERE success"); n != 30 {
 		t.Errorf("ledger rows %d, want 30", n)
 	}
-	c.run(t, "migrate", "check").want(t, 0)
+	c.Run(t, "migrate", "check").Want(t, 0)
 }
 
 func TestPostgresPasswordNeverPrinted(t *testing.T) {
@@ -90,21 +90,21 @@ func TestPostgresPasswordNeverPrinted(t *testing.T) {
 			{"migrate", "run"}, {"migrate", "info"}, {"migrate", "info", "--format", "json"}, {"migrate", "check"},
 			{"migrate", "revert"}, {"database", "create"}, {"database", "setup"},
 		} {
-			r := cmd{dir: dir, env: []string{"DATABASE_URL=" + u}}.run(t, args...)
-			if strings.Contains(r.stdout+r.stderr, srv.Password) {
+			r := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + u}}.Run(t, args...)
+			if strings.Contains(r.Stdout+r.Stderr, srv.Password) {
 				t.Errorf("dbprep %v printed the password:\n%s", args, r)
 			}
 		}
 	}
-	r := cmd{dir: dir, env: []string{"DATABASE_URL=" + wrong}}.run(t, "migrate", "run")
-	r.want(t, 1, "password authentication failed")
+	r := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + wrong}}.Run(t, "migrate", "run")
+	r.Want(t, 1, "password authentication failed")
 }
 
 func TestPostgresConnectTimeout(t *testing.T) {
 	dir := project(t, twoMigrations)
-	r := cmd{dir: dir}.run(t, "migrate", "run", "--connect-timeout", "300ms", "-D", "postgres://u:pw-xyz@127.0.0.1:1/app")
-	r.want(t, 1, "connection refused", `database "app" as user "u"`)
-	if strings.Contains(r.stderr, "pw-xyz") {
+	r := cmd{Dir: dir}.Run(t, "migrate", "run", "--connect-timeout", "300ms", "-D", "postgres://u:pw-xyz@127.0.0.1:1/app")
+	r.Want(t, 1, "connection refused", `database "app" as user "u"`)
+	if strings.Contains(r.Stderr, "pw-xyz") {
 		t.Error("password printed")
 	}
 }
@@ -114,7 +114,7 @@ func TestPostgresUnixSocket(t *testing.T) {
 	tcp := srv.Fresh(t)
 	name := tcp[strings.LastIndex(tcp, "/")+1 : strings.Index(tcp, "?")]
 	dir := project(t, twoMigrations)
-	cmd{dir: dir, env: []string{"DATABASE_URL=" + srv.SocketURL(name)}}.run(t, "migrate", "run").want(t, 0, "Applied 20211209212255/migrate second")
+	cmd{Dir: dir, Env: []string{"DATABASE_URL=" + srv.SocketURL(name)}}.Run(t, "migrate", "run").Want(t, 0, "Applied 20211209212255/migrate second")
 	if pgCount(t, tcp, "SELECT count(*) FROM _sqlx_migrations") != 2 {
 		t.Error("the socket connection must reach the same database")
 	}
@@ -134,14 +134,14 @@ func TestPostgresLockAndNoLock(t *testing.T) {
 	if _, err := holder.Exec(context.Background(), "SELECT pg_advisory_lock($1)", lockKey(name)); err != nil {
 		t.Fatal(err)
 	}
-	c := cmd{dir: dir, env: []string{"DATABASE_URL=" + dbURL}}
-	r := c.shell(t, "exec timeout 2", "migrate", "run")
-	if r.code != 124 || strings.Contains(r.stdout, "Applied") {
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + dbURL}}
+	r := c.Shell(t, "exec timeout 2", "migrate", "run")
+	if r.Code != 124 || strings.Contains(r.Stdout, "Applied") {
 		t.Fatalf("while the lock is held, a run must wait (timeout exits 124):\n%s", r)
 	}
-	c.run(t, "migrate", "run", "--no-lock").want(t, 0, "Applied 20211209212234/migrate first")
+	c.Run(t, "migrate", "run", "--no-lock").Want(t, 0, "Applied 20211209212234/migrate first")
 	holder.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", lockKey(name))
-	c.run(t, "migrate", "check").want(t, 0)
+	c.Run(t, "migrate", "check").Want(t, 0)
 }
 
 // lockKey is sqlx's key, computed here independently of the store package.

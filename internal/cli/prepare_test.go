@@ -19,21 +19,21 @@ func TestPrepareReproducible(t *testing.T) {
 	outA := filepath.Join(t.TempDir(), "a.sqlite3")
 	outB := filepath.Join(t.TempDir(), "b.sqlite3")
 
-	a := cmd{dir: src, env: []string{"TZ=UTC", "TMPDIR=" + t.TempDir()}}
-	ra := a.shell(t, "umask 022; exec", "prepare", "--source", "migrations", "--out", outA)
-	ra.want(t, 0, "Prepared "+outA+": 2 migrations applied, 2 tables")
+	a := cmd{Dir: src, Env: []string{"TZ=UTC", "TMPDIR=" + t.TempDir()}}
+	ra := a.Shell(t, "umask 022; exec", "prepare", "--source", "migrations", "--out", outA)
+	ra.Want(t, 0, "Prepared "+outA+": 2 migrations applied, 2 tables")
 	time.Sleep(1100 * time.Millisecond) // a second later on the wall clock
-	b := cmd{dir: otherCwd, env: []string{"TZ=Pacific/Kiritimati", "TMPDIR=" + t.TempDir(), "LC_ALL=C"}}
-	rb := b.shell(t, "umask 077; exec", "prepare", "--source", filepath.Join(src, "migrations"), "--out", outB)
-	rb.want(t, 0)
+	b := cmd{Dir: otherCwd, Env: []string{"TZ=Pacific/Kiritimati", "TMPDIR=" + t.TempDir(), "LC_ALL=C"}}
+	rb := b.Shell(t, "umask 077; exec", "prepare", "--source", filepath.Join(src, "migrations"), "--out", outB)
+	rb.Want(t, 0)
 
 	da, db := readFile(t, outA), readFile(t, outB)
 	if !bytes.Equal(da, db) {
 		t.Fatal("prepared databases differ")
 	}
 	sum := sha256.Sum256(da)
-	if !strings.Contains(ra.stdout, "sha256 "+hex.EncodeToString(sum[:])) {
-		t.Errorf("the summary's sha256 is not the file's:\n%s", ra.stdout)
+	if !strings.Contains(ra.Stdout, "sha256 "+hex.EncodeToString(sum[:])) {
+		t.Errorf("the summary's sha256 is not the file's:\n%s", ra.Stdout)
 	}
 	for _, tc := range []struct {
 		path string
@@ -49,11 +49,11 @@ func TestPrepareReproducible(t *testing.T) {
 func TestPrepareSourceDateEpoch(t *testing.T) {
 	src := project(t, twoMigrations)
 	out := filepath.Join(src, "db.sqlite3")
-	cmd{dir: src, env: []string{"SOURCE_DATE_EPOCH=1700000000"}}.run(t, "prepare", "--out", out).want(t, 0)
-	r := cmd{dir: src, env: []string{"DATABASE_URL=sqlite:" + out}}.run(t, "migrate", "info", "--format", "json")
-	r.want(t, 0, `"state": "installed"`)
-	cmd{dir: src, env: []string{"SOURCE_DATE_EPOCH=yesterday"}}.run(t, "prepare", "--out", out).
-		want(t, 1, `SOURCE_DATE_EPOCH="yesterday" is not a number`)
+	cmd{Dir: src, Env: []string{"SOURCE_DATE_EPOCH=1700000000"}}.Run(t, "prepare", "--out", out).Want(t, 0)
+	r := cmd{Dir: src, Env: []string{"DATABASE_URL=sqlite:" + out}}.Run(t, "migrate", "info", "--format", "json")
+	r.Want(t, 0, `"state": "installed"`)
+	cmd{Dir: src, Env: []string{"SOURCE_DATE_EPOCH=yesterday"}}.Run(t, "prepare", "--out", out).
+		Want(t, 1, `SOURCE_DATE_EPOCH="yesterday" is not a number`)
 }
 
 func TestPrepareErrors(t *testing.T) {
@@ -62,15 +62,15 @@ func TestPrepareErrors(t *testing.T) {
 		"migrations/2_bad.sql": "CREATE TABLE b (x);\nSELEKT 1;\n",
 	})
 	out := filepath.Join(src, "db.sqlite3")
-	r := cmd{dir: src}.run(t, "prepare", "--out", out)
-	r.want(t, 1, "while executing migration 2", filepath.Join("migrations", "2_bad.sql"), `near "SELEKT": syntax error`, "hint:")
+	r := cmd{Dir: src}.Run(t, "prepare", "--out", out)
+	r.Want(t, 1, "while executing migration 2", filepath.Join("migrations", "2_bad.sql"), `near "SELEKT": syntax error`, "hint:")
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Error("a failed prepare must not leave --out")
 	}
 	if entries, _ := os.ReadDir(src); len(entries) != 1 {
 		t.Errorf("a failed prepare left files behind: %v", entries)
 	}
-	cmd{dir: src}.run(t, "prepare").want(t, 2, "--out is required")
-	cmd{dir: src}.run(t, "prepare", "--out", src).want(t, 1, "is a directory")
-	cmd{dir: src}.run(t, "prepare", "--source", "nowhere", "--out", out).want(t, 1, "nowhere", "hint: pass --source")
+	cmd{Dir: src}.Run(t, "prepare").Want(t, 2, "--out is required")
+	cmd{Dir: src}.Run(t, "prepare", "--out", src).Want(t, 1, "is a directory")
+	cmd{Dir: src}.Run(t, "prepare", "--source", "nowhere", "--out", out).Want(t, 1, "nowhere", "hint: pass --source")
 }
