@@ -1,0 +1,34 @@
+// Package reliability proves dbprep's guarantees under faults, concurrency
+// and bad input by driving the real binary against real databases.
+package reliability
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/testbin"
+	"github.com/dbprep/dbprep/internal/testdb"
+)
+
+func TestMain(m *testing.M) {
+	cleanup, err := testbin.Build("../..")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	testdb.StopPostgres()
+	cleanup()
+	os.Exit(code)
+}
+
+// trials is how many times a randomised test repeats (DBPREP_TRIALS,
+// default 100).
+func trials() int {
+	if n, err := strconv.Atoi(os.Getenv("DBPREP_TRIALS")); err == nil && n > 0 {
+		return n
+	}
+	return 100
+}
