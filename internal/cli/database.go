@@ -66,7 +66,10 @@ func (s *session) databaseDrop(c *cli.Context) error {
 // confirm asks on stderr and reads a yes from stdin.
 func (s *session) confirm(question string) error {
 	fmt.Fprint(s.stderr, question)
-	line, _ := bufio.NewReader(s.stdin).ReadString('\n')
+	line, err := bufio.NewReader(s.stdin).ReadString('\n')
+	if err != nil {
+		fmt.Fprintln(s.stderr) // no answer: end the prompt's line
+	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return nil

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -96,7 +97,9 @@ func (s *session) migrateRevert(c *cli.Context) error {
 	defer closeStore()
 	res, err := m.Revert(c.Context, runOptions(c))
 	if err == nil && len(res.Events) == 0 {
-		s.printf("No migrations available to revert\n")
+		// sqlx-cli prints this and exits 0; a revert that could revert
+		// nothing did not do what was asked, so dbprep exits 1.
+		return errors.New("No migrations available to revert: no applied migration has a .down.sql file (see `dbprep migrate info`)")
 	}
 	return err
 }

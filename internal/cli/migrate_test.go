@@ -85,7 +85,7 @@ func TestRevertCLI(t *testing.T) {
 	c.Run(t, "migrate", "revert").Want(t, 0, "Applied 2/revert b")
 	c.Run(t, "migrate", "revert", "--target-version", "5").Want(t, 1, "migration 5 is not present in the migration source")
 	c.Run(t, "migrate", "revert", "--target-version", "0").Want(t, 0, "Applied 1/revert a")
-	c.Run(t, "migrate", "revert").Want(t, 0, "No migrations available to revert")
+	c.Run(t, "migrate", "revert").Want(t, 1, "No migrations available to revert")
 	c.Run(t, "migrate", "run", "--target-version", "1").Want(t, 0, "Applied 1/migrate a", "Skipped 2/migrate b (0ns)")
 }
 

@@ -33,6 +33,8 @@ const (
 	CanApply       Action = "Can apply"
 	Skipped        Action = "Skipped"
 	AlreadyApplied Action = "Already applied"
+	// AlreadyReverted is a revert another process did first.
+	AlreadyReverted Action = "Already reverted"
 )
 
 // Event is one line of progress.
@@ -126,6 +128,9 @@ func (m *Migrator) table() string {
 // error; migrations applied before it stay applied.
 func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 	var res Result
+	if err := migration.CheckDuplicates(m.Migrations); err != nil {
+		return res, err
+	}
 	if opts.Target != nil && !m.versionExists(*opts.Target) {
 		return res, &Error{Kind: ErrVersionNotPresent, Version: *opts.Target}
 	}
@@ -156,6 +161,11 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 		default:
 			elapsed, err := m.Store.Apply(ctx, mig)
 			if errors.Is(err, store.ErrAlreadyApplied) {
+				// Another process applied it since we planned: trust it only
+				// if it applied the same file.
+				if err := m.verifyApplied(ctx, mig); err != nil {
+					return res, err
+				}
 				m.emit(&res, Event{Action: AlreadyApplied, Migration: mig})
 				continue
 			}
@@ -173,6 +183,9 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 // migration above it (0 reverts everything). Checksums are not checked.
 func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 	var res Result
+	if err := migration.CheckDuplicates(m.Migrations); err != nil {
+		return res, err
+	}
 	if opts.Target != nil && *opts.Target != 0 && !m.versionExists(*opts.Target) {
 		return res, &Error{Kind: ErrVersionNotPresent, Version: *opts.Target}
 	}
@@ -196,6 +209,10 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 			m.emit(&res, Event{Action: CanApply, Migration: mig})
 		default:
 			elapsed, err := m.Store.Revert(ctx, mig)
+			if errors.Is(err, store.ErrNotApplied) {
+				m.emit(&res, Event{Action: AlreadyReverted, Migration: mig})
+				continue
+			}
 			if err != nil {
 				return res, err
 			}
@@ -206,4 +223,18 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// verifyApplied checks that the ledger's row for mig has mig's checksum.
+func (m *Migrator) verifyApplied(ctx context.Context, mig *migration.Migration) error {
+	rows, err := m.Store.Applied(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.Version == mig.Version && string(r.Checksum) != string(mig.Checksum) {
+			return &Error{Kind: ErrVersionMismatch, Version: mig.Version}
+		}
+	}
+	return nil
 }

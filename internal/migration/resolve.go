@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -152,6 +153,10 @@ func readContents(fsys fs.FS, name string, m *Migration, opts Options) error {
 	}
 	if !utf8.Valid(data) {
 		return fmt.Errorf("error reading contents of migration %s: stream did not contain valid UTF-8 (sqlx requires UTF-8; re-save the file as UTF-8)", m.File)
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line := bytes.Count(data[:i], []byte("\n")) + 1
+		return fmt.Errorf("migration %s has a NUL byte on line %d: SQLite would silently ignore everything after it; remove it", m.File, line)
 	}
 	m.SQL = string(data)
 	m.Checksum = Checksum(m.SQL, opts.IgnoredChars)

@@ -61,6 +61,11 @@ func (p *Postgres) Revert(ctx context.Context, m *migration.Migration) (time.Dur
 		return time.Since(start), del(ctx, p.conn)
 	}
 	err := pgx.BeginFunc(ctx, p.conn, func(tx pgx.Tx) error {
+		if err := p.notApplied(ctx, tx, m.Version); err == nil {
+			return ErrNotApplied
+		} else if !errors.Is(err, ErrAlreadyApplied) {
+			return err
+		}
 		if err := p.execScript(ctx, m, true); err != nil {
 			return err
 		}

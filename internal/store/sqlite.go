@@ -195,6 +195,11 @@ func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Durat
 		return 0, fmt.Errorf("starting the transaction for migration %d: %w", m.Version, err)
 	}
 	defer tx.Rollback()
+	if err := checkNotApplied(ctx, tx, s.table, m.Version, "?1"); err == nil {
+		return 0, ErrNotApplied
+	} else if !errors.Is(err, ErrAlreadyApplied) {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return 0, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
 	}

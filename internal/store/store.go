@@ -41,7 +41,9 @@ type Store interface {
 	// the database is as it was.
 	Apply(ctx context.Context, m *migration.Migration) (time.Duration, error)
 	// Revert runs the down migration m and deletes its ledger row in one
-	// transaction. An *ExecError means the database is as it was.
+	// transaction. It returns ErrNotApplied, having changed nothing, when the
+	// row is gone by the time it holds the write lock; an *ExecError means
+	// the database is as it was.
 	Revert(ctx context.Context, m *migration.Migration) (time.Duration, error)
 	// Close releases the connection.
 	Close() error
@@ -66,6 +68,10 @@ func (o Options) table() string {
 // ErrAlreadyApplied is returned by Apply when the version was recorded by
 // someone else between planning and applying.
 var ErrAlreadyApplied = errors.New("migration already applied")
+
+// ErrNotApplied is returned by Revert when the version is no longer in the
+// ledger once the transaction holds the write lock (reverted by another process).
+var ErrNotApplied = errors.New("migration not applied")
 
 // ExecError is a migration whose SQL failed. The transaction was rolled back.
 type ExecError struct {
