@@ -95,7 +95,12 @@ func (s *session) migrateRevert(c *cli.Context) error {
 		return err
 	}
 	defer closeStore()
-	res, err := m.Revert(c.Context, runOptions(c))
+	opts := runOptions(c)
+	res, err := m.Revert(c.Context, opts)
+	if err == nil && len(res.Events) == 0 && opts.Target != nil {
+		s.printf("No migrations available to revert: nothing applied above version %d\n", *opts.Target)
+		return nil
+	}
 	if err == nil && len(res.Events) == 0 {
 		// sqlx-cli prints this and exits 0; a revert that could revert
 		// nothing did not do what was asked, so dbprep exits 1.
