@@ -15,6 +15,8 @@ func hint(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "migrations directory"):
 		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
+	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "disk is full"):
+		return "the disk may be full, or a file-size limit (ulimit -f) reached; the change was rolled back. Free space and run again"
 	case errors.As(err, &ee) && ee.Down:
 		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
 	case errors.As(err, &ee):

@@ -77,7 +77,7 @@ func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	}
 	defer func() {
 		if err != nil {
-			os.Remove(tmp)
+			removeTemp(tmp)
 		}
 	}()
 	if err := st.VacuumInto(ctx, tmp); err != nil {

@@ -116,16 +116,19 @@ func TestPrepareRemovesStaleTemporaries(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "db.sqlite3")
 	dead := filepath.Join(dir, ".db.sqlite3.dbprep-999999999-abcdef.tmp") // no such pid
-	live := filepath.Join(dir, ".db.sqlite3.dbprep-1-abcdef.tmp")         // pid 1 is always alive
+	deadJournal := dead + "-journal"
+	live := filepath.Join(dir, ".db.sqlite3.dbprep-1-abcdef.tmp") // pid 1 is always alive
 	other := filepath.Join(dir, ".other.sqlite3.dbprep-999999999-abcdef.tmp")
-	for _, p := range []string{dead, live, other} {
+	for _, p := range []string{dead, deadJournal, live, other} {
 		os.WriteFile(p, []byte("partial"), 0o644)
 	}
 	if _, err := Prepare(ctx, Config{Migrations: example(t), Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(dead); !os.IsNotExist(err) {
-		t.Error("a dead run's temporary file must be removed")
+	for _, p := range []string{dead, deadJournal} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s, of a dead run, must be removed", p)
+		}
 	}
 	for _, p := range []string{live, other} {
 		if _, err := os.Stat(p); err != nil {

@@ -25,14 +25,23 @@ func tempName(out string) (string, error) {
 	return filepath.Join(dir, fmt.Sprintf(".%s%s%d-%s.tmp", base, tempInfix, os.Getpid(), hex.EncodeToString(b[:]))), nil
 }
 
-// removeStale deletes temporary files of out left by runs whose process is
-// gone (killed before it could clean up). Files of live processes are kept.
+// removeTemp deletes a temporary database and the journal files SQLite may
+// have left beside it.
+func removeTemp(tmp string) {
+	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+}
+
+// removeStale deletes temporary files of out, journals included, left by
+// runs whose process is gone (killed before it could clean up). Files of
+// live processes are kept.
 func removeStale(out string) {
 	dir, base := filepath.Split(out)
 	if dir == "" {
 		dir = "."
 	}
-	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+tempInfix+"*.tmp"))
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+tempInfix+"*.tmp*"))
 	for _, m := range matches {
 		rest := strings.TrimPrefix(filepath.Base(m), "."+base+tempInfix)
 		pidText, _, ok := strings.Cut(rest, "-")

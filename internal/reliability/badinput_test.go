@@ -42,11 +42,17 @@ func badCases() []badCase {
 		{name: "10000 migrations and one bad name", setup: manyMigrations, args: run, code: 1, want: []string{"bad_name.sql"}},
 		{name: "source is a file", args: []string{"migrate", "run", "--source", "migrations/1_init.sql"}, code: 1, want: []string{"1_init.sql", "not a directory"}},
 		{name: "source is missing", args: []string{"migrate", "run", "--source", "nowhere"}, code: 1, want: []string{"nowhere", "no such file", "--source"}},
-		{name: "unreadable migration", setup: func(t *testing.T, dir string) { os.Symlink("/proc/self/mem", filepath.Join(dir, "migrations/2_mem.sql")) }, args: run, code: 1, want: []string{"2_mem.sql"}},
-		{name: "dangling symlink", setup: func(t *testing.T, dir string) { os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "migrations/2_gone.sql")) }, args: run, code: 1, want: []string{"2_gone.sql", "dangling symlink"}},
+		{name: "unreadable migration", setup: func(t *testing.T, dir string) {
+			os.Symlink("/proc/self/mem", filepath.Join(dir, "migrations/2_mem.sql"))
+		}, args: run, code: 1, want: []string{"2_mem.sql"}},
+		{name: "dangling symlink", setup: func(t *testing.T, dir string) {
+			os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "migrations/2_gone.sql"))
+		}, args: run, code: 1, want: []string{"2_gone.sql", "dangling symlink"}},
 		{name: "read-only database", files: pending, args: []string{"migrate", "run", "-D", "sqlite:db.sqlite3?mode=ro"}, code: 1, want: []string{"readonly database"}},
 		{name: "immutable database", files: pending, args: []string{"migrate", "run", "-D", "sqlite:db.sqlite3?immutable=true"}, code: 1, want: []string{"while executing migration 2"}},
-		{name: "database is not SQLite", setup: func(t *testing.T, dir string) { os.WriteFile(filepath.Join(dir, "db.sqlite3"), bytes.Repeat([]byte("not a database\n"), 300), 0o644) }, args: run, code: 1, want: []string{"not a database"}, dbChanges: true},
+		{name: "database is not SQLite", setup: func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "db.sqlite3"), bytes.Repeat([]byte("not a database\n"), 300), 0o644)
+		}, args: run, code: 1, want: []string{"not a database"}, dbChanges: true},
 		{name: "database path is a directory", args: []string{"migrate", "run", "-D", "sqlite:migrations"}, code: 1, want: []string{"unable to open database file"}},
 		{name: "database file missing", args: []string{"migrate", "run", "-D", "sqlite:nope.db"}, code: 1, want: []string{"nope.db", "database file does not exist", "database create"}},
 		{name: "unknown scheme", args: []string{"migrate", "run", "-D", "mysql://root@localhost/app"}, code: 1, want: []string{`unsupported database URL scheme "mysql"`}},
@@ -66,7 +72,9 @@ func badCases() []badCase {
 		{name: "target version not a number", args: []string{"migrate", "run", "--target-version", "seven"}, code: 2, want: []string{"seven", "target-version"}},
 		{name: "target version too old", files: pending, args: []string{"migrate", "run", "--target-version", "0"}, code: 1, want: []string{"not present"}},
 		{name: "revert without down file", args: []string{"migrate", "revert"}, code: 1, want: []string{"No migrations available to revert"}},
-		{name: "applied migration edited", setup: func(t *testing.T, dir string) { os.WriteFile(filepath.Join(dir, "migrations/1_init.sql"), []byte(initSQL+"-- edited\n"), 0o644) }, args: run, code: 1, want: []string{"migration 1 was previously applied but has been modified", "hint:"}},
+		{name: "applied migration edited", setup: func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "migrations/1_init.sql"), []byte(initSQL+"-- edited\n"), 0o644)
+		}, args: run, code: 1, want: []string{"migration 1 was previously applied but has been modified", "hint:"}},
 		{name: "applied migration deleted", files: pending, setup: func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "migrations/1_init.sql")) }, args: run, code: 1, want: []string{"migration 1 was previously applied but is missing", "--ignore-missing"}},
 		{name: "dirty ledger", files: pending, setup: markDirty, args: run, code: 1, want: []string{"migration 1 is partially applied"}},
 		{name: "migration with a syntax error", files: map[string]string{"migrations/2_bad.sql": "CREATE TABLE ok (x);\nSELEKT 1;\n"}, args: run, code: 1, want: []string{"while executing migration 2", "2_bad.sql", `near "SELEKT"`}},

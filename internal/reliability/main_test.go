@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"testing"
 
+	// The tests run the binary that testbin builds; importing its code makes
+	// go test's cache notice when that code changes.
+	_ "github.com/dbprep/dbprep/internal/cli"
 	"github.com/dbprep/dbprep/internal/testbin"
 	"github.com/dbprep/dbprep/internal/testdb"
 )

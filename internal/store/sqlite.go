@@ -162,13 +162,13 @@ func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Durati
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-		return 0, &ExecError{Version: m.Version, File: m.File, Err: err}
+		return 0, s.settle(ctx, tx, &ExecError{Version: m.Version, File: m.File, Err: err})
 	}
 	if err := s.insertRow(ctx, tx, m, time.Since(start)); err != nil {
-		return 0, err
+		return 0, s.settle(ctx, tx, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("committing migration %d: %w", m.Version, err)
+		return 0, s.settle(ctx, tx, fmt.Errorf("committing migration %d: %w", m.Version, err))
 	}
 	return time.Since(start), nil
 }
@@ -201,7 +201,7 @@ func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Durat
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-		return 0, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
+		return 0, s.settle(ctx, tx, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err})
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE version = ?1`, s.table), m.Version); err != nil {
 		return 0, fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)
@@ -210,6 +210,21 @@ func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Durat
 		return 0, fmt.Errorf("committing the revert of migration %d: %w", m.Version, err)
 	}
 	return time.Since(start), nil
+}
+
+// settle rolls back after a failed write and makes sure the file is whole
+// again. After an I/O error (disk full, file-size limit) SQLite may leave
+// the rollback unfinished, with a hot journal beside the file; reading the
+// schema makes it play the journal back now, rather than leave that to the
+// next process to open the file. The error returned is err, or err and the
+// reason the file could not be restored.
+func (s *SQLite) settle(ctx context.Context, tx *sql.Tx, err error) error {
+	tx.Rollback()
+	var n int
+	if rerr := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); rerr != nil {
+		return fmt.Errorf("%w; restoring the database afterwards also failed: %v (SQLite restores it from the -journal file the next time it is opened: keep that file)", err, rerr)
+	}
+	return err
 }
 
 // VacuumInto writes a compacted copy of the database to path, which must not
