@@ -17,6 +17,8 @@ func hint(err error) string {
 		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
 	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "disk is full"):
 		return "the disk may be full, or a file-size limit (ulimit -f) reached; the change was rolled back. Free space and run again"
+	case errors.Is(err, store.ErrConnectionLost):
+		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied: check it). Run again once the server is back"
 	case errors.As(err, &ee) && ee.Down:
 		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
 	case errors.As(err, &ee):

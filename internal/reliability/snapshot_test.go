@@ -91,10 +91,10 @@ func ledgerOrEmpty(t testing.TB, db *sql.DB, exists string) string {
 	return ledgerOf(t, db)
 }
 
-// tableData hashes every row of a table (ordered by id), whatever its columns.
+// tableData hashes every row of a table (ordered by its first column), whatever its columns.
 func tableData(t testing.TB, db *sql.DB, table string) string {
 	t.Helper()
-	rows, err := db.Query(fmt.Sprintf("SELECT * FROM %s ORDER BY id", table))
+	rows, err := db.Query(fmt.Sprintf("SELECT * FROM %s ORDER BY 1", table))
 	if err != nil {
 		t.Fatalf("reading %s: %v", table, err)
 	}

@@ -116,6 +116,9 @@ func (p *Postgres) execScript(ctx context.Context, m *migration.Migration, down 
 	if err == nil {
 		return nil
 	}
+	if p.conn.IsClosed() {
+		err = fmt.Errorf("%w (%v)", ErrConnectionLost, err)
+	}
 	return &ExecError{Version: m.Version, File: m.File, Down: down, Err: describePgError(err, m)}
 }
 

@@ -73,6 +73,10 @@ var ErrAlreadyApplied = errors.New("migration already applied")
 // ledger once the transaction holds the write lock (reverted by another process).
 var ErrNotApplied = errors.New("migration not applied")
 
+// ErrConnectionLost means the server went away while a migration ran; a
+// migration in a transaction was not committed.
+var ErrConnectionLost = errors.New("the connection to the database server was lost")
+
 // ExecError is a migration whose SQL failed. The transaction was rolled back.
 type ExecError struct {
 	Version int64

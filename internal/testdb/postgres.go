@@ -27,6 +27,7 @@ type Server struct {
 	Password string
 	cmd      *exec.Cmd
 	runAs    *user.User
+	postgres string
 }
 
 var (
@@ -49,6 +50,22 @@ func Postgres(t testing.TB) *Server {
 		t.Skipf("no PostgreSQL server: %v (apt-get install postgresql)", serverErr)
 	}
 	return server
+}
+
+// NewPostgres starts a server of the test's own, stopped when the test
+// ends, for tests that stop or crash it. Like Postgres, it skips the test
+// without PostgreSQL, except under CI=true.
+func NewPostgres(t testing.TB) *Server {
+	t.Helper()
+	s, err := startServer()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is required in CI: %v", err)
+		}
+		t.Skipf("no PostgreSQL server: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
 }
 
 // StopPostgres stops the server if it was started; call it from TestMain.

@@ -49,21 +49,39 @@ func startServer() (*Server, error) {
 	if s.Port, err = freePort(); err != nil {
 		return nil, err
 	}
-	s.cmd = s.command(postgres, "-D", data, "-p", strconv.Itoa(s.Port), "-k", s.Dir,
+	s.postgres = postgres
+	if err := s.Start(); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start starts the server on its data directory and port (again, after Crash).
+func (s *Server) Start() error {
+	s.cmd = s.command(s.postgres, "-D", filepath.Join(s.Dir, "data"), "-p", strconv.Itoa(s.Port), "-k", s.Dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=200")
-	logf, _ := os.Create(filepath.Join(s.Dir, "server.log"))
+	logf, _ := os.OpenFile(filepath.Join(s.Dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	s.cmd.SysProcAttr.Setpgid = true
 	if err := s.cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.waitReady(30 * time.Second); err != nil {
-		s.Stop()
 		log, _ := os.ReadFile(filepath.Join(s.Dir, "server.log"))
-		return nil, fmt.Errorf("%w\n%s", err, log)
+		return fmt.Errorf("%w\n%s", err, log)
 	}
-	return s, nil
+	return nil
+}
+
+// Crash stops the server at once (immediate shutdown: sessions are cut,
+// recovery runs at the next start) and keeps its files.
+func (s *Server) Crash() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGQUIT)
+		s.cmd.Wait()
+	}
 }
 
 func (s *Server) command(name string, args ...string) *exec.Cmd {
@@ -107,7 +125,7 @@ func (s *Server) waitReady(timeout time.Duration) error {
 
 // Stop stops the server at once and removes its files.
 func (s *Server) Stop() {
-	if s.cmd != nil && s.cmd.Process != nil {
+	if s.cmd != nil && s.cmd.Process != nil && s.cmd.ProcessState == nil {
 		s.cmd.Process.Signal(syscall.SIGQUIT)
 		done := make(chan struct{})
 		go func() { s.cmd.Wait(); close(done) }()
