@@ -3,6 +3,7 @@ package dburl
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -10,7 +11,9 @@ import (
 const Mask = "xxxxx"
 
 // secretParam matches password-like query or key=value parameters.
-var secretParam = regexp.MustCompile(`(?i)((?:^|[?&\s])(?:ssl)?password=)('(?:[^'\\]|\\.)*'|[^&\s]*)`)
+// A value is quoted ('…', in key=value strings) or not, and runs to the
+// next '&' or space either way.
+var secretParam = regexp.MustCompile(`(?i)((?:^|[?&\s])(?:ssl)?password=)('(?:[^'\\]|\\.)*'[^&\s]*|[^&\s]*)`)
 
 // Redact masks the password of a URL (user:PASSWORD@host) and the values of
 // password= and sslpassword= parameters. It works on strings that do not
@@ -23,7 +26,8 @@ func Redact(s string) string {
 }
 
 // redactUserinfo masks what lies between the first ':' and the last '@'
-// before the query string: passwords may hold unescaped '@', '/' or ':'.
+// before the query string: passwords may hold unescaped '@', '/' or ':',
+// and the widest span covers every way of reading where the userinfo ends.
 func redactUserinfo(rest string) string {
 	beforeQuery, _, _ := strings.Cut(rest, "?")
 	at := strings.LastIndex(beforeQuery, "@")
@@ -55,19 +59,32 @@ func Secrets(s string) []string {
 		beforeQuery, _, _ := strings.Cut(rest, "?")
 		if at := strings.LastIndex(beforeQuery, "@"); at >= 0 {
 			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
+				// The userinfo ends at the last '@', or at an earlier one
+				// when the host or path holds an '@': each is a candidate.
 				add(pw)
+				for i := range len(pw) {
+					if pw[i] == '@' {
+						add(pw[:i])
+					}
+				}
 			}
 		}
 	}
 	for _, m := range secretParam.FindAllStringSubmatch(s, -1) {
-		add(strings.Trim(m[2], "'"))
+		v := m[2]
+		add(v)
+		if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+			add(v[1 : len(v)-1])
+		}
 	}
 	return out
 }
 
 // Scrub replaces every secret of rawURL that occurs in msg with Mask.
 func Scrub(msg, rawURL string) string {
-	for _, sec := range Secrets(rawURL) {
+	secrets := Secrets(rawURL)
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
+	for _, sec := range secrets {
 		msg = strings.ReplaceAll(msg, sec, Mask)
 	}
 	return msg

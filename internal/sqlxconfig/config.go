@@ -49,11 +49,17 @@ func Load(path string, optional bool) (Config, error) {
 		}
 		return c, fmt.Errorf("reading %s: %w", path, err)
 	}
+	return Parse(data, path)
+}
+
+// Parse reads sqlx.toml text; name is the file's name, for errors.
+func Parse(data []byte, name string) (Config, error) {
+	var c Config
 	if err := toml.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("%s is not valid sqlx.toml: %w", path, err)
+		return c, fmt.Errorf("%s is not valid sqlx.toml: %w", name, err)
 	}
 	if err := c.validate(); err != nil {
-		return c, fmt.Errorf("%s: %w", path, err)
+		return c, fmt.Errorf("%s: %w", name, err)
 	}
 	return c, nil
 }
