@@ -88,7 +88,8 @@ func TestPostgresPasswordNeverPrinted(t *testing.T) {
 	for _, u := range []string{dbURL, wrong} {
 		for _, args := range [][]string{
 			{"migrate", "run"}, {"migrate", "info"}, {"migrate", "info", "--format", "json"}, {"migrate", "check"},
-			{"migrate", "revert"}, {"database", "create"}, {"database", "setup"},
+			{"migrate", "revert"}, {"database", "create"}, {"database", "setup"}, {"migrate", "run", "--dry-run"},
+			{"database", "reset", "-y"}, {"database", "drop", "-y", "--force"},
 		} {
 			r := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + u}}.Run(t, args...)
 			if strings.Contains(r.Stdout+r.Stderr, srv.Password) {
