@@ -1,26 +1,14 @@
 package cli_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
 	"github.com/dbprep/dbprep/internal/testbin"
-	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 // The tests drive the real binary, built once, in temporary directories.
-func TestMain(m *testing.M) {
-	cleanup, err := testbin.Build("../..")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	testdb.StopPostgres()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "../..") }
 
 type (
 	cmd    = testbin.Cmd

@@ -56,18 +56,18 @@ func (s *session) migrateAdd(c *cli.Context) error {
 	return err
 }
 
-// migrator resolves the migrations and connects; close must be called.
-func (s *session) migrator(c *cli.Context) (m *migrate.Migrator, close func(), err error) {
+// withMigrator resolves the migrations, connects, runs fn and disconnects.
+func (s *session) withMigrator(c *cli.Context, fn func(m *migrate.Migrator) error) error {
 	ms, err := s.migrations(c)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	st, _, err := s.open(c)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return &migrate.Migrator{Store: st, Migrations: ms, Table: s.config.Table(), NoLock: c.Bool("no-lock"), Progress: s.printEvent},
-		func() { st.Close() }, nil
+	defer st.Close()
+	return fn(&migrate.Migrator{Store: st, Migrations: ms, Table: s.config.Table(), NoLock: c.Bool("no-lock"), Progress: s.printEvent})
 }
 
 func runOptions(c *cli.Context) migrate.Options {
@@ -80,23 +80,19 @@ func runOptions(c *cli.Context) migrate.Options {
 }
 
 func (s *session) migrateRun(c *cli.Context) error {
-	m, closeStore, err := s.migrator(c)
-	if err != nil {
+	return s.withMigrator(c, func(m *migrate.Migrator) error {
+		_, err := m.Run(c.Context, runOptions(c))
 		return err
-	}
-	defer closeStore()
-	_, err = m.Run(c.Context, runOptions(c))
-	return err
+	})
 }
 
 func (s *session) migrateRevert(c *cli.Context) error {
-	m, closeStore, err := s.migrator(c)
-	if err != nil {
-		return err
-	}
-	defer closeStore()
+	var res migrate.Result
 	opts := runOptions(c)
-	res, err := m.Revert(c.Context, opts)
+	err := s.withMigrator(c, func(m *migrate.Migrator) (err error) {
+		res, err = m.Revert(c.Context, opts)
+		return err
+	})
 	if err == nil && len(res.Events) == 0 && opts.Target != nil {
 		s.printf("No migrations available to revert: nothing applied above version %d\n", *opts.Target)
 		return nil
@@ -109,13 +105,12 @@ func (s *session) migrateRevert(c *cli.Context) error {
 	return err
 }
 
-func (s *session) status(c *cli.Context) (migrate.Status, error) {
-	m, closeStore, err := s.migrator(c)
-	if err != nil {
-		return migrate.Status{}, err
-	}
-	defer closeStore()
-	return m.Status(c.Context)
+func (s *session) status(c *cli.Context) (st migrate.Status, err error) {
+	err = s.withMigrator(c, func(m *migrate.Migrator) error {
+		st, err = m.Status(c.Context)
+		return err
+	})
+	return st, err
 }
 
 // checkFormat validates --format before anything connects.

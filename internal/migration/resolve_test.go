@@ -8,22 +8,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/dbprep/dbprep/internal/testbin"
 )
 
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+func writeFiles(t *testing.T, files map[string]string) string { return testbin.Project(t, files) }
 
 // summary renders migrations as "version/type/description;..." for comparison.
 func summary(ms []Migration) string {

@@ -3,7 +3,6 @@
 package reliability
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -12,20 +11,9 @@ import (
 	// go test's cache notice when that code changes.
 	_ "github.com/dbprep/dbprep/internal/cli"
 	"github.com/dbprep/dbprep/internal/testbin"
-	"github.com/dbprep/dbprep/internal/testdb"
 )
 
-func TestMain(m *testing.M) {
-	cleanup, err := testbin.Build("../..")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	testdb.StopPostgres()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "../..") }
 
 // trials is how many times a randomised test repeats (DBPREP_TRIALS,
 // default 100).

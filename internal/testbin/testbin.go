@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 // Path is the built binary; set by Build.
@@ -33,6 +35,20 @@ func Build(root string) (cleanup func(), err error) {
 		return nil, fmt.Errorf("building dbprep: %v\n%s", err, out)
 	}
 	return func() { os.RemoveAll(dir) }, nil
+}
+
+// Main builds the binary, runs a package's tests, stops the throwaway
+// PostgreSQL server if they started one, and exits. root is the module root.
+func Main(m interface{ Run() int }, root string) {
+	cleanup, err := Build(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	testdb.StopPostgres()
+	cleanup()
+	os.Exit(code)
 }
 
 // Result is one finished run.
