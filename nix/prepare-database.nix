@@ -1,19 +1,23 @@
-# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0 }
+# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0, sqlxConfig ? null }
 #
 # A derivation holding $out/db.sqlite3: every migration applied by
 # `dbprep prepare`. Its only source is the top-level *.sql files of
-# `migrations` (copied alone into the store), so it rebuilds when a
-# migration changes and never when the rest of the project does.
+# `migrations` (copied alone into the store), and sqlxConfig when given, so
+# it rebuilds when a migration changes and never when the rest of the
+# project does. Pass the crate's sqlx.toml as sqlxConfig when it sets
+# table-name or ignored-chars, or the ledger will not match the crate's.
 { runCommand, dbprep }:
 { migrations
 , name ? "prepared-database"
 , sourceDateEpoch ? 0
+, sqlxConfig ? null
 }:
 let
   # What sqlx reads: top-level files ending in .sql, symlinks followed.
   onlyMigrations = path: type:
     type != "directory" && builtins.match ".*\\.sql" (baseNameOf path) != null;
   src = builtins.path { path = migrations; name = "migrations"; filter = onlyMigrations; };
+  config = if sqlxConfig == null then "/dev/null" else builtins.path { path = sqlxConfig; name = "sqlx.toml"; };
   self = runCommand name
     {
       nativeBuildInputs = [ dbprep ];
@@ -25,7 +29,7 @@ let
       };
     } ''
     mkdir -p "$out"
-    dbprep --no-dotenv --config /dev/null prepare --source ${src} --out "$out/db.sqlite3"
+    dbprep --no-dotenv --config ${config} prepare --source ${src} --out "$out/db.sqlite3"
   '';
 in
 self

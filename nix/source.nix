@@ -5,7 +5,7 @@
 { examples ? false }:
 let
   skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" ]
-    ++ (if examples then [ ] else [ "examples" "bench" "nixtest" "testdb" "storetest" ]);
+    ++ (if examples then [ ] else [ "examples" "bench" "nixtest" "testdb" "testbin" "storetest" "reliability" ]);
   keep = path: type:
     let name = baseNameOf path; in
     if type == "directory" then !(builtins.elem name skipDirs)

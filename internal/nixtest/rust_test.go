@@ -1,6 +1,10 @@
 package nixtest
 
 import (
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -38,5 +42,26 @@ in builtins.toJSON {
 		if !strings.Contains(got, want) {
 			t.Errorf("helpers: %s lacks %s", got, want)
 		}
+	}
+}
+
+// sqlxConfig reaches dbprep: a sqlx.toml's table-name names the ledger.
+func TestPrepareDatabaseSqlxConfig(t *testing.T) {
+	e := newEnv(t)
+	toml := filepath.Join(t.TempDir(), "sqlx.toml")
+	os.WriteFile(toml, []byte("[migrate]\ntable-name = \"crate_ledger\"\n"), 0o644)
+	drv := e.expr(t, `(dbprep.prepareDatabase { migrations = src; sqlxConfig = `+toml+`; }).drvPath`)
+	out, err := exec.Command("nix-store", "--realise", drv).Output()
+	if err != nil {
+		t.Fatalf("nix-store --realise %s: %v", drv, err)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(strings.TrimSpace(string(out)), "db.sqlite3")+"?mode=ro&immutable=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM crate_ledger").Scan(&n); err != nil || n != 2 {
+		t.Errorf("ledger crate_ledger: %d rows, %v", n, err)
 	}
 }
