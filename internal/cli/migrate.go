@@ -105,7 +105,11 @@ func (s *session) migrateRevert(c *cli.Context) error {
 	return err
 }
 
+// status validates --format, then compares the database with the directory.
 func (s *session) status(c *cli.Context) (st migrate.Status, err error) {
+	if err := checkFormat(c); err != nil {
+		return st, err
+	}
 	err = s.withMigrator(c, func(m *migrate.Migrator) error {
 		st, err = m.Status(c.Context)
 		return err
@@ -123,9 +127,6 @@ func checkFormat(c *cli.Context) error {
 }
 
 func (s *session) migrateInfo(c *cli.Context) error {
-	if err := checkFormat(c); err != nil {
-		return err
-	}
 	st, err := s.status(c)
 	if err != nil {
 		return err
@@ -138,9 +139,6 @@ func (s *session) migrateInfo(c *cli.Context) error {
 }
 
 func (s *session) migrateCheck(c *cli.Context) error {
-	if err := checkFormat(c); err != nil {
-		return err
-	}
 	st, err := s.status(c)
 	if err != nil {
 		return err
