@@ -41,9 +41,9 @@ func (e *exitError) Unwrap() error { return e.err }
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &session{stdin: stdin, stdout: stdout, stderr: stderr}
 	// sqlx-cli accepts --no-dotenv anywhere on the line; so does dbprep.
-	if i := slices.Index(args, "--no-dotenv"); i >= 0 {
+	if slices.Contains(args, "--no-dotenv") {
 		s.noDotenv = true
-		args = slices.Delete(slices.Clone(args), i, i+1)
+		args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--no-dotenv" })
 	}
 	err := NewApp(s).Run(append([]string{"dbprep"}, args...))
 	if s.unknownCommand != "" {

@@ -30,7 +30,7 @@ func TestDotenvPrecedence(t *testing.T) {
 
 	os.WriteFile(filepath.Join(root, ".env"), []byte("DATABASE_URL=sqlite:x.db\nNOT A LINE\n"), 0o644)
 	cmd{Dir: app}.Run(t, "migrate", "info").Want(t, 1, filepath.Join(root, ".env")+":2:", "pass --no-dotenv")
-	cmd{Dir: app}.Run(t, "--no-dotenv", "migrate", "run", "-D", "sqlite:from-flag.db").Want(t, 0)
+	cmd{Dir: app}.Run(t, "--no-dotenv", "migrate", "run", "-D", "sqlite:from-flag.db", "--no-dotenv").Want(t, 0)
 }
 
 func TestSqlxToml(t *testing.T) {

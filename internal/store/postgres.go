@@ -35,7 +35,8 @@ type Postgres struct {
 	table  string
 	pin    *time.Time
 	schema []string
-	locked bool
+	// lockKey is set while this store holds the advisory lock.
+	lockKey *int64
 }
 
 // PostgresConfig is how to open a PostgreSQL store.
@@ -69,27 +70,23 @@ func (p *Postgres) Lock(ctx context.Context) error {
 	if err := p.conn.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
 		return fmt.Errorf("taking the migration lock: %w", err)
 	}
-	if _, err := p.conn.Exec(ctx, "SELECT pg_advisory_lock($1)", LockKey(db)); err != nil {
+	key := LockKey(db)
+	if _, err := p.conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
 		return fmt.Errorf("taking the migration lock: %w", err)
 	}
-	p.locked = true
+	p.lockKey = &key
 	return nil
 }
 
 // Unlock releases the advisory lock if this store holds it.
 func (p *Postgres) Unlock(ctx context.Context) error {
-	if !p.locked {
+	if p.lockKey == nil {
 		return nil
 	}
-	var db string
-	err := p.conn.QueryRow(ctx, "SELECT current_database()").Scan(&db)
-	if err == nil {
-		_, err = p.conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", LockKey(db))
-	}
-	if err != nil {
+	if _, err := p.conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", *p.lockKey); err != nil {
 		return fmt.Errorf("releasing the migration lock: %w", err)
 	}
-	p.locked = false
+	p.lockKey = nil
 	return nil
 }
 
