@@ -10,10 +10,13 @@ import (
 // Mask replaces a password in output.
 const Mask = "xxxxx"
 
-// secretParam matches password-like query or key=value parameters.
-// A value is quoted ('…', in key=value strings) or not, and runs to the
-// next '&' or space either way.
-var secretParam = regexp.MustCompile(`(?i)((?:^|[?&\s])(?:ssl)?password=)('(?:[^'\\]|\\.)*'[^&\s]*|[^&\s]*)`)
+// secretParams match password-like parameters. In a URL's query a value
+// runs to the next '&' or '#'; in a key=value string it is quoted ('…') or
+// not, and runs to the next space.
+var secretParams = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)([?&](?:ssl)?password=)([^&#]*)`),
+	regexp.MustCompile(`(?i)((?:^|\s)(?:ssl)?password=)('(?:[^'\\]|\\.)*'\S*|\S*)`),
+}
 
 // Redact masks the password of a URL (user:PASSWORD@host) and the values of
 // password= and sslpassword= parameters. It works on strings that do not
@@ -22,7 +25,10 @@ func Redact(s string) string {
 	if scheme, rest, ok := strings.Cut(s, "://"); ok {
 		s = scheme + "://" + redactUserinfo(rest)
 	}
-	return secretParam.ReplaceAllString(s, "${1}"+Mask)
+	for _, re := range secretParams {
+		s = re.ReplaceAllString(s, "${1}"+Mask)
+	}
+	return s
 }
 
 // redactUserinfo masks what lies between the first ':' and the last '@'
@@ -70,11 +76,13 @@ func Secrets(s string) []string {
 			}
 		}
 	}
-	for _, m := range secretParam.FindAllStringSubmatch(s, -1) {
-		v := m[2]
-		add(v)
-		if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
-			add(v[1 : len(v)-1])
+	for _, re := range secretParams {
+		for _, m := range re.FindAllStringSubmatch(s, -1) {
+			v := m[2]
+			add(v)
+			if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+				add(v[1 : len(v)-1])
+			}
 		}
 	}
 	return out
