@@ -1,4 +1,4 @@
-# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0, sqlxConfig ? null }
+# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0, sqlxConfig ? null, sqlxCompat ? "0.8" }
 #
 # A derivation holding $out/db.sqlite3: every migration applied by
 # `dbprep prepare`. Its only source is the top-level *.sql files of
@@ -11,6 +11,7 @@
 , name ? "prepared-database"
 , sourceDateEpoch ? 0
 , sqlxConfig ? null
+, sqlxCompat ? "0.8"
 }:
 let
   # What sqlx reads: top-level files ending in .sql, symlinks followed.
@@ -29,7 +30,7 @@ let
       };
     } ''
     mkdir -p "$out"
-    dbprep --no-dotenv --config ${config} prepare --source ${src} --out "$out/db.sqlite3"
+    dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3"
   '';
 in
 self

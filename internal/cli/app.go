@@ -76,6 +76,7 @@ func NewApp(s *session) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
 			&cli.BoolFlag{Name: "no-dotenv", Usage: "do not load .env (accepted anywhere on the command line)"},
+			&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Usage: "behave as sqlx `0.8` (the stable release) or `0.9` (main): -- no-transaction on SQLite, migrate add inference"},
 		},
 		Before:          s.load,
 		Commands:        []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s)},

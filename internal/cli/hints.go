@@ -19,6 +19,9 @@ func hint(err error) string {
 		return "the disk may be full, or a file-size limit (ulimit -f) reached; the change was rolled back. Free space and run again"
 	case errors.Is(err, store.ErrConnectionLost):
 		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied: check it). Run again once the server is back"
+	case strings.Contains(err.Error(), "within a transaction") && strings.Contains(err.Error(), "SQL logic error"):
+		return "sqlx 0.8 runs every SQLite migration in a transaction. Make `-- no-transaction` the file's first line and pass " +
+			"`dbprep --sqlx-compat 0.9` to run it outside one, as sqlx 0.9 (main) does"
 	case errors.As(err, &ee) && ee.Down:
 		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
 	case errors.As(err, &ee):

@@ -26,7 +26,8 @@ func migrateCommand(s *session) *cli.Command {
 		Subcommands: []*cli.Command{
 			{Name: "add", Usage: "create a new migration file (or an up/down pair)", ArgsUsage: "DESCRIPTION",
 				Flags: []cli.Flag{sourceFlag(),
-					&cli.BoolFlag{Name: "reversible", Aliases: []string{"r"}, Usage: "create an up/down pair (in an empty directory; later ones follow the first)"},
+					&cli.BoolFlag{Name: "reversible", Aliases: []string{"r"}, Usage: "create an up/down pair (sqlx 0.8: in an empty directory only; later ones follow the first)"},
+					&cli.BoolFlag{Name: "simple", Usage: "create a single file (with --sqlx-compat 0.9)"},
 					&cli.BoolFlag{Name: "sequential", Aliases: []string{"s"}, Usage: "version by last + 1, as 0001"},
 					&cli.BoolFlag{Name: "timestamp", Aliases: []string{"t"}, Usage: "version by UTC time, as 20060102150405"}},
 				Action: action(s, 100, s.migrateAdd)},
@@ -48,7 +49,8 @@ func (s *session) migrateAdd(c *cli.Context) error {
 		}
 	}
 	files, err := migration.Add(s.source(c), strings.Join(args, " "), migration.AddOptions{
-		Reversible: c.Bool("reversible"), Sequential: c.Bool("sequential"), Timestamp: c.Bool("timestamp"), Now: time.Now(),
+		Reversible: c.Bool("reversible"), Simple: c.Bool("simple"), SqlxMain: s.sqlxMain,
+		Sequential: c.Bool("sequential"), Timestamp: c.Bool("timestamp"), Now: time.Now(),
 	})
 	for _, f := range files {
 		s.printf("Creating %s\n", f)

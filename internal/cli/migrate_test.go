@@ -121,3 +121,17 @@ func TestDatabaseDrop(t *testing.T) {
 	}
 	c.Run(t, "db", "drop", "-y").Want(t, 0)
 }
+
+// --sqlx-compat 0.9 honours -- no-transaction on SQLite; 0.8 says how to.
+func TestSqlxCompat(t *testing.T) {
+	dir := project(t, map[string]string{
+		"migrations/1_a.sql":      "CREATE TABLE a (x);\n",
+		"migrations/2_vacuum.sql": "-- no-transaction\nVACUUM;\n",
+	})
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
+	c.Run(t, "migrate", "run").Want(t, 1, "cannot VACUUM from within a transaction", "--sqlx-compat 0.9")
+	c.Run(t, "--sqlx-compat", "0.9", "migrate", "run").Want(t, 0, "Applied 2/migrate vacuum")
+	c.Run(t, "--sqlx-compat", "0.9", "prepare", "--out", "p.sqlite3").Want(t, 0, "2 migrations applied")
+	c.Run(t, "--sqlx-compat", "1.0", "migrate", "info").Want(t, 2, `--sqlx-compat "1.0"`)
+	c.Run(t, "--sqlx-compat", "0.9", "migrate", "add", "--simple", "-s", "more").Want(t, 0, "Creating migrations/0003_more.sql")
+}

@@ -44,6 +44,7 @@ func (s *session) prepare(c *cli.Context) error {
 	}
 	sum, err := prepare.Prepare(c.Context, prepare.Config{
 		Migrations: ms, Out: c.String("out"), Table: s.config.Table(), SourceDateEpoch: epoch, Progress: progress,
+		SQLiteNoTx: s.sqlxMain,
 	})
 	if err != nil {
 		return err

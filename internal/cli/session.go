@@ -28,12 +28,21 @@ type session struct {
 	rawURL string
 	// unknownCommand is a command name that matched nothing.
 	unknownCommand string
+	// sqlxMain is --sqlx-compat 0.9: sqlx main's behaviour.
+	sqlxMain bool
 }
 
 // load reads sqlx.toml and .env before any command runs.
 func (s *session) load(c *cli.Context) error {
 	if c.Bool("no-dotenv") {
 		s.noDotenv = true
+	}
+	switch c.String("sqlx-compat") {
+	case "0.8":
+	case "0.9":
+		s.sqlxMain = true
+	default:
+		return &exitError{code: ExitUsage, err: fmt.Errorf("--sqlx-compat %q: use 0.8 (sqlx's stable release) or 0.9 (sqlx main)", c.String("sqlx-compat"))}
 	}
 	path, optional := c.String("config"), false
 	if path == "" {
@@ -113,7 +122,7 @@ func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
 		return nil, u, err
 	}
 	st, err := store.Open(c.Context, u, store.OpenConfig{
-		Options:        store.Options{Table: s.config.Table()},
+		Options:        store.Options{Table: s.config.Table(), SQLiteNoTx: s.sqlxMain},
 		ConnectTimeout: c.Duration("connect-timeout"),
 		CreateSchemas:  s.config.Migrate.CreateSchemas,
 	})

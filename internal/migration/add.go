@@ -12,8 +12,14 @@ import (
 // AddOptions are `migrate add`'s flags.
 type AddOptions struct {
 	// Reversible is -r: an up/down pair, when the directory has no
-	// migration yet (sqlx-cli 0.8 copies the first migration's type after that).
+	// migration yet (sqlx-cli 0.8 copies the first migration's type after
+	// that); with SqlxMain, always.
 	Reversible bool
+	// Simple is --simple (SqlxMain only): a single file, always.
+	Simple bool
+	// SqlxMain infers as sqlx-cli 0.9 (main) does: the type follows the
+	// last migration, and versioning looks at every file, down files too.
+	SqlxMain bool
 	// Sequential (-s) and Timestamp (-t) force the versioning; neither infers it.
 	Sequential, Timestamp bool
 	// Now is the clock for timestamp versions.
@@ -26,6 +32,9 @@ type AddOptions struct {
 func Add(dir, description string, opts AddOptions) ([]string, error) {
 	if opts.Sequential && opts.Timestamp {
 		return nil, errors.New("--sequential and --timestamp exclude each other; pass one")
+	}
+	if opts.Reversible && opts.Simple {
+		return nil, errors.New("--reversible and --simple exclude each other; pass one")
 	}
 	if strings.TrimSpace(description) == "" {
 		return nil, errors.New("the migration needs a description, e.g. `dbprep migrate add create users`")
@@ -42,7 +51,7 @@ func Add(dir, description string, opts AddOptions) ([]string, error) {
 	}
 	prefix := versionPrefix(existing, opts)
 	types := []Type{Simple}
-	if inferReversible(existing, opts.Reversible) {
+	if inferReversible(existing, opts) {
 		types = []Type{ReversibleUp, ReversibleDown}
 	}
 	var created []string
@@ -65,12 +74,18 @@ func Add(dir, description string, opts AddOptions) ([]string, error) {
 }
 
 // inferReversible follows sqlx-cli 0.8: the first existing migration's type
-// wins; -r counts only in an empty directory.
-func inferReversible(existing []Migration, reversible bool) bool {
-	if len(existing) > 0 {
+// wins and -r counts only in an empty directory. sqlx main: -r and --simple
+// win, else the last migration's type.
+func inferReversible(existing []Migration, opts AddOptions) bool {
+	switch {
+	case opts.SqlxMain && (opts.Reversible || opts.Simple):
+		return opts.Reversible
+	case opts.SqlxMain && len(existing) > 0:
+		return existing[len(existing)-1].Type.IsReversible()
+	case len(existing) > 0:
 		return existing[0].Type.IsReversible()
 	}
-	return reversible
+	return opts.Reversible
 }
 
 // versionPrefix follows sqlx-cli 0.8's MigrationOrdering::infer.
@@ -86,9 +101,9 @@ func versionPrefix(existing []Migration, opts AddOptions) string {
 		}
 		return fmt.Sprintf("%04d", next)
 	}
-	var ups []Migration // the last two up or simple migrations, latest first
+	var ups []Migration // the last two up or simple migrations (any, for sqlx main), latest first
 	for i := len(existing) - 1; i >= 0 && len(ups) < 2; i-- {
-		if !existing[i].Type.IsDown() {
+		if opts.SqlxMain || !existing[i].Type.IsDown() {
 			ups = append(ups, existing[i])
 		}
 	}

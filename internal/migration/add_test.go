@@ -37,6 +37,12 @@ func TestAdd(t *testing.T) {
 		{"-r ignored once a simple exists (0.8)", map[string]string{"0001_a.sql": ""}, "b", AddOptions{Reversible: true}, "0002_b.sql"},
 		{"-s after timestamps", map[string]string{"20211209212234_a.sql": ""}, "b", AddOptions{Sequential: true}, "20211209212235_b.sql"},
 		{"-t after sequential", map[string]string{"0001_a.sql": "", "0002_b.sql": ""}, "c", AddOptions{Timestamp: true}, "20261121153005_c.sql"},
+		// sqlx main (--sqlx-compat 0.9)
+		{"main: type follows the last", map[string]string{"0001_a.sql": "", "0002_b.up.sql": "", "0002_b.down.sql": ""}, "c", AddOptions{SqlxMain: true, Sequential: true}, "0003_c.up.sql,0003_c.down.sql"},
+		{"main: -r wins", map[string]string{"0001_a.sql": ""}, "b", AddOptions{SqlxMain: true, Reversible: true}, "0002_b.up.sql,0002_b.down.sql"},
+		{"main: --simple wins", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": ""}, "b", AddOptions{SqlxMain: true, Simple: true, Sequential: true}, "0002_b.sql"},
+		{"main: a pair infers timestamp", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": "", "0002_b.up.sql": "", "0002_b.down.sql": ""}, "c", AddOptions{SqlxMain: true}, "20261121153005_c.up.sql,20261121153005_c.down.sql"},
+		{"main: simple files sequential", map[string]string{"0001_a.sql": "", "0002_b.sql": ""}, "c", AddOptions{SqlxMain: true}, "0003_c.sql"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,6 +71,9 @@ func TestAddErrors(t *testing.T) {
 	now := time.Unix(0, 0)
 	if _, err := Add(dir, "x", AddOptions{Sequential: true, Timestamp: true, Now: now}); err == nil {
 		t.Error("-s with -t must fail")
+	}
+	if _, err := Add(dir, "x", AddOptions{Reversible: true, Simple: true, SqlxMain: true, Now: now}); err == nil {
+		t.Error("-r with --simple must fail")
 	}
 	if _, err := Add(dir, "  ", AddOptions{Now: now}); err == nil {
 		t.Error("an empty description must fail")

@@ -31,6 +31,8 @@ type Config struct {
 	SourceDateEpoch int64
 	// Progress, when set, is told of each migration applied.
 	Progress func(migrate.Event)
+	// SQLiteNoTx honours "-- no-transaction" as sqlx 0.9 does.
+	SQLiteNoTx bool
 }
 
 // Summary describes the file written.
@@ -54,7 +56,7 @@ func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
 	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
 		URL:     dburl.SQLiteOptions{Memory: true, Mode: "rw"},
-		Options: store.Options{Table: cfg.Table, Pin: &pin},
+		Options: store.Options{Table: cfg.Table, Pin: &pin, SQLiteNoTx: cfg.SQLiteNoTx},
 	})
 	if err != nil {
 		return sum, err

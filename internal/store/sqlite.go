@@ -40,6 +40,7 @@ type SQLite struct {
 	conn  *sql.Conn
 	table string
 	pin   *time.Time
+	noTx  bool
 }
 
 // SQLiteConfig is how to open a SQLite store.
@@ -85,7 +86,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", displayPath(u), err)
 	}
-	return &SQLite{db: db, conn: conn, table: cfg.table(), pin: cfg.Pin}, nil
+	return &SQLite{db: db, conn: conn, table: cfg.table(), pin: cfg.Pin, noTx: cfg.SQLiteNoTx}, nil
 }
 
 func displayPath(u dburl.SQLiteOptions) string {
@@ -146,12 +147,17 @@ func (s *SQLite) Applied(ctx context.Context) ([]Applied, error) {
 }
 
 // Apply runs m and records it, in one BEGIN IMMEDIATE transaction.
-// "-- no-transaction" is ignored on SQLite, as sqlx 0.8 ignores it.
+// "-- no-transaction" is ignored on SQLite, as sqlx 0.8 ignores it, unless
+// the store was opened with SQLiteNoTx (sqlx 0.9): then the SQL runs on its
+// own and the row is written after it, as on PostgreSQL.
 //
 // sqlx inserts execution_time = -1 and sets it after the commit, in a
 // second transaction; nothing ever reads it, so dbprep writes the time the
 // SQL took in the same INSERT and commits once per migration.
 func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	if m.NoTx && s.noTx {
+		return s.applyNoTx(ctx, m)
+	}
 	start := time.Now()
 	tx, err := s.conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -173,6 +179,25 @@ func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Durati
 	return time.Since(start), nil
 }
 
+func (s *SQLite) applyNoTx(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	start := time.Now()
+	if err := checkNotApplied(ctx, s.conn, s.table, m.Version, "?1"); err != nil {
+		return 0, err
+	}
+	if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
+		return 0, &ExecError{Version: m.Version, File: m.File, Err: err}
+	}
+	tx, err := s.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if err := s.insertRow(ctx, tx, m, time.Since(start)); err != nil {
+		return 0, err
+	}
+	return time.Since(start), tx.Commit()
+}
+
 func (s *SQLite) insertRow(ctx context.Context, tx *sql.Tx, m *migration.Migration, elapsed time.Duration) error {
 	installed, execTime := "CURRENT_TIMESTAMP", elapsed.Nanoseconds()
 	if s.pin != nil {
@@ -189,6 +214,9 @@ func (s *SQLite) insertRow(ctx context.Context, tx *sql.Tx, m *migration.Migrati
 
 // Revert runs the down migration m and deletes its row, in one transaction.
 func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	if m.NoTx && s.noTx {
+		return s.revertNoTx(ctx, m)
+	}
 	start := time.Now()
 	tx, err := s.conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -225,6 +253,24 @@ func (s *SQLite) settle(ctx context.Context, tx *sql.Tx, err error) error {
 		return fmt.Errorf("%w; restoring the database afterwards also failed: %v (SQLite restores it from the -journal file the next time it is opened: keep that file)", err, rerr)
 	}
 	return err
+}
+
+// revertNoTx runs a "-- no-transaction" down migration on its own, then
+// deletes its row (sqlx 0.9).
+func (s *SQLite) revertNoTx(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	start := time.Now()
+	if err := checkNotApplied(ctx, s.conn, s.table, m.Version, "?1"); err == nil {
+		return 0, ErrNotApplied
+	} else if !errors.Is(err, ErrAlreadyApplied) {
+		return 0, err
+	}
+	if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
+		return 0, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
+	}
+	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE version = ?1`, s.table), m.Version); err != nil {
+		return 0, fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)
+	}
+	return time.Since(start), nil
 }
 
 // VacuumInto writes a compacted copy of the database to path, which must not

@@ -189,3 +189,41 @@ func TestSQLiteBOM(t *testing.T) {
 		t.Errorf("table from a BOM file: %d %v", n, err)
 	}
 }
+
+// "-- no-transaction" on SQLite: ignored as in sqlx 0.8 unless SQLiteNoTx
+// (sqlx 0.9), which runs such a migration, and its revert, on their own.
+func TestSQLiteNoTransaction(t *testing.T) {
+	up := migration.Migration{Name: migration.Name{Version: 1, Type: migration.ReversibleUp, Description: "v"},
+		File: "1_v.up.sql", SQL: "-- no-transaction\nCREATE TABLE v (x);\nVACUUM;\n", NoTx: true}
+	up.Checksum = migration.Checksum(up.SQL, nil)
+	down := up
+	down.Type, down.File, down.SQL = migration.ReversibleDown, "1_v.down.sql", "-- no-transaction\nDROP TABLE v;\nVACUUM;\n"
+	for _, noTx := range []bool{false, true} {
+		u, path := testdb.SQLiteFile(t)
+		st := openSQLite(t, u, store.Options{SQLiteNoTx: noTx})
+		if err := st.EnsureLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.Apply(ctx, &up)
+		if !noTx {
+			if err == nil || !strings.Contains(err.Error(), "cannot VACUUM from within a transaction") {
+				t.Errorf("sqlx 0.8 semantics: %v", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("sqlx 0.9 semantics: %v", err)
+		}
+		if _, err := st.Apply(ctx, &up); !errors.Is(err, store.ErrAlreadyApplied) {
+			t.Errorf("a second apply: %v", err)
+		}
+		if _, err := st.Revert(ctx, &down); err != nil {
+			t.Fatalf("no-transaction revert: %v", err)
+		}
+		var n int
+		testdb.OpenSQLite(t, path).QueryRow("SELECT count(*) FROM _sqlx_migrations").Scan(&n)
+		if n != 0 {
+			t.Errorf("%d rows after the revert", n)
+		}
+	}
+}

@@ -56,6 +56,9 @@ type Options struct {
 	// Pin, when set, makes ledger rows reproducible: installed_on is Pin
 	// (UTC) instead of the current time and execution_time is 0.
 	Pin *time.Time
+	// SQLiteNoTx honours "-- no-transaction" on SQLite, as sqlx 0.9 (main)
+	// does; sqlx 0.8 ignores it there. PostgreSQL always honours it.
+	SQLiteNoTx bool
 }
 
 func (o Options) table() string {
