@@ -227,3 +227,20 @@ func TestSQLiteNoTransaction(t *testing.T) {
 		}
 	}
 }
+
+// The connection settings the README promises: sqlx's foreign_keys = ON and
+// a 30 s busy timeout, so a second writer waits instead of failing.
+func TestSQLiteConnectionSettings(t *testing.T) {
+	u, _ := testdb.SQLiteFile(t)
+	st := openSQLite(t, u, store.Options{})
+	var fk, busy int
+	if err := st.Conn().QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Conn().QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+		t.Fatal(err)
+	}
+	if fk != 1 || busy != int(store.DefaultBusyTimeout.Milliseconds()) || busy != 30000 {
+		t.Errorf("foreign_keys = %d, busy_timeout = %d ms; want 1 and 30000", fk, busy)
+	}
+}
