@@ -77,7 +77,7 @@ func Open(databaseURL string) (*sql.DB, error) {
 		return nil, err
 	}
 	if u.Kind == dburl.Postgres {
-		return sql.Open("pgx", u.Raw)
+		return sql.Open("pgx", u.Conn)
 	}
 	return sql.Open("sqlite", store.SQLiteDSN(u.SQLite, store.DefaultBusyTimeout))
 }

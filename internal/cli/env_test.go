@@ -71,7 +71,15 @@ func TestPasswordNeverPrinted(t *testing.T) {
 		"postgresql://127.0.0.1/app?password=" + secret,
 		"mysql://alice:" + secret + "@localhost/app",
 		"sqlite:x.db?password=" + secret,
+		// Reserved characters left unencoded: no piece of the password
+		// may show either.
+		"postgres://alice:S3cr3t?p4ss-9731@127.0.0.1:1/app",
+		"postgres://alice:S3cr3t/p4ss-9731@127.0.0.1:1/app",
+		"postgres://alice:S3cr3t#p4ss-9731@127.0.0.1:1/app",
+		"postgres://alice:65432?p4ss-9731@127.0.0.1:1/app",
+		"postgres://alice:S3cr3t%p4ss-9731@127.0.0.1:1/app",
 	}
+	pieces := []string{secret, "S3cr3t", "p4ss-9731", "65432"}
 	commands := [][]string{
 		{"migrate", "run"}, {"migrate", "info"}, {"migrate", "info", "--format", "json"}, {"migrate", "check"},
 		{"migrate", "revert"}, {"database", "create"}, {"database", "drop", "-y"}, {"database", "setup"}, {"database", "reset", "-y"},
@@ -84,8 +92,10 @@ func TestPasswordNeverPrinted(t *testing.T) {
 					args = append(args, "-D", u)
 				}
 				r := c.Run(t, args...)
-				if strings.Contains(r.Stdout+r.Stderr, secret) {
-					t.Errorf("dbprep %s with %s printed the password:\n%s", strings.Join(args, " "), u, r)
+				for _, p := range pieces {
+					if strings.Contains(r.Stdout+r.Stderr, p) {
+						t.Errorf("dbprep %s with %s printed %q of the password:\n%s", strings.Join(args, " "), u, p, r)
+					}
 				}
 				if r.Code == 0 {
 					t.Errorf("dbprep %s with %s succeeded?\n%s", strings.Join(args, " "), u, r)

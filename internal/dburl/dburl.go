@@ -37,6 +37,10 @@ type URL struct {
 	Raw string
 	// SQLite is set when Kind is SQLite.
 	SQLite SQLiteOptions
+	// Conn is the connection string to hand to the PostgreSQL driver: Raw,
+	// with a percent-encoded socket directory host moved to host=. It may
+	// hold a password, like Raw.
+	Conn string
 }
 
 // String is the URL with any password redacted.
@@ -69,14 +73,16 @@ func Parse(s string) (URL, error) {
 		u.Kind = SQLite
 		o, err := parseSQLite(s)
 		if err != nil {
-			return URL{}, fmt.Errorf("invalid database URL %s: %w", Redact(s), err)
+			return URL{}, fmt.Errorf("%w %s: %v", ErrInvalidURL, Redact(s), err)
 		}
 		u.SQLite = o
 	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
 		u.Kind = Postgres
-		if _, err := url.Parse(s); err != nil {
-			return URL{}, fmt.Errorf("invalid database URL %s: %s", Redact(s), scrubURLError(err, s))
+		conn, err := parsePostgres(s)
+		if err != nil {
+			return URL{}, fmt.Errorf("%w %s: %v", ErrInvalidURL, Redact(s), err)
 		}
+		u.Conn = conn
 	default:
 		scheme, _, ok := strings.Cut(s, ":")
 		if !ok || strings.ContainsAny(scheme, "/@ ") {
@@ -144,13 +150,4 @@ func parseSQLite(s string) (SQLiteOptions, error) {
 		return o, errors.New("no database file named (e.g. sqlite:db.sqlite3, or sqlite::memory:)")
 	}
 	return o, nil
-}
-
-// scrubURLError renders a net/url error without the URL it quotes.
-func scrubURLError(err error, raw string) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return strings.ReplaceAll(err.Error(), raw, Redact(raw))
 }

@@ -1,6 +1,7 @@
 package dburl
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -52,4 +53,61 @@ func FuzzRedactHidesPassword(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A URL whose password holds any characters, reserved ones included, either
+// parses so that the driver reads exactly that password, or is refused with
+// an error that holds neither the password nor the redacted form's secret.
+func FuzzParseHidesPassword(f *testing.F) {
+	f.Add("app", "p?ss", "127.0.0.1:54329", "db", "sslmode=disable")
+	f.Add("app", "pa/ss", "h", "db", "")
+	f.Add("app", "pass#word", "h:5432", "db", "")
+	f.Add("app", "123?x=y", "h", "db", "")
+	f.Add("u", "p%zzss", "h", "", "")
+	f.Add("u", "p@ss:w/rd?#", "[::1]:5432", "app", "host=/tmp")
+	f.Fuzz(func(t *testing.T, user, pw, host, path, query string) {
+		if len(pw) < 4 || strings.ContainsAny(user, ":@/?#") || strings.ContainsAny(host, "@/?#") ||
+			strings.ContainsAny(path, "?#@") || strings.ContainsAny(query, "#@") || strings.Contains(pw, Mask) {
+			return
+		}
+		form := func(p string) string {
+			s := "postgres://" + user + ":" + p + "@" + host + "/" + path
+			if query != "" {
+				s += "?" + query
+			}
+			return s
+		}
+		raw := form(pw)
+		if strings.Contains(form(Mask), pw) {
+			return // the password's text is in the URL's other parts too
+		}
+		if strings.Contains(Redact(raw), pw) {
+			t.Fatalf("Redact(%q) = %q", raw, Redact(raw))
+		}
+		u, err := Parse(raw)
+		if err != nil {
+			if rest := strings.ReplaceAll(err.Error(), Redact(raw), ""); strings.Contains(rest, pw) && !strings.Contains(messageWords(), pw) {
+				t.Fatalf("Parse(%q) error leaks the password: %v", raw, err)
+			}
+			return
+		}
+		pu, perr := url.Parse(u.Conn)
+		if perr != nil {
+			t.Fatalf("Parse(%q) accepted a connection string net/url rejects: %v", raw, perr)
+		}
+		want, uerr := url.PathUnescape(pw)
+		if got, _ := pu.User.Password(); uerr == nil && got != want {
+			t.Fatalf("Parse(%q) accepted a URL whose driver reads the password %q, not %q", raw, got, want)
+		}
+	})
+}
+
+// messageWords is every fixed text of Parse's PostgreSQL errors: a password
+// that is a piece of them ("pass") is found there without being leaked.
+func messageWords() string {
+	words := []string{ErrInvalidURL.Error(), PercentEncoding, strayAtProblem}
+	for _, p := range urlProblems {
+		words = append(words, p.say)
+	}
+	return strings.Join(words, "\n")
 }

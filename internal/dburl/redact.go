@@ -20,31 +20,48 @@ var secretParams = []*regexp.Regexp{
 
 // Redact masks the password of a URL (user:PASSWORD@host) and the values of
 // password= and sslpassword= parameters. It works on strings that do not
-// parse as URLs too, so that a malformed URL is safe to print.
+// parse as URLs too, so that a malformed URL is safe to print. Every secret
+// span is found in the string as given and the union is masked, so one
+// reading can never hide another's secret from the mask.
 func Redact(s string) string {
+	var spans [][2]int
 	if scheme, rest, ok := strings.Cut(s, "://"); ok {
-		s = scheme + "://" + redactUserinfo(rest)
+		if colon, at, ok := passwordSpan(rest); ok {
+			off := len(scheme) + len("://")
+			spans = append(spans, [2]int{off + colon + 1, off + at})
+		}
 	}
 	for _, re := range secretParams {
-		s = re.ReplaceAllString(s, "${1}"+Mask)
+		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+			spans = append(spans, [2]int{m[4], m[5]})
+		}
 	}
-	return s
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	var out strings.Builder
+	pos := 0
+	for _, sp := range spans {
+		if sp[1] <= pos {
+			continue // inside a span already masked
+		}
+		out.WriteString(s[pos:max(pos, sp[0])])
+		if sp[0] >= pos {
+			out.WriteString(Mask)
+		}
+		pos = sp[1]
+	}
+	out.WriteString(s[pos:])
+	return out.String()
 }
 
-// redactUserinfo masks what lies between the first ':' and the last '@'
-// before the query string: passwords may hold unescaped '@', '/' or ':',
-// and the widest span covers every way of reading where the userinfo ends.
-func redactUserinfo(rest string) string {
-	beforeQuery, _, _ := strings.Cut(rest, "?")
-	at := strings.LastIndex(beforeQuery, "@")
+// passwordSpan finds the widest password of rest (a URL after "://"):
+// rest[colon+1:at].
+func passwordSpan(rest string) (colon, at int, ok bool) {
+	at = strings.LastIndex(rest, "@")
 	if at < 0 {
-		return rest
+		return 0, 0, false
 	}
-	colon := strings.Index(rest[:at], ":")
-	if colon < 0 {
-		return rest
-	}
-	return rest[:colon+1] + Mask + rest[at:]
+	colon = strings.Index(rest[:at], ":")
+	return colon, at, colon >= 0
 }
 
 // Secrets returns the password strings of a URL, in the forms they can take
@@ -62,17 +79,22 @@ func Secrets(s string) []string {
 		}
 	}
 	if _, rest, ok := strings.Cut(s, "://"); ok {
-		beforeQuery, _, _ := strings.Cut(rest, "?")
-		if at := strings.LastIndex(beforeQuery, "@"); at >= 0 {
-			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
-				// The userinfo ends at the last '@', or at an earlier one
-				// when the host or path holds an '@': each is a candidate.
-				add(pw)
-				for i := range len(pw) {
-					if pw[i] == '@' {
-						add(pw[:i])
-					}
+		if colon, at, ok := passwordSpan(rest); ok {
+			// The userinfo ends at the last '@', or at an earlier one
+			// when the host, path or query holds an '@': each is a
+			// candidate, and so is the password a URL parser reads.
+			pw := rest[colon+1 : at]
+			add(pw)
+			for i := range len(pw) {
+				if pw[i] == '@' {
+					add(pw[:i])
 				}
+			}
+		}
+		if u, err := url.Parse(s); err == nil && u.User != nil {
+			if p, ok := u.User.Password(); ok {
+				add(p)
+				add(url.PathEscape(p))
 			}
 		}
 	}

@@ -67,7 +67,7 @@ func (a Admin) Drop(ctx context.Context, force bool) error {
 // maintenance connects to the server's maintenance database: postgres, or
 // template1 when the target is postgres, as sqlx-cli does.
 func (a Admin) maintenance(ctx context.Context, fn func(conn *pgx.Conn, name string) error) error {
-	cfg, err := pgx.ParseConfig(a.URL.Raw)
+	cfg, err := pgx.ParseConfig(a.URL.Conn)
 	if err != nil {
 		return fmt.Errorf("invalid database URL: %w", err)
 	}

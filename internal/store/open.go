@@ -23,7 +23,7 @@ func Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Store, error) {
 	case dburl.SQLite:
 		return OpenSQLite(ctx, SQLiteConfig{URL: u.SQLite, Options: cfg.Options})
 	case dburl.Postgres:
-		return OpenPostgres(ctx, PostgresConfig{URL: u.Raw, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options})
+		return OpenPostgres(ctx, PostgresConfig{URL: u.Conn, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options})
 	}
 	return nil, dburl.ErrUnsupportedScheme
 }
