@@ -1,8 +1,11 @@
 # dbprep itself, built with nixpkgs' buildGoModule, without cgo.
 { buildGoModule }:
-buildGoModule {
+buildGoModule rec {
   pname = "dbprep";
   version = "0.1.0";
+  # `dbprep --version` prints this, not the "(devel)" of a build without
+  # VCS information.
+  ldflags = [ "-X github.com/dbprep/dbprep/internal/cli.Version=${version}" ];
   src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).

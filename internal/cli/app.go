@@ -45,7 +45,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		s.noDotenv = true
 		args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--no-dotenv" })
 	}
-	err := NewApp(s).Run(append([]string{"dbprep"}, args...))
+	err := NewApp(s).Run(append([]string{"dbprep"}, joinBoolValues(args)...))
 	if s.unknownCommand != "" {
 		err = &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q (see `dbprep --help`)", s.unknownCommand)}
 	}
@@ -73,12 +73,7 @@ func NewApp(s *session) *cli.App {
 		Usage:   "apply sqlx migrations to SQLite or PostgreSQL, and build reproducible prepared databases",
 		Version: version(),
 		Reader:  s.stdin, Writer: s.stdout, ErrWriter: s.stderr,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
-			&cli.BoolFlag{Name: "no-dotenv", Usage: "do not load .env (accepted anywhere on the command line)"},
-			&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Usage: "behave as sqlx `0.8` (the stable release) or `0.9` (main): -- no-transaction on SQLite, migrate add inference"},
-		},
-		Before:          s.load,
+		Flags:           globalFlags(),
 		Commands:        []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s)},
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError:    usageError,
@@ -90,9 +85,21 @@ func NewApp(s *session) *cli.App {
 	return app
 }
 
+// versionFlag is sqlx-cli's -V/--version; -v is never the version (it is
+// prepare's --verbose).
+var versionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version"}
+
+func init() { cli.VersionFlag = versionFlag }
+
+// setUsageError gives every command dbprep's usage errors, every command
+// with subcommands its unknown-command handling, and every leaf command
+// the global flags.
 func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc) {
 	for _, c := range cmds {
 		c.OnUsageError = usageError
+		if len(c.Subcommands) == 0 {
+			c.Flags = append(c.Flags, globalFlags()...)
+		}
 		if len(c.Subcommands) > 0 {
 			c.Action = func(c *cli.Context) error {
 				if c.NArg() > 0 {
@@ -117,15 +124,67 @@ func action(s *session, maxArgs int, fn func(c *cli.Context) error) cli.ActionFu
 		if c.NArg() > maxArgs {
 			return &exitError{code: ExitUsage, err: fmt.Errorf("unexpected argument %q (see `%s --help`)", c.Args().Get(maxArgs), c.Command.HelpName)}
 		}
+		if err := s.load(c); err != nil {
+			return err
+		}
 		return fn(c)
 	}
 }
 
+// Version is set at link time by builds that know it (the flake:
+// -X github.com/dbprep/dbprep/internal/cli.Version=…).
+var Version string
+
+// version is Version, else the module version `go install …@v1.2.3`
+// records, else the VCS revision of a build from a checkout.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	if Version != "" {
+		return Version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "dev"
+	settings := map[string]string{}
+	for _, kv := range bi.Settings {
+		settings[kv.Key] = kv.Value
+	}
+	rev := settings["vcs.revision"]
+	if rev == "" {
+		return "(devel)"
+	}
+	v := "(devel) " + rev[:min(12, len(rev))]
+	if t := settings["vcs.time"]; t != "" {
+		v += " " + t
+	}
+	if settings["vcs.modified"] == "true" {
+		v += " (modified)"
+	}
+	return v
+}
+
+// valueBoolFlags take a value in sqlx-cli (`--sqlite-create-db-wal false`).
+var valueBoolFlags = []string{"--sqlite-create-db-wal"}
+
+// joinBoolValues turns `--flag false` into `--flag=false` for the boolean
+// flags that sqlx-cli gives a separate value.
+func joinBoolValues(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if slices.Contains(valueBoolFlags, a) && i+1 < len(args) {
+			switch args[i+1] {
+			case "true", "false":
+				a += "=" + args[i+1]
+				i++
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // Run is main's body: dbprep with os.Args, exiting with its code.

@@ -18,20 +18,20 @@ func databaseCommand(s *session) *cli.Command {
 		Name: "database", Aliases: []string{"db"}, Usage: "create, drop, reset or set up the database of DATABASE_URL",
 		Subcommands: []*cli.Command{
 			{Name: "create", Usage: "create the database if it does not exist",
-				Flags: append(connectFlags(), wal), Action: action(s, 0, s.databaseCreate)},
+				Flags: []cli.Flag{wal}, Action: action(s, 0, s.databaseCreate)},
 			{Name: "drop", Usage: "drop the database (asks first unless -y)",
-				Flags: append(connectFlags(), yes, force), Action: action(s, 0, s.databaseDrop)},
+				Flags: []cli.Flag{yes, force}, Action: action(s, 0, s.databaseDrop)},
 			{Name: "reset", Usage: "drop the database, create it and run every migration",
-				Flags: append(connectFlags(), yes, force, wal, sourceFlag()), Action: action(s, 0, s.databaseReset)},
+				Flags: []cli.Flag{yes, force, wal}, Action: action(s, 0, s.databaseReset)},
 			{Name: "setup", Usage: "create the database and run every migration",
-				Flags: append(connectFlags(), wal, sourceFlag()), Action: action(s, 0, s.databaseSetup)},
+				Flags: []cli.Flag{wal}, Action: action(s, 0, s.databaseSetup)},
 		},
 	}
 }
 
 func (s *session) admin(c *cli.Context) (store.Admin, error) {
 	u, err := s.databaseURL(c)
-	return store.Admin{URL: u, ConnectTimeout: c.Duration("connect-timeout"), SQLiteWAL: c.Bool("sqlite-create-db-wal")}, err
+	return store.Admin{URL: u, ConnectTimeout: connectTimeout(c), SQLiteWAL: c.Bool("sqlite-create-db-wal")}, err
 }
 
 func (s *session) databaseCreate(c *cli.Context) error {

@@ -14,18 +14,18 @@ import (
 
 func migrateCommand(s *session) *cli.Command {
 	runFlags := func() []cli.Flag {
-		return append(connectFlags(), sourceFlag(),
+		return []cli.Flag{
 			&cli.BoolFlag{Name: "dry-run", Usage: "list what would be done, change nothing"},
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "ignore applied migrations whose files are gone"},
 			&cli.Int64Flag{Name: "target-version", Usage: "stop at (run) or go back to (revert) this version"},
-			&cli.BoolFlag{Name: "no-lock", Usage: "do not take the migration lock (CockroachDB, PgBouncer in transaction mode)"})
+			&cli.BoolFlag{Name: "no-lock", Usage: "do not take the migration lock (CockroachDB, PgBouncer in transaction mode)"}}
 	}
 	format := &cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"}
 	return &cli.Command{
 		Name: "migrate", Aliases: []string{"mig"}, Usage: "add, run, revert and inspect migrations",
 		Subcommands: []*cli.Command{
 			{Name: "add", Usage: "create a new migration file (or an up/down pair)", ArgsUsage: "DESCRIPTION",
-				Flags: []cli.Flag{sourceFlag(),
+				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "reversible", Aliases: []string{"r"}, Usage: "create an up/down pair (sqlx 0.8: in an empty directory only; later ones follow the first)"},
 					&cli.BoolFlag{Name: "simple", Usage: "create a single file (with --sqlx-compat 0.9)"},
 					&cli.BoolFlag{Name: "sequential", Aliases: []string{"s"}, Usage: "version by last + 1, as 0001"},
@@ -34,9 +34,9 @@ func migrateCommand(s *session) *cli.Command {
 			{Name: "run", Usage: "apply every pending migration", Flags: runFlags(), Action: action(s, 0, s.migrateRun)},
 			{Name: "revert", Usage: "revert the latest migration (or down to --target-version)", Flags: runFlags(), Action: action(s, 0, s.migrateRevert)},
 			{Name: "info", Usage: "list migrations and whether each is applied",
-				Flags: append(connectFlags(), sourceFlag(), format), Action: action(s, 0, s.migrateInfo)},
+				Flags: []cli.Flag{format}, Action: action(s, 0, s.migrateInfo)},
 			{Name: "check", Usage: "exit 0 if the database matches the directory, 3 if anything is pending, missing, modified or dirty",
-				Flags: append(connectFlags(), sourceFlag(), format), Action: action(s, 0, s.migrateCheck)},
+				Flags: []cli.Flag{format}, Action: action(s, 0, s.migrateCheck)},
 		},
 	}
 }

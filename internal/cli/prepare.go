@@ -18,7 +18,6 @@ func prepareCommand(s *session) *cli.Command {
 		Description: "The file is written to a temporary name beside --out and renamed into place. " +
 			"installed_on is $SOURCE_DATE_EPOCH (default 0, i.e. 1970-01-01 00:00:00) and execution_time is 0.",
 		Flags: []cli.Flag{
-			sourceFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "database file to write (required; replaced atomically)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a line for each migration applied"},
 		},

@@ -32,19 +32,18 @@ type session struct {
 	sqlxMain bool
 }
 
-// load reads sqlx.toml and .env before any command runs.
+// load reads sqlx.toml and .env before a command's action runs (the
+// global flags may stand after the command, so it runs with the command's
+// own context).
 func (s *session) load(c *cli.Context) error {
-	if c.Bool("no-dotenv") {
-		s.noDotenv = true
-	}
-	switch c.String("sqlx-compat") {
-	case "0.8":
+	switch v := globalString(c, "sqlx-compat"); v {
+	case "", "0.8":
 	case "0.9":
 		s.sqlxMain = true
 	default:
-		return &exitError{code: ExitUsage, err: fmt.Errorf("--sqlx-compat %q: use 0.8 (sqlx's stable release) or 0.9 (sqlx main)", c.String("sqlx-compat"))}
+		return &exitError{code: ExitUsage, err: fmt.Errorf("--sqlx-compat %q: use 0.8 (sqlx's stable release) or 0.9 (sqlx main)", v)}
 	}
-	path, optional := c.String("config"), false
+	path, optional := globalString(c, "config"), false
 	if path == "" {
 		path, optional = "sqlx.toml", true
 	}
@@ -88,7 +87,7 @@ var errNoURL = errors.New("no database URL")
 // databaseURL resolves -D, then the URL variable (DATABASE_URL unless
 // sqlx.toml names another), then .env.
 func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
-	raw := c.String("database-url")
+	raw := globalString(c, "database-url")
 	if raw == "" {
 		raw, _ = s.getenv(s.config.URLVar())
 	}
@@ -102,7 +101,7 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 
 // source is --source, else sqlx.toml's migrations-dir, else "migrations".
 func (s *session) source(c *cli.Context) string {
-	if v := c.String("source"); v != "" {
+	if v := globalString(c, "source"); v != "" {
 		return v
 	}
 	if v := s.config.Migrate.MigrationsDir; v != "" {
@@ -123,7 +122,7 @@ func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
 	}
 	st, err := store.Open(c.Context, u, store.OpenConfig{
 		Options:        store.Options{Table: s.config.Table(), SQLiteNoTx: s.sqlxMain},
-		ConnectTimeout: c.Duration("connect-timeout"),
+		ConnectTimeout: connectTimeout(c),
 		CreateSchemas:  s.config.Migrate.CreateSchemas,
 	})
 	return st, u, err
@@ -133,14 +132,38 @@ func (s *session) printf(format string, args ...any) {
 	fmt.Fprintf(s.stdout, format, args...)
 }
 
-// Flags shared by several commands.
-func sourceFlag() cli.Flag {
-	return &cli.StringFlag{Name: "source", Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"}
-}
-
-func connectFlags() []cli.Flag {
+// globalFlags are accepted before the command and after it, as sqlx-cli's
+// global options are: `dbprep -D URL migrate info` and `dbprep migrate
+// info -D URL` mean the same. Where both are given, the one after the
+// command wins.
+func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
-		&cli.DurationFlag{Name: "connect-timeout", Value: 10 * time.Second, Usage: "how long to retry a refused connection (PostgreSQL)"},
+		&cli.StringFlag{Name: "source", Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"},
+		&cli.DurationFlag{Name: "connect-timeout", Value: defaultConnectTimeout, Usage: "how long to retry a refused connection (PostgreSQL)"},
+		&cli.StringFlag{Name: "config", Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
+		&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Usage: "behave as sqlx `0.8` (the stable release) or `0.9` (main): -- no-transaction on SQLite, migrate add inference"},
+		&cli.BoolFlag{Name: "no-dotenv", Usage: "do not load .env"},
 	}
+}
+
+const defaultConnectTimeout = 10 * time.Second
+
+// globalContext is the innermost context of c's lineage where the global
+// flag name was given, else c.
+func globalContext(c *cli.Context, name string) *cli.Context {
+	for _, ctx := range c.Lineage() {
+		if ctx.Command != nil && ctx.IsSet(name) {
+			return ctx
+		}
+	}
+	return c
+}
+
+func globalString(c *cli.Context, name string) string {
+	return globalContext(c, name).String(name)
+}
+
+func connectTimeout(c *cli.Context) time.Duration {
+	return globalContext(c, "connect-timeout").Duration("connect-timeout")
 }

@@ -81,7 +81,7 @@ func TestMycrateBuild(t *testing.T) {
 	if b, err := bin.CombinedOutput(); err != nil || string(b) != "number of users: 0\n" {
 		t.Errorf("mycrate: %v %q", err, b)
 	}
-	if v, err := nixErr(append([]string{"run", "path:" + e.flake + "#dbprep"}, append(e.override(), "--", "--version")...)...); err != nil || !strings.HasPrefix(v, "dbprep version") {
+	if v, err := nixErr(append([]string{"run", "path:" + e.flake + "#dbprep"}, append(e.override(), "--", "--version")...)...); err != nil || strings.TrimSpace(v) != "dbprep version 0.1.0" {
 		t.Errorf("nix run .#dbprep -- --version: %q %v", v, err)
 	}
 }

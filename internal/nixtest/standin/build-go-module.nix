@@ -56,7 +56,7 @@ mkDerivation (finalAttrs:
       runHook preBuild
       for pkg in $(goDirs); do
         echo "Building subPackage $pkg"
-        go install "$pkg"
+        go install ''${ldflags:+-ldflags="$ldflags"} "$pkg"
       done
       runHook postBuild
     '';
