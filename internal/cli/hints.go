@@ -6,13 +6,19 @@ import (
 	"strings"
 
 	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/prepare"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
 // hint is the advice printed under an error: what to do next.
 func hint(err error) string {
 	var ee *store.ExecError
+	var pe *prepare.Error
 	switch {
+	case errors.Is(err, prepare.ErrNotPrepared):
+		return "prepare writes a new database from the migrations alone; it never keeps what a file held"
+	case errors.As(err, &pe) && errors.As(err, &ee):
+		return "nothing was written: " + pe.Out + " is as it was. Fix " + ee.File + " and run `dbprep prepare` again"
 	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "migrations directory"):
 		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
 	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "disk is full"):

@@ -64,6 +64,9 @@ func (s *session) withMigrator(c *cli.Context, fn func(m *migrate.Migrator) erro
 	if err != nil {
 		return err
 	}
+	if len(ms) == 0 {
+		fmt.Fprintf(s.stderr, "warning: %v\n", migration.NoMigrations(s.source(c)))
+	}
 	st, _, err := s.open(c)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/prepare"
 )
 
@@ -20,6 +21,7 @@ func prepareCommand(s *session) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "database file to write (required; replaced atomically)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a line for each migration applied"},
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace --out even if it is not a database dbprep prepared"},
 		},
 		Action: action(s, 0, s.prepare),
 	}
@@ -33,6 +35,9 @@ func (s *session) prepare(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(ms) == 0 {
+		return migration.NoMigrations(s.source(c))
+	}
 	epoch, err := sourceDateEpoch(s)
 	if err != nil {
 		return err
@@ -43,7 +48,7 @@ func (s *session) prepare(c *cli.Context) error {
 	}
 	sum, err := prepare.Prepare(c.Context, prepare.Config{
 		Migrations: ms, Out: c.String("out"), Table: s.config.Table(), SourceDateEpoch: epoch, Progress: progress,
-		SQLiteNoTx: s.sqlxMain,
+		SQLiteNoTx: s.sqlxMain, Force: c.Bool("force"),
 	})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -63,7 +64,11 @@ func TestPrepareErrors(t *testing.T) {
 	})
 	out := filepath.Join(src, "db.sqlite3")
 	r := cmd{Dir: src}.Run(t, "prepare", "--out", out)
-	r.Want(t, 1, "while executing migration 2", filepath.Join("migrations", "2_bad.sql"), `near "SELEKT": syntax error`, "hint:")
+	r.Want(t, 1, "while executing migration 2", filepath.Join("migrations", "2_bad.sql"), `near "SELEKT": syntax error`,
+		"hint: nothing was written: "+out+" is as it was")
+	if strings.Contains(r.Stderr, "earlier migrations stay applied") {
+		t.Errorf("prepare's failure carries migrate run's hint:\n%s", r)
+	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Error("a failed prepare must not leave --out")
 	}
@@ -73,4 +78,56 @@ func TestPrepareErrors(t *testing.T) {
 	cmd{Dir: src}.Run(t, "prepare").Want(t, 2, "--out is required")
 	cmd{Dir: src}.Run(t, "prepare", "--out", src).Want(t, 1, "is a directory")
 	cmd{Dir: src}.Run(t, "prepare", "--source", "nowhere", "--out", out).Want(t, 1, "nowhere", "hint: pass --source")
+}
+
+// prepare replaces its own earlier output silently, and refuses anything
+// else — a text file, a database it did not prepare — unless --force.
+func TestPrepareRefusesToOverwrite(t *testing.T) {
+	dir := project(t, twoMigrations)
+	c := cmd{Dir: dir}
+	notes := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notes, []byte("my notes\n"), 0o644)
+	c.Run(t, "prepare", "--out", notes).Want(t, 1, "refusing to replace", notes, "is not a SQLite database", "--force")
+	if string(readFile(t, notes)) != "my notes\n" {
+		t.Error("notes.txt was changed")
+	}
+	// A development database, made by migrate run: DATABASE_URL=sqlite:app.db
+	// then prepare --out app.db.
+	dev := filepath.Join(dir, "app.db")
+	c.Run(t, "migrate", "run", "-D", "sqlite:"+dev+"?mode=rwc").Want(t, 0)
+	before := readFile(t, dev)
+	c.Run(t, "prepare", "--out", dev).Want(t, 1, "refusing to replace", "is a SQLite database that dbprep did not prepare")
+	if !bytes.Equal(readFile(t, dev), before) {
+		t.Error("the development database was changed")
+	}
+	c.Run(t, "prepare", "--out", dev, "--force").Want(t, 0, "Prepared")
+	if b := readFile(t, dev); len(b) < 72 || binary.BigEndian.Uint32(b[68:72]) != 0x64627072 {
+		t.Error("a prepared database must carry application_id \"dbpr\"")
+	}
+	// Its own output, and an empty file (mktemp's), are replaced silently.
+	c.Run(t, "prepare", "--out", dev).Want(t, 0, "Prepared")
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, nil, 0o644)
+	c.Run(t, "prepare", "--out", empty).Want(t, 0, "Prepared")
+}
+
+// A --source with no migrations is an error for prepare, naming the
+// directory and the migrations/ under it; a warning for migrate run and info.
+func TestEmptySource(t *testing.T) {
+	dir := project(t, map[string]string{"app/migrations/1_a.sql": "CREATE TABLE a (x);\n", "app/README": "x\n"})
+	app := filepath.Join(dir, "app")
+	out := filepath.Join(dir, "db.sqlite3")
+	cmd{Dir: dir}.Run(t, "prepare", "--source", "app", "--out", out).
+		Want(t, 1, "no migrations in app", "did you mean --source "+filepath.Join("app", "migrations")+"?")
+	if _, err := os.Stat(out); err == nil {
+		t.Error("prepare wrote a database with no migrations")
+	}
+	for _, args := range [][]string{{"migrate", "run"}, {"migrate", "info"}} {
+		r := cmd{Dir: dir}.Run(t, append(args, "--source", app, "-D", "sqlite::memory:")...)
+		r.Want(t, 0)
+		if !strings.Contains(r.Stderr, "warning: no migrations in "+app) {
+			t.Errorf("%v: no warning on stderr:\n%s", args, r)
+		}
+	}
+	cmd{Dir: dir}.Run(t, "migrate", "info", "--source", "nowhere", "-D", "sqlite::memory:").Want(t, 1, "nowhere")
 }

@@ -6,6 +6,7 @@ package prepare
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -33,7 +34,18 @@ type Config struct {
 	Progress func(migrate.Event)
 	// SQLiteNoTx honours "-- no-transaction" as sqlx 0.9 does.
 	SQLiteNoTx bool
+	// Force replaces Out even when it is not a database dbprep prepared.
+	Force bool
 }
+
+// Error is a failed Prepare: nothing was written, and Out is as it was.
+type Error struct {
+	Out string
+	Err error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
 
 // Summary describes the file written.
 type Summary struct {
@@ -48,10 +60,22 @@ type Summary struct {
 // transaction per migration as sqlx does, then writes it compacted with
 // VACUUM INTO to a temporary file beside Out, syncs it and renames it into
 // place. Out is never seen half-written; on error it is left as it was.
+//
+// Out may be missing, empty, or a database dbprep prepared (marked with
+// ApplicationID); anything else is refused with ErrNotPrepared unless
+// cfg.Force. Every error is an *Error.
 func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
+	sum, err = prepare(ctx, cfg)
+	if err != nil {
+		err = &Error{Out: cfg.Out, Err: err}
+	}
+	return sum, err
+}
+
+func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	sum.Out = cfg.Out
-	if info, err := os.Stat(cfg.Out); err == nil && info.IsDir() {
-		return sum, fmt.Errorf("--out %s is a directory; name a file such as %s", cfg.Out, filepath.Join(cfg.Out, "db.sqlite3"))
+	if err := checkOut(cfg.Out, cfg.Force); err != nil {
+		return sum, err
 	}
 	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
 	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
@@ -72,6 +96,9 @@ func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&sum.Tables); err != nil {
 		return sum, err
 	}
+	if err := markPrepared(ctx, st.Conn()); err != nil {
+		return sum, err
+	}
 	removeStale(cfg.Out)
 	tmp, err := tempName(cfg.Out)
 	if err != nil {
@@ -88,10 +115,28 @@ func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	if sum.Size, sum.SHA256, err = syncAndHash(tmp); err != nil {
 		return sum, err
 	}
+	if err := checkOut(cfg.Out, cfg.Force); err != nil {
+		return sum, err // something else took --out's name while preparing
+	}
 	if err := os.Rename(tmp, cfg.Out); err != nil {
 		return sum, fmt.Errorf("moving the prepared database into place: %w", err)
 	}
 	return sum, syncDir(filepath.Dir(cfg.Out))
+}
+
+// markPrepared sets the application_id that tells a later Prepare the file
+// is its own, unless a migration set one of its own (then that one is kept,
+// and a later Prepare needs --force).
+func markPrepared(ctx context.Context, conn *sql.Conn) error {
+	var id int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
+		return err
+	}
+	if id != 0 {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID))
+	return err
 }
 
 // syncAndHash flushes the file to disk and returns its size and SHA-256.

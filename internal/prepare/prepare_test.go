@@ -99,7 +99,8 @@ func TestPrepareFailureKeepsOut(t *testing.T) {
 	bad := "ALTER TABLE nope ADD x;\n"
 	ms = append(ms, migration.Migration{Name: migration.Name{Version: 20250101000000, Description: "bad"},
 		File: "migrations/20250101000000_bad.sql", SQL: bad, Checksum: migration.Checksum(bad, nil)})
-	_, err := Prepare(ctx, Config{Migrations: ms, Out: out})
+	// Forced, since "previous" is no database dbprep prepared.
+	_, err := Prepare(ctx, Config{Migrations: ms, Out: out, Force: true})
 	var ee *store.ExecError
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "20250101000000_bad.sql") || !strings.Contains(err.Error(), "no such table") {
 		t.Fatalf("want an ExecError naming the file and SQLite's message, got %v", err)
