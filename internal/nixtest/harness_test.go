@@ -96,13 +96,18 @@ func nix(t *testing.T, args ...string) string {
 	return out
 }
 
-func nixErr(args ...string) (string, error) {
-	c := exec.Command("nix", args...)
+func nixErr(args ...string) (string, error) { return nixTool("nix", args...) }
+
+// nixTool runs a Nix command (nix, nix-store, nix-shell) with the tests'
+// configuration, and on failure returns the end of its stderr in the error:
+// a failing Nix call always says why.
+func nixTool(name string, args ...string) (string, error) {
+	c := exec.Command(name, args...)
 	c.Env = append(os.Environ(), "NIX_CONFIG="+nixConfig)
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if err := c.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("%v\n%s", err, tail(stderr.String(), 4000))
+		return stdout.String(), fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(stderr.String(), 4000))
 	}
 	return stdout.String(), nil
 }

@@ -3,7 +3,6 @@ package nixtest
 import (
 	"database/sql"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,11 +50,11 @@ func TestPrepareDatabaseSqlxConfig(t *testing.T) {
 	toml := filepath.Join(t.TempDir(), "sqlx.toml")
 	os.WriteFile(toml, []byte("[migrate]\ntable-name = \"crate_ledger\"\n"), 0o644)
 	drv := e.expr(t, `(dbprep.prepareDatabase { migrations = src; sqlxConfig = `+toml+`; }).drvPath`)
-	out, err := exec.Command("nix-store", "--realise", drv).Output()
+	out, err := nixTool("nix-store", "--realise", drv)
 	if err != nil {
-		t.Fatalf("nix-store --realise %s: %v", drv, err)
+		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(strings.TrimSpace(string(out)), "db.sqlite3")+"?mode=ro&immutable=1")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(strings.TrimSpace(out), "db.sqlite3")+"?mode=ro&immutable=1")
 	if err != nil {
 		t.Fatal(err)
 	}
