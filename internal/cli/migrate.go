@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -98,28 +97,36 @@ func (s *session) migrateRevert(c *cli.Context) error {
 		res, err = m.Revert(c.Context, opts)
 		return err
 	})
-	if err == nil && len(res.Events) == 0 && opts.Target != nil {
-		s.printf("No migrations available to revert: nothing applied above version %d\n", *opts.Target)
-		return nil
+	for _, v := range res.NoDown {
+		fmt.Fprintf(s.stderr, "warning: migration %d is applied but has no .down.sql file: it stays applied, and the revert goes past it (as sqlx's does)\n", v)
 	}
 	if err == nil && len(res.Events) == 0 {
-		// sqlx-cli prints this and exits 0; a revert that could revert
-		// nothing did not do what was asked, so dbprep exits 1.
-		return errors.New("No migrations available to revert: no applied migration has a .down.sql file (see `dbprep migrate info`)")
+		// As sqlx-cli: say so and exit 0.
+		switch {
+		case opts.Target != nil:
+			s.printf("No migrations available to revert: nothing applied above version %d has a .down.sql file\n", *opts.Target)
+		default:
+			s.printf("No migrations available to revert: no applied migration has a .down.sql file\n")
+		}
 	}
 	return err
 }
 
-// status validates --format, then compares the database with the directory.
-func (s *session) status(c *cli.Context) (st migrate.Status, err error) {
+// status validates --format, then compares the database with the
+// directory. Duplicate versions, which run and revert refuse, are warned
+// of on stderr and returned as dup.
+func (s *session) status(c *cli.Context) (st migrate.Status, dup, err error) {
 	if err := checkFormat(c); err != nil {
-		return st, err
+		return st, nil, err
 	}
 	err = s.withMigrator(c, func(m *migrate.Migrator) error {
+		if dup = migration.CheckDuplicates(m.Migrations); dup != nil {
+			fmt.Fprintf(s.stderr, "warning: %v\n", dup)
+		}
 		st, err = m.Status(c.Context)
 		return err
 	})
-	return st, err
+	return st, dup, err
 }
 
 // checkFormat validates --format before anything connects.
@@ -132,7 +139,7 @@ func checkFormat(c *cli.Context) error {
 }
 
 func (s *session) migrateInfo(c *cli.Context) error {
-	st, err := s.status(c)
+	st, _, err := s.status(c)
 	if err != nil {
 		return err
 	}
@@ -144,9 +151,12 @@ func (s *session) migrateInfo(c *cli.Context) error {
 }
 
 func (s *session) migrateCheck(c *cli.Context) error {
-	st, err := s.status(c)
+	st, dup, err := s.status(c)
 	if err != nil {
 		return err
+	}
+	if dup != nil {
+		return &exitError{code: ExitDrift, err: dup}
 	}
 	if c.String("format") == "json" {
 		if err := s.printJSON(st); err != nil {

@@ -85,8 +85,31 @@ func TestRevertCLI(t *testing.T) {
 	c.Run(t, "migrate", "revert").Want(t, 0, "Applied 2/revert b")
 	c.Run(t, "migrate", "revert", "--target-version", "5").Want(t, 1, "migration 5 is not present in the migration source")
 	c.Run(t, "migrate", "revert", "--target-version", "0").Want(t, 0, "Applied 1/revert a")
-	c.Run(t, "migrate", "revert").Want(t, 1, "No migrations available to revert")
+	c.Run(t, "migrate", "revert").Want(t, 0, "No migrations available to revert")
+	c.Run(t, "migrate", "revert", "--dry-run").Want(t, 0, "No migrations available to revert")
+	c.Run(t, "migrate", "revert", "--target-version", "0").Want(t, 0, "No migrations available to revert")
 	c.Run(t, "migrate", "run", "--target-version", "1").Want(t, 0, "Applied 1/migrate a", "Skipped 2/migrate b (0ns)")
+}
+
+// The latest applied migration has no down file: as sqlx, revert goes past
+// it to an older one, but says so; a failing revert reads as sqlx's.
+func TestRevertPastSimpleMigration(t *testing.T) {
+	dir := project(t, map[string]string{
+		"migrations/1_a.up.sql":   "CREATE TABLE a (x);\n",
+		"migrations/1_a.down.sql": "DROP TABLE a;\n",
+		"migrations/2_b.sql":      "CREATE TABLE b (x);\n",
+		"migrations/3_c.up.sql":   "CREATE TABLE c (x);\n",
+		"migrations/3_c.down.sql": "DROP TABLE nope;\n",
+	})
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
+	c.Run(t, "migrate", "run", "--target-version", "2").Want(t, 0, "Applied 2/migrate b")
+	r := c.Run(t, "migrate", "revert")
+	r.Want(t, 0, "Applied 1/revert a")
+	if !strings.Contains(r.Stderr, "warning: migration 2 is applied but has no .down.sql file") {
+		t.Errorf("no warning naming the skipped version:\n%s", r)
+	}
+	c.Run(t, "migrate", "run").Want(t, 0, "Applied 3/migrate c")
+	c.Run(t, "migrate", "revert").Want(t, 1, "while executing migration 3", "3_c.down.sql", "no such table: nope")
 }
 
 func TestMigrateAddCLI(t *testing.T) {
@@ -134,4 +157,20 @@ func TestSqlxCompat(t *testing.T) {
 	c.Run(t, "--sqlx-compat", "0.9", "prepare", "--out", "p.sqlite3").Want(t, 0, "2 migrations applied")
 	c.Run(t, "--sqlx-compat", "1.0", "migrate", "info").Want(t, 2, `--sqlx-compat "1.0"`)
 	c.Run(t, "--sqlx-compat", "0.9", "migrate", "add", "--simple", "-s", "more").Want(t, 0, "Creating migrations/0003_more.sql")
+}
+
+// migrate info flags duplicate versions; check fails on them.
+func TestDuplicateVersionsFlagged(t *testing.T) {
+	dir := project(t, map[string]string{
+		"migrations/1_a.sql":     "CREATE TABLE a (x);\n",
+		"migrations/1_again.sql": "CREATE TABLE b (x);\n",
+	})
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite::memory:"}}
+	r := c.Run(t, "migrate", "info")
+	r.Want(t, 0)
+	if !strings.Contains(r.Stderr, "warning: duplicate migration version 1") {
+		t.Errorf("info does not flag the duplicate:\n%s", r)
+	}
+	c.Run(t, "migrate", "check").Want(t, 3, "duplicate migration version 1")
+	c.Run(t, "migrate", "run").Want(t, 1, "duplicate migration version 1")
 }

@@ -58,6 +58,9 @@ type Result struct {
 	Done int
 	// Events lists every migration handled, in order.
 	Events []Event
+	// NoDown lists, for a revert, the applied versions it passed over
+	// because they have no down file (newest first): they stay applied.
+	NoDown []int64
 }
 
 func (m *Migrator) emit(res *Result, e Event) {
@@ -199,7 +202,13 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 	}
 	for i := len(m.Migrations) - 1; i >= 0; i-- {
 		mig := &m.Migrations[i]
-		if _, ok := applied[mig.Version]; !ok || !mig.Type.IsDown() {
+		if _, ok := applied[mig.Version]; !ok {
+			continue
+		}
+		if !mig.Type.IsDown() {
+			if !m.hasDown(mig.Version) && (opts.Target == nil || mig.Version > *opts.Target) {
+				res.NoDown = append(res.NoDown, mig.Version)
+			}
 			continue
 		}
 		switch {
@@ -223,6 +232,15 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+func (m *Migrator) hasDown(v int64) bool {
+	for i := range m.Migrations {
+		if m.Migrations[i].Version == v && m.Migrations[i].Type.IsDown() {
+			return true
+		}
+	}
+	return false
 }
 
 // verifyApplied checks that the ledger's row for mig has mig's checksum.

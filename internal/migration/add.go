@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,7 +50,7 @@ func Add(dir, description string, opts AddOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := versionPrefix(existing, opts)
+	prefix := freeVersion(versionPrefix(existing, opts), existing)
 	types := []Type{Simple}
 	if inferReversible(existing, opts) {
 		types = []Type{ReversibleUp, ReversibleDown}
@@ -113,4 +114,34 @@ func versionPrefix(existing []Migration, opts AddOptions) string {
 		return fmt.Sprintf("%04d", ups[0].Version+1)
 	}
 	return timestamp
+}
+
+// freeVersion returns prefix, or when a migration already has that version
+// (two `migrate add` in the same second) the next free one: a timestamp a
+// second later, a sequential number one higher, in the same width.
+func freeVersion(prefix string, existing []Migration) string {
+	taken := func(v int64) bool {
+		for _, m := range existing {
+			if m.Version == v {
+				return true
+			}
+		}
+		return false
+	}
+	v, err := strconv.ParseInt(prefix, 10, 64)
+	if err != nil || !taken(v) {
+		return prefix
+	}
+	if t, err := time.Parse("20060102150405", prefix); err == nil && len(prefix) == 14 {
+		for taken(v) {
+			t = t.Add(time.Second)
+			prefix = t.Format("20060102150405")
+			v, _ = strconv.ParseInt(prefix, 10, 64)
+		}
+		return prefix
+	}
+	for taken(v) {
+		v++
+	}
+	return fmt.Sprintf("%0*d", len(prefix), v)
 }

@@ -3,6 +3,7 @@ package migration
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,14 +82,42 @@ func TestAddErrors(t *testing.T) {
 	if _, err := Add(dir, "../escape", AddOptions{Now: now}); err == nil {
 		t.Error("a path in the description must fail")
 	}
-	if _, err := Add(dir, "x", AddOptions{Now: now}); err != nil {
+	first, err := Add(dir, "x", AddOptions{Now: now})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Add(dir, "x", AddOptions{Timestamp: true, Now: now}); err == nil || !strings.Contains(err.Error(), "exists") {
-		t.Errorf("an existing file must not be overwritten: %v", err)
+	os.WriteFile(first[0], []byte("edited"), 0o644)
+	// The same name again: a new version, the first file untouched.
+	if again, err := Add(dir, "x", AddOptions{Timestamp: true, Now: now}); err != nil || again[0] == first[0] {
+		t.Errorf("a second add at the same time: %v %v", again, err)
+	}
+	if b, _ := os.ReadFile(first[0]); string(b) != "edited" {
+		t.Error("an existing file must not be overwritten")
 	}
 	nested := filepath.Join(dir, "new", "migrations")
 	if got, err := Add(nested, "first", AddOptions{Now: now}); err != nil || len(got) != 1 {
 		t.Errorf("the directory is created: %v %v", got, err)
+	}
+}
+
+// Two `migrate add` in the same second never give one version twice.
+func TestAddSameSecond(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2024, 1, 2, 3, 4, 59, 0, time.UTC)
+	var names []string
+	for _, d := range []string{"first", "second", "third"} {
+		files, err := Add(dir, d, AddOptions{Timestamp: true, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, filepath.Base(files[0]))
+	}
+	want := []string{"20240102030459_first.sql", "20240102030500_second.sql", "20240102030501_third.sql"}
+	if !slices.Equal(names, want) {
+		t.Errorf("got %v, want %v", names, want)
+	}
+	ms, err := ResolveDir(dir, Options{})
+	if err != nil || CheckDuplicates(ms) != nil {
+		t.Errorf("%v %v", err, CheckDuplicates(ms))
 	}
 }

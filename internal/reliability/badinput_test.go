@@ -71,7 +71,7 @@ func badCases() []badCase {
 		{name: "target version absent", args: []string{"migrate", "run", "--target-version", "7"}, code: 1, want: []string{"migration 7 is not present in the migration source", "--target-version"}},
 		{name: "target version not a number", args: []string{"migrate", "run", "--target-version", "seven"}, code: 2, want: []string{"seven", "target-version"}},
 		{name: "target version too old", files: pending, args: []string{"migrate", "run", "--target-version", "0"}, code: 1, want: []string{"not present"}},
-		{name: "revert without down file", args: []string{"migrate", "revert"}, code: 1, want: []string{"No migrations available to revert"}},
+		{name: "revert without down file", args: []string{"migrate", "revert"}, code: 0, want: []string{"No migrations available to revert", "warning: migration 1 is applied but has no .down.sql"}},
 		{name: "applied migration edited", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "migrations/1_init.sql"), []byte(initSQL+"-- edited\n"), 0o644)
 		}, args: run, code: 1, want: []string{"migration 1 was previously applied but has been modified", "hint:"}},

@@ -89,12 +89,10 @@ type ExecError struct {
 	Err  error
 }
 
+// Error reads as sqlx's MigrateError::ExecuteMigration, for a revert too:
+// "while executing migration 2 (…): …".
 func (e *ExecError) Error() string {
-	verb := "executing"
-	if e.Down {
-		verb = "reverting"
-	}
-	return fmt.Sprintf("while %s migration %d (%s): %v", verb, e.Version, e.File, e.Err)
+	return fmt.Sprintf("while executing migration %d (%s): %v", e.Version, e.File, e.Err)
 }
 
 func (e *ExecError) Unwrap() error { return e.Err }
