@@ -66,6 +66,8 @@ func badCases() []badCase {
 		{name: ".env unterminated quote", files: map[string]string{".env": "DATABASE_URL='sqlite:db.sqlite3\n"}, env: []string{}, args: run, code: 1, want: []string{".env:1", "unterminated"}},
 		{name: "malformed sqlx.toml", files: map[string]string{"sqlx.toml": "[migrate\n"}, args: run, code: 1, want: []string{"sqlx.toml", "not valid sqlx.toml"}},
 		{name: "sqlx.toml injected table name", files: map[string]string{"sqlx.toml": "[migrate]\ntable-name = \"x; DROP TABLE items\"\n"}, args: run, code: 1, want: []string{"sqlx.toml", "table-name"}},
+		{name: "sqlx.toml underscore key", files: map[string]string{"sqlx.toml": "[migrate]\ntable_name = \"app_ledger\"\n"}, args: run, code: 1, want: []string{"sqlx.toml", `unknown key "table_name"`, `did you mean "table-name"?`}},
+		{name: "sqlx.toml SQLite extensions", files: map[string]string{"sqlx.toml": "[drivers.sqlite]\nunsafe-load-extensions = [\"uuid\"]\n"}, args: run, code: 1, want: []string{"sqlx.toml", "cannot load SQLite extensions"}},
 		{name: "sqlx.toml ignored-chars", files: map[string]string{"sqlx.toml": "[migrate]\nignored-chars = [\"ab\"]\n"}, args: run, code: 1, want: []string{"ignored-chars", "exactly one character"}},
 		{name: "missing --config", args: []string{"--config", "nope.toml", "migrate", "run"}, code: 1, want: []string{"nope.toml"}},
 		{name: "target version absent", args: []string{"migrate", "run", "--target-version", "7"}, code: 1, want: []string{"migration 7 is not present in the migration source", "--target-version"}},

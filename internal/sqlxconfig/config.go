@@ -1,7 +1,10 @@
 // Package sqlxconfig reads the parts of sqlx's sqlx.toml that change what a
 // ledger looks like or where things are: [common] database-url-var and
 // [migrate] table-name, migrations-dir, ignored-chars, create-schemas and
-// defaults. Other sections (such as [macros]) are allowed and ignored.
+// defaults. Like sqlx main (deny_unknown_fields), it refuses keys it does
+// not know, with a did-you-mean; [macros] and [drivers.postgres|mysql] are
+// the macros' business and pass unread. [drivers.sqlite]
+// unsafe-load-extensions is refused: dbprep cannot load SQLite extensions.
 package sqlxconfig
 
 import (
@@ -32,6 +35,14 @@ type Config struct {
 			MigrationVersioning string `toml:"migration-versioning"`
 		} `toml:"defaults"`
 	} `toml:"migrate"`
+	Drivers struct {
+		SQLite struct {
+			UnsafeLoadExtensions []string `toml:"unsafe-load-extensions"`
+		} `toml:"sqlite"`
+		Postgres map[string]any `toml:"postgres"`
+		MySQL    map[string]any `toml:"mysql"`
+	} `toml:"drivers"`
+	Macros map[string]any `toml:"macros"`
 }
 
 // identifier is a plain SQL name, optionally schema-qualified. sqlx splices
@@ -55,8 +66,12 @@ func Load(path string, optional bool) (Config, error) {
 // Parse reads sqlx.toml text; name is the file's name, for errors.
 func Parse(data []byte, name string) (Config, error) {
 	var c Config
-	if err := toml.Unmarshal(data, &c); err != nil {
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
 		return c, fmt.Errorf("%s is not valid sqlx.toml: %w", name, err)
+	}
+	if err := unknownKeys(md.Undecoded()); err != nil {
+		return c, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := c.validate(); err != nil {
 		return c, fmt.Errorf("%s: %w", name, err)
@@ -65,6 +80,11 @@ func Parse(data []byte, name string) (Config, error) {
 }
 
 func (c Config) validate() error {
+	if exts := c.Drivers.SQLite.UnsafeLoadExtensions; len(exts) > 0 {
+		return fmt.Errorf("[drivers.sqlite] unsafe-load-extensions %q: dbprep cannot load SQLite extensions "+
+			"(its SQLite is pure Go, without extension loading); a migration that needs one fails with \"no such function\". "+
+			"Remove the key, or apply such migrations with sqlx-cli", exts)
+	}
 	if t := c.Migrate.TableName; t != "" && !identifier.MatchString(t) {
 		return fmt.Errorf("[migrate] table-name %q: use letters, digits and _ only, optionally as schema.table", t)
 	}

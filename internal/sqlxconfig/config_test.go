@@ -74,6 +74,13 @@ func TestLoadErrors(t *testing.T) {
 		{"ignored empty", "[migrate]\nignored-chars = [\"\"]", "exactly one character"},
 		{"migration type", "[migrate.defaults]\nmigration-type = \"both\"", "migration-type"},
 		{"versioning", "[migrate.defaults]\nmigration-versioning = \"random\"", "migration-versioning"},
+		{"underscore key", "[migrate]\ntable_name = \"app_ledger\"", `unknown key "table_name" in [migrate]: did you mean "table-name"?`},
+		{"typo", "[common]\ndatabase-url-vr = \"X\"", `unknown key "database-url-vr" in [common]: did you mean "database-url-var"?`},
+		{"unknown section", "[migrations]\ntable-name = \"x\"", `unknown key "migrations" at the top level: did you mean "migrate"?`},
+		{"far off", "[migrate]\nflavour = 1", `unknown key "flavour" in [migrate] (sqlx knows table-name`},
+		{"defaults key", "[migrate.defaults]\ntype = \"simple\"", `unknown key "type" in [migrate.defaults]`},
+		{"extensions", "[drivers.sqlite]\nunsafe-load-extensions = [\"uuid\"]", "dbprep cannot load SQLite extensions"},
+		{"sqlite driver key", "[drivers.sqlite]\nload-extensions = [\"uuid\"]", `did you mean "unsafe-load-extensions"?`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
