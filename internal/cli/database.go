@@ -31,7 +31,7 @@ func databaseCommand(s *session) *cli.Command {
 
 func (s *session) admin(c *cli.Context) (store.Admin, error) {
 	u, err := s.databaseURL(c)
-	return store.Admin{URL: u, ConnectTimeout: connectTimeout(c), SQLiteWAL: c.Bool("sqlite-create-db-wal")}, err
+	return store.Admin{URL: u, ConnectTimeout: connectTimeout(c), OnWait: s.waiting, SQLiteWAL: c.Bool("sqlite-create-db-wal")}, err
 }
 
 func (s *session) databaseCreate(c *cli.Context) error {

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/prepare"
 	"github.com/dbprep/dbprep/internal/store"
@@ -23,6 +24,14 @@ func hint(err error) string {
 		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
 	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "disk is full"):
 		return "the disk may be full, or a file-size limit (ulimit -f) reached; the change was rolled back. Free space and run again"
+	case errors.Is(err, store.ErrNoDatabase):
+		return "create it with `dbprep database create` (or `dbprep database setup` to create it and run the migrations)"
+	case errors.Is(err, store.ErrAuth):
+		return "check the user name and password in the URL; " + dburl.PercentEncoding
+	case errors.Is(err, store.ErrUnreachable):
+		return "is the server running, at that host and port (or socket directory)? Start it, or pass --connect-timeout to wait longer for one that is starting"
+	case errors.Is(err, dburl.ErrInvalidURL):
+		return "a database URL looks like sqlite:db.sqlite3 or postgres://USER:PASSWORD@HOST:5432/DBNAME"
 	case errors.Is(err, store.ErrConnectionLost):
 		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied: check it). Run again once the server is back"
 	case strings.Contains(err.Error(), "within a transaction") && strings.Contains(err.Error(), "SQL logic error"):

@@ -160,3 +160,34 @@ func lockKey(db string) int64 {
 	}
 	return 0x3d32ad9e * int64(^crc)
 }
+
+// Connection failures name the real cause — never sslmode=prefer's refused
+// TLS attempt — with a hint for each; a wait for the server is not silent;
+// a percent-encoded socket directory is a host.
+func TestPostgresConnectFailures(t *testing.T) {
+	srv := testdb.Postgres(t)
+	dir := project(t, twoMigrations)
+	base := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/", url.QueryEscape(srv.Password), srv.Port)
+	r := cmd{Dir: dir}.Run(t, "migrate", "info", "-D", base+"no_such_db")
+	r.Want(t, 1, `database "no_such_db" does not exist`, "hint: create it with `dbprep database create`")
+	wrong := fmt.Sprintf("postgres://postgres:wr0ng-pw@127.0.0.1:%d/postgres", srv.Port)
+	r2 := cmd{Dir: dir}.Run(t, "migrate", "info", "-D", wrong)
+	r2.Want(t, 1, "password authentication failed", "hint: check the user name and password")
+	for _, r := range []result{r, r2} {
+		if strings.Contains(r.Stderr, "tls") {
+			t.Errorf("the TLS fallback of sslmode=prefer is reported:\n%s", r)
+		}
+	}
+	down := cmd{Dir: dir}.Run(t, "migrate", "info", "--connect-timeout", "4500ms", "-D", "postgres://u@127.0.0.1:1/app")
+	down.Want(t, 1, "connection refused", "hint: is the server running")
+	if !strings.Contains(down.Stderr, "waiting for the server at 127.0.0.1:1") || !strings.Contains(down.Stderr, "still waiting") {
+		t.Errorf("waiting for the server said nothing:\n%s", down)
+	}
+	name := srv.Fresh(t)
+	name = name[strings.LastIndex(name, "/")+1 : strings.Index(name, "?")]
+	socket := fmt.Sprintf("postgres://postgres@%s:%d/%s", url.PathEscape(srv.Dir), srv.Port, name)
+	if !strings.Contains(socket, "%2F") {
+		t.Fatalf("the socket directory is not percent-encoded: %s", socket)
+	}
+	cmd{Dir: dir}.Run(t, "migrate", "run", "-D", socket).Want(t, 0, "Applied 20211209212255/migrate second")
+}

@@ -124,9 +124,13 @@ func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
 		Options:        store.Options{Table: s.config.Table(), SQLiteNoTx: s.sqlxMain},
 		ConnectTimeout: connectTimeout(c),
 		CreateSchemas:  s.config.Migrate.CreateSchemas,
+		OnWait:         s.waiting,
 	})
 	return st, u, err
 }
+
+// waiting tells stderr that connecting waits for a server.
+func (s *session) waiting(msg string) { fmt.Fprintf(s.stderr, "%s\n", msg) }
 
 func (s *session) printf(format string, args ...any) {
 	fmt.Fprintf(s.stdout, format, args...)

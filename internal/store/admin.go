@@ -15,6 +15,8 @@ type Admin struct {
 	URL dburl.URL
 	// ConnectTimeout bounds retries of refused connections (PostgreSQL).
 	ConnectTimeout time.Duration
+	// OnWait, when set, is told while connecting waits for the server.
+	OnWait func(string)
 	// SQLiteWAL creates SQLite databases in WAL mode.
 	SQLiteWAL bool
 }
@@ -79,7 +81,7 @@ func (a Admin) maintenance(ctx context.Context, fn func(conn *pgx.Conn, name str
 	if name == "postgres" {
 		cfg.Database = "template1"
 	}
-	conn, err := connectRetry(ctx, cfg, a.ConnectTimeout)
+	conn, err := connectRetry(ctx, cfg, a.ConnectTimeout, a.OnWait)
 	if err != nil {
 		return err
 	}

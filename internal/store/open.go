@@ -15,6 +15,8 @@ type OpenConfig struct {
 	ConnectTimeout time.Duration
 	// CreateSchemas are created before the ledger (PostgreSQL only).
 	CreateSchemas []string
+	// OnWait, when set, is told while connecting waits for a server.
+	OnWait func(string)
 }
 
 // Open opens the store for u.
@@ -23,7 +25,7 @@ func Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Store, error) {
 	case dburl.SQLite:
 		return OpenSQLite(ctx, SQLiteConfig{URL: u.SQLite, Options: cfg.Options})
 	case dburl.Postgres:
-		return OpenPostgres(ctx, PostgresConfig{URL: u.Conn, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options})
+		return OpenPostgres(ctx, PostgresConfig{URL: u.Conn, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options, OnWait: cfg.OnWait})
 	}
 	return nil, dburl.ErrUnsupportedScheme
 }

@@ -45,6 +45,8 @@ type PostgresConfig struct {
 	URL string
 	// ConnectTimeout bounds retries of refused connections; 0 means 10 s.
 	ConnectTimeout time.Duration
+	// OnWait, when set, is told while connecting waits for the server.
+	OnWait func(string)
 	// CreateSchemas are created (IF NOT EXISTS) before the ledger.
 	CreateSchemas []string
 	Options
@@ -57,7 +59,7 @@ func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid database URL: %w", err)
 	}
-	conn, err := connectRetry(ctx, pcfg, cfg.ConnectTimeout)
+	conn, err := connectRetry(ctx, pcfg, cfg.ConnectTimeout, cfg.OnWait)
 	if err != nil {
 		return nil, err
 	}

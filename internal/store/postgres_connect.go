@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -14,29 +15,111 @@ import (
 
 // connectRetry connects, retrying with exponential backoff while the server
 // refuses or resets connections or says it is starting up, until timeout.
-func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duration) (*pgx.Conn, error) {
+// While it waits it tells onWait (when set) once at the start and then
+// every few seconds, so a wait is never silent.
+func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duration, onWait func(string)) (*pgx.Conn, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	deadline := time.Now().Add(timeout)
+	start := time.Now()
+	deadline := start.Add(timeout)
 	wait := 50 * time.Millisecond
+	var told time.Time
 	for {
-		attempt, cancel := context.WithDeadline(ctx, deadline)
+		// The last attempt, at the deadline, still gets a moment to connect.
+		attempt, cancel := context.WithDeadline(ctx, later(deadline, time.Now().Add(time.Second)))
 		conn, err := pgx.ConnectConfig(attempt, cfg)
 		cancel()
 		if err == nil {
 			return conn, nil
 		}
-		if !retryable(err) || time.Now().Add(wait).After(deadline) {
-			return nil, fmt.Errorf("connecting to %s: %w", describeTarget(cfg), err)
+		if !retryable(err) || !time.Now().Before(deadline) {
+			return nil, newConnectError(describeTarget(cfg), err)
+		}
+		if onWait != nil && time.Since(told) >= waitNotice {
+			if told.IsZero() {
+				onWait(fmt.Sprintf("waiting for the server at %s:%d (%s); up to %s (--connect-timeout)", cfg.Host, cfg.Port, causeOf(err), timeout))
+			} else {
+				onWait(fmt.Sprintf("still waiting for the server at %s:%d (%s elapsed)", cfg.Host, cfg.Port, time.Since(start).Round(time.Second)))
+			}
+			told = time.Now()
 		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(wait):
+		case <-time.After(min(wait, time.Until(deadline))):
 		}
 		wait = min(wait*2, time.Second)
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// waitNotice is how often connectRetry says it is still waiting.
+const waitNotice = 3 * time.Second
+
+// Kinds of connection failure, for errors.Is on a *ConnectError.
+var (
+	// ErrAuth: the server refused the user name or password.
+	ErrAuth = errors.New("authentication failed")
+	// ErrUnreachable: nothing accepts connections at the address.
+	ErrUnreachable = errors.New("server unreachable")
+)
+
+// ConnectError is a connection that failed. Cause is the server's or the
+// network's own error: with sslmode=prefer (the default) pgx reports a
+// refused TLS attempt before the real cause, and that noise is left out.
+type ConnectError struct {
+	Target string
+	Cause  error
+	// Kind is ErrNoDatabase (the server says the database does not exist),
+	// ErrAuth, ErrUnreachable or nil.
+	Kind error
+}
+
+func (e *ConnectError) Error() string { return fmt.Sprintf("connecting to %s: %s", e.Target, causeOf(e.Cause)) }
+func (e *ConnectError) Unwrap() []error {
+	if e.Kind == nil {
+		return []error{e.Cause}
+	}
+	return []error{e.Cause, e.Kind}
+}
+
+func newConnectError(target string, err error) *ConnectError {
+	e := &ConnectError{Target: target, Cause: err}
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == "3D000":
+		e.Kind = ErrNoDatabase
+	case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
+		e.Kind = ErrAuth
+	case errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EHOSTUNREACH):
+		e.Kind = ErrUnreachable
+	}
+	return e
+}
+
+// causeOf is the real cause of a pgx connection error: the server's error,
+// else the network's, else the last attempt's message.
+func causeOf(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Error()
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "\n\t"); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 func retryable(err error) bool {

@@ -53,9 +53,10 @@ type SQLiteConfig struct {
 	Options
 }
 
-// ErrNoDatabase is returned by OpenSQLite when the file does not exist and
-// neither mode=rwc nor Create asks for it to be made.
-var ErrNoDatabase = errors.New("database file does not exist")
+// ErrNoDatabase is a database that does not exist: from OpenSQLite, a file
+// that neither mode=rwc nor Create asks to be made; from a server, a
+// *ConnectError whose server says so.
+var ErrNoDatabase = errors.New("database does not exist")
 
 // OpenSQLite opens the database of cfg.
 func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
@@ -65,7 +66,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 	}
 	if !u.Memory && u.Mode != "rwc" {
 		if _, err := os.Stat(u.Path); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w (create it with `dbprep database create`, or add ?mode=rwc to the URL)", u.Path, ErrNoDatabase)
+			return nil, fmt.Errorf("%s: %w (or add ?mode=rwc to the URL to create it on connecting)", u.Path, ErrNoDatabase)
 		}
 	}
 	busy := cfg.BusyTimeout

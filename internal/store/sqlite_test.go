@@ -152,7 +152,7 @@ func TestSQLiteCustomTable(t *testing.T) {
 func TestSQLiteOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	_, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: dburl.SQLiteOptions{Path: filepath.Join(dir, "none.db"), Mode: "rw"}})
-	if !errors.Is(err, store.ErrNoDatabase) || !strings.Contains(err.Error(), "dbprep database create") {
+	if !errors.Is(err, store.ErrNoDatabase) || !strings.Contains(err.Error(), "mode=rwc") {
 		t.Errorf("missing file: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "none.db")); !os.IsNotExist(err) {
