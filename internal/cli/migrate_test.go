@@ -12,7 +12,7 @@ import (
 func TestMigrateFlow(t *testing.T) {
 	dir := project(t, twoMigrations)
 	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3"}}
-	c.Run(t, "migrate", "run").Want(t, 1, "db.sqlite3: database file does not exist", "dbprep database create")
+	c.Run(t, "migrate", "run").Want(t, 1, "db.sqlite3: database does not exist", "dbprep database create")
 	c.Run(t, "database", "create").Want(t, 0)
 	r := c.Run(t, "migrate", "run", "--dry-run")
 	r.Want(t, 0, "Can apply 20211209212234/migrate first (0ns)", "Can apply 20211209212255/migrate second (0ns)")

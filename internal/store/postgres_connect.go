@@ -82,7 +82,9 @@ type ConnectError struct {
 	Kind error
 }
 
-func (e *ConnectError) Error() string { return fmt.Sprintf("connecting to %s: %s", e.Target, causeOf(e.Cause)) }
+func (e *ConnectError) Error() string {
+	return fmt.Sprintf("connecting to %s: %s", e.Target, causeOf(e.Cause))
+}
 func (e *ConnectError) Unwrap() []error {
 	if e.Kind == nil {
 		return []error{e.Cause}
