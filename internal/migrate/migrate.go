@@ -1,6 +1,6 @@
 // Package migrate plans, applies and reverts migrations against a store and
 // reports their status, following sqlx-cli's `migrate run`, `migrate revert`
-// and `migrate info` step by step (shared/spec/sqlx-compat.md §5).
+// and `migrate info` step by step (docs/sqlx-compat.md §5).
 package migrate
 
 import (

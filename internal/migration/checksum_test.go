@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Vectors from shared/spec/sqlx-compat.md §2.
+// Vectors from docs/sqlx-compat.md §2.
 func TestChecksumVectors(t *testing.T) {
 	const v1 = "67c34fd971c6c3da58564fa6031817bbf7002853bcb55e36bba59fa32ea8bf796f8f2df449723b5a2faac40f3e4acd04"
 	tests := []struct {

@@ -1,6 +1,6 @@
 // Package migration reads a sqlx-style migrations directory: the file-name
 // grammar, checksums and the "-- no-transaction" directive, exactly as sqlx
-// resolves them (see shared/spec/sqlx-compat.md §1–§3).
+// resolves them (see docs/sqlx-compat.md §1–§3).
 package migration
 
 import (

@@ -1,6 +1,6 @@
 // Package store keeps the _sqlx_migrations ledger, and the database it lives
 // in, behind one interface. Each implementation writes the table and rows
-// exactly as sqlx does (shared/spec/sqlx-compat.md §4).
+// exactly as sqlx does (docs/sqlx-compat.md §4).
 package store
 
 import (
