@@ -17,11 +17,14 @@ func prepareCommand(s *session) *cli.Command {
 		Name: "prepare", Aliases: []string{"prep"},
 		Usage: "build a new SQLite database with every migration applied, byte-for-byte reproducible",
 		Description: "The file is written to a temporary name beside --out and renamed into place. " +
-			"installed_on is $SOURCE_DATE_EPOCH (default 0, i.e. 1970-01-01 00:00:00) and execution_time is 0.",
+			"installed_on is $SOURCE_DATE_EPOCH (default 0, i.e. 1970-01-01 00:00:00) and execution_time is 0. " +
+			"While the migrations run, SQLite's clock ('now', CURRENT_TIMESTAMP, …) reads $SOURCE_DATE_EPOCH, " +
+			"'localtime' is UTC, and random() and randomblob() start from a fixed seed.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "database file to write (required; replaced atomically)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a line for each migration applied"},
 			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace --out even if it is not a database dbprep prepared"},
+			&cli.BoolFlag{Name: "check", Usage: "prepare twice and fail, naming what differs, unless both builds are the same bytes"},
 		},
 		Action: action(s, 0, s.prepare),
 	}
@@ -48,7 +51,7 @@ func (s *session) prepare(c *cli.Context) error {
 	}
 	sum, err := prepare.Prepare(c.Context, prepare.Config{
 		Migrations: ms, Out: c.String("out"), Table: s.config.Table(), SourceDateEpoch: epoch, Progress: progress,
-		SQLiteNoTx: s.sqlxMain, Force: c.Bool("force"),
+		SQLiteNoTx: s.sqlxMain, Force: c.Bool("force"), Check: c.Bool("check"),
 	})
 	if err != nil {
 		return err

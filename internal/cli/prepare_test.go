@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 // prepare twice under different time zones, working directories, temporary
@@ -130,4 +132,31 @@ func TestEmptySource(t *testing.T) {
 		}
 	}
 	cmd{Dir: dir}.Run(t, "migrate", "info", "--source", "nowhere", "-D", "sqlite::memory:").Want(t, 1, "nowhere")
+}
+
+// Two prepares two seconds apart in different time zones give the same
+// bytes for migrations that read the clock and random(); migrate run on a
+// real database keeps the real clock.
+func TestPrepareClockPinnedMigrateRunNot(t *testing.T) {
+	dir := project(t, map[string]string{
+		"migrations/1_t.sql": "CREATE TABLE t(x, ts DEFAULT CURRENT_TIMESTAMP, r);\nINSERT INTO t(x, r) VALUES (1, random());\n",
+		"migrations/2_u.sql": "INSERT INTO t(x, r) VALUES (2, hex(randomblob(8)));\n",
+	})
+	a, b := filepath.Join(dir, "a.sqlite3"), filepath.Join(dir, "b.sqlite3")
+	cmd{Dir: dir, Env: []string{"TZ=UTC"}}.Run(t, "prepare", "--out", a, "--check").Want(t, 0, "Prepared")
+	time.Sleep(2 * time.Second)
+	cmd{Dir: dir, Env: []string{"TZ=Asia/Kolkata"}}.Run(t, "prepare", "--out", b).Want(t, 0, "Prepared")
+	if !bytes.Equal(readFile(t, a), readFile(t, b)) {
+		t.Error("two prepares two seconds apart, in two time zones, differ")
+	}
+	db := filepath.Join(dir, "real.db")
+	cmd{Dir: dir}.Run(t, "migrate", "run", "-D", "sqlite:"+db+"?mode=rwc").Want(t, 0, "Applied 2/migrate u")
+	var out string
+	if err := testdb.OpenSQLite(t, db).QueryRow("SELECT ts FROM t WHERE x = 1").Scan(&out); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := time.Parse("2006-01-02 15:04:05", out)
+	if err != nil || time.Since(ts) > time.Minute || time.Since(ts) < -time.Minute {
+		t.Errorf("migrate run's CURRENT_TIMESTAMP = %q, want the real time", out)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/sqlitepin"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	SQLiteNoTx bool
 	// Force replaces Out even when it is not a database dbprep prepared.
 	Force bool
+	// Check prepares the database twice and fails with ErrNotReproducible,
+	// naming what differs, unless both are the same bytes.
+	Check bool
 }
 
 // Error is a failed Prepare: nothing was written, and Out is as it was.
@@ -77,28 +81,6 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	if err := checkOut(cfg.Out, cfg.Force); err != nil {
 		return sum, err
 	}
-	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
-	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
-		URL:     dburl.SQLiteOptions{Memory: true, Mode: "rw"},
-		Options: store.Options{Table: cfg.Table, Pin: &pin, SQLiteNoTx: cfg.SQLiteNoTx},
-	})
-	if err != nil {
-		return sum, err
-	}
-	defer st.Close()
-	m := &migrate.Migrator{Store: st, Migrations: cfg.Migrations, Table: cfg.Table, NoLock: true, Progress: cfg.Progress}
-	res, err := m.Run(ctx, migrate.Options{})
-	if err != nil {
-		return sum, err
-	}
-	sum.Applied = res.Done
-	if err := st.Conn().QueryRowContext(ctx,
-		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&sum.Tables); err != nil {
-		return sum, err
-	}
-	if err := markPrepared(ctx, st.Conn()); err != nil {
-		return sum, err
-	}
 	removeStale(cfg.Out)
 	tmp, err := tempName(cfg.Out)
 	if err != nil {
@@ -109,8 +91,13 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 			removeTemp(tmp)
 		}
 	}()
-	if err := st.VacuumInto(ctx, tmp); err != nil {
+	if sum.Applied, sum.Tables, err = build(ctx, cfg, tmp, cfg.Progress); err != nil {
 		return sum, err
+	}
+	if cfg.Check {
+		if err := checkReproducible(ctx, cfg, tmp); err != nil {
+			return sum, err
+		}
 	}
 	if sum.Size, sum.SHA256, err = syncAndHash(tmp); err != nil {
 		return sum, err
@@ -122,6 +109,40 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 		return sum, fmt.Errorf("moving the prepared database into place: %w", err)
 	}
 	return sum, syncDir(filepath.Dir(cfg.Out))
+}
+
+// build applies the migrations to a new in-memory database with SQLite's
+// clock and randomness pinned (package sqlitepin), and writes it to path
+// with VACUUM INTO. It returns how many migrations were applied and how
+// many tables the database has.
+func build(ctx context.Context, cfg Config, path string, progress func(migrate.Event)) (applied, tables int, err error) {
+	end, err := sqlitepin.Begin(cfg.SourceDateEpoch)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer end()
+	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
+	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
+		URL:     dburl.SQLiteOptions{Memory: true, Mode: "rw", VFS: sqlitepin.VFS},
+		Options: store.Options{Table: cfg.Table, Pin: &pin, SQLiteNoTx: cfg.SQLiteNoTx},
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	m := &migrate.Migrator{Store: st, Migrations: cfg.Migrations, Table: cfg.Table, NoLock: true, Progress: progress}
+	res, err := m.Run(ctx, migrate.Options{})
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := st.Conn().QueryRowContext(ctx,
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&tables); err != nil {
+		return 0, 0, err
+	}
+	if err := markPrepared(ctx, st.Conn()); err != nil {
+		return 0, 0, err
+	}
+	return res.Done, tables, st.VacuumInto(ctx, path)
 }
 
 // markPrepared sets the application_id that tells a later Prepare the file
