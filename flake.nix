@@ -40,8 +40,10 @@
           mycrate-database = mycrateDatabase pkgs;
         });
 
+      # `final` throughout: a later overlay that patches dbprep reaches
+      # dbprepLib (prepareDatabase runs the patched build-platform dbprep).
       overlays.default = final: _prev: {
-        dbprep = (mkLib final).dbprep;
+        dbprep = final.callPackage ./nix/package.nix { };
         dbprepLib = mkLib final;
       };
 

@@ -1,18 +1,26 @@
 # buildGoModule (nixpkgs' interface) + { migrations } or { database }
 #
-# Links the prepared database in a phase of its own, before the build, and
-# exports DATABASE_URL for the build and the check phase. goModules stays the
-# one a plain buildGoModule call gives: nixpkgs copies preBuild, env,
-# nativeBuildInputs, postPatch and patches into it, and none carries the
-# database. The result is overridable (overrideAttrs, override).
-{ lib, buildGoModule, prepareDatabase, linkDatabase }:
-lib.makeOverridable (
-  { migrations ? null, database ? null, ... }@args:
-  let
-    db =
-      if database != null then database
-      else if migrations != null then prepareDatabase { inherit migrations; }
-      else throw "dbprep.buildGoModule: pass `migrations` (a directory) or `database` (from prepareDatabase)";
-  in
-  buildGoModule (linkDatabase db (removeAttrs args [ "migrations" "database" ]))
-)
+# Takes an attribute set or, as nixos-25.11's buildGoModule does, a function
+# of the final attributes (finalAttrs: { … }). Links the prepared database
+# in a phase of its own, before the build, and exports DATABASE_URL for the
+# build and the check phase. goModules stays the one a plain buildGoModule
+# call gives: nixpkgs copies preBuild, env, nativeBuildInputs, postPatch
+# and patches into it, and none carries the database. A database prepared
+# here is named "<pname>-database". The result is overridable
+# (overrideAttrs, and override for the attribute-set form).
+{ lib, buildGoModule, databaseArg, linkDatabase }:
+let
+  wrap = args:
+    let
+      db = databaseArg "buildGoModule" {
+        migrations = args.migrations or null;
+        database = args.database or null;
+        name = if args ? pname then "${args.pname}-database" else null;
+      };
+    in
+    linkDatabase db (removeAttrs args [ "migrations" "database" ]);
+in
+lib.makeOverridable (argsOrFun:
+  if builtins.isFunction argsOrFun
+  then buildGoModule (finalAttrs: wrap (argsOrFun finalAttrs))
+  else buildGoModule (wrap argsOrFun))

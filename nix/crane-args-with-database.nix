@@ -1,11 +1,29 @@
-# craneArgsWithDatabase { migrations } or { database } -> args -> args
+# craneArgsWithDatabase { migrations | database, name ?, craneLib ? } -> args -> args
 #
-# Wraps the arguments of crane's buildPackage (never buildDepsOnly's):
-# adds the dbprepLinkDatabase phase so DATABASE_URL is set for the final
-# build and its tests, leaving cargoArtifacts and the dependency build alone.
-{ prepareDatabase, linkDatabase }:
-{ migrations ? null, database ? null }:
+# Wraps the arguments of crane's buildPackage (never buildDepsOnly's): adds
+# the dbprepLinkDatabase phase so DATABASE_URL is set for the final build
+# and its tests, leaving the dependency build alone. Without
+# `cargoArtifacts`, crane's buildPackage would build the dependencies from
+# these very arguments, database phase included, and rebuild every crate
+# when a migration changes; so then pass `craneLib`, and the helper sets
+# cargoArtifacts = craneLib.buildDepsOnly (the arguments without the
+# database), or it refuses with an error saying so.
+{ databaseArg, linkDatabase }:
+{ craneLib ? null, ... }@opts:
 let
-  db = if database != null then database else prepareDatabase { inherit migrations; };
+  db = args: databaseArg "craneArgsWithDatabase" {
+    migrations = opts.migrations or null;
+    database = opts.database or null;
+    name = opts.name or (if args ? pname then "${args.pname}-database" else null);
+  };
 in
-args: linkDatabase db args
+args:
+let
+  artifacts =
+    if args ? cargoArtifacts then { }
+    else if craneLib != null then { cargoArtifacts = craneLib.buildDepsOnly args; }
+    else throw ("dbprep.craneArgsWithDatabase: these arguments have no `cargoArtifacts`, so crane would build the dependencies "
+      + "from them, database phase included, and rebuild every crate whenever a migration changes. Set `cargoArtifacts = "
+      + "craneLib.buildDepsOnly commonArgs;` or pass `craneLib` to craneArgsWithDatabase so it does that for you");
+in
+linkDatabase (db args) (args // artifacts)

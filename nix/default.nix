@@ -1,17 +1,29 @@
 # The dbprep Nix library for a package set: `import ./nix { inherit pkgs; }`.
 # One public function per file; this file only wires them. See API.md.
 #
-# Uses of nixpkgs, kept small on purpose: pkgs.callPackage, pkgs.runCommand,
-# pkgs.buildGoModule, pkgs.mkShell, pkgs.go, pkgs.lib.makeOverridable.
-{ pkgs, dbprep ? pkgs.callPackage ./package.nix { } }:
+# `dbprep` is the package the library runs; by default `pkgs.dbprep` when
+# an overlay provides it (so a later overlay that patches it is used), else
+# built from this repository. Databases are prepared by the build
+# platform's dbprep (`pkgs.buildPackages`), so cross builds work.
+#
+# Uses of nixpkgs, kept small on purpose: pkgs.callPackage,
+# pkgs.buildPackages, pkgs.runCommand, pkgs.buildGoModule, pkgs.mkShell,
+# pkgs.go, pkgs.lib.makeOverridable.
+{ pkgs, dbprep ? null }:
 let
-  prepareDatabase = pkgs.callPackage ./prepare-database.nix { inherit dbprep; };
+  hostDbprep = if dbprep != null then dbprep else pkgs.dbprep or (pkgs.callPackage ./package.nix { });
+  buildDbprep =
+    if dbprep != null then dbprep
+    else pkgs.buildPackages.dbprep or (pkgs.buildPackages.callPackage ./package.nix { });
+  prepareDatabase = pkgs.callPackage ./prepare-database.nix { dbprep = buildDbprep; };
+  databaseArg = import ./database-arg.nix { inherit prepareDatabase; };
   linkDatabase = import ./link-database.nix;
 in
 {
-  inherit dbprep prepareDatabase;
-  buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit prepareDatabase linkDatabase; };
-  overrideMainWithDatabase = import ./override-main-with-database.nix { inherit prepareDatabase linkDatabase; };
-  craneArgsWithDatabase = import ./crane-args-with-database.nix { inherit prepareDatabase linkDatabase; };
-  devShellHook = import ./dev-shell-hook.nix { inherit prepareDatabase; };
+  dbprep = hostDbprep;
+  inherit prepareDatabase;
+  buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; };
+  overrideMainWithDatabase = import ./override-main-with-database.nix { inherit databaseArg linkDatabase; };
+  craneArgsWithDatabase = import ./crane-args-with-database.nix { inherit databaseArg linkDatabase; };
+  devShellHook = import ./dev-shell-hook.nix { inherit databaseArg; };
 }

@@ -1,23 +1,38 @@
-# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0, sqlxConfig ? null, sqlxCompat ? "0.8" }
+# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0, sqlxConfig ? null, sqlxCompat ? "0.8", check ? true }
 #
 # A derivation holding $out/db.sqlite3: every migration applied by
-# `dbprep prepare`. Its only source is the top-level *.sql files of
-# `migrations` (copied alone into the store), and sqlxConfig when given, so
-# it rebuilds when a migration changes and never when the rest of the
-# project does. Pass the crate's sqlx.toml as sqlxConfig when it sets
-# table-name or ignored-chars, or the ledger will not match the crate's.
+# `dbprep prepare`. Its only inputs are the files sqlx reads from
+# `migrations` — top-level files named VERSION_DESCRIPTION…​.sql, symlinks
+# followed — and sqlxConfig when given, so it rebuilds when a migration
+# changes and never when the rest of the project does (nor when a file sqlx
+# skips, such as seed.sql, does). Pass the crate's sqlx.toml as sqlxConfig
+# when it sets table-name or ignored-chars, or the ledger will not match the
+# crate's. With check (the default), dbprep prepares twice and fails,
+# naming what differs, unless both builds are the same bytes. `migrations`
+# made by a derivation needs import-from-derivation (it is read while
+# evaluating).
 { runCommand, dbprep }:
 { migrations
 , name ? "prepared-database"
 , sourceDateEpoch ? 0
 , sqlxConfig ? null
 , sqlxCompat ? "0.8"
+, check ? true
 }:
 let
-  # What sqlx reads: top-level files ending in .sql, symlinks followed.
-  onlyMigrations = path: type:
-    type != "directory" && builtins.match ".*\\.sql" (baseNameOf path) != null;
-  src = builtins.path { path = migrations; name = "migrations"; filter = onlyMigrations; };
+  # What sqlx reads: top-level entries whose name ends in .sql and holds a
+  # '_' (the rest is skipped silently by sqlx, so editing it must not
+  # rebuild anything). Symlinks are read through: the store gets the
+  # content, never a link that would dangle there.
+  entries = builtins.readDir migrations;
+  sqlxReads = n: builtins.match "[^_]*_.*\\.sql" n != null && entries.${n} != "directory";
+  files = builtins.filter sqlxReads (builtins.attrNames entries);
+  quote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+  copy = n: "cp ${builtins.toFile "migration.sql" (builtins.readFile (migrations + "/${n}"))} \"$out\"/${quote n}";
+  src = runCommand "${name}-migrations" { } ''
+    mkdir -p "$out"
+    ${builtins.concatStringsSep "\n" (map copy files)}
+  '';
   config = if sqlxConfig == null then "/dev/null" else builtins.path { path = sqlxConfig; name = "sqlx.toml"; };
   self = runCommand name
     {
@@ -30,7 +45,7 @@ let
       };
     } ''
     mkdir -p "$out"
-    dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3"
+    dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3" ${if check then "--check" else ""}
   '';
 in
 self

@@ -106,7 +106,9 @@ echo "URL=$DATABASE_URL"`)
 		return string(b)
 	}
 	first := shell()
-	if !strings.Contains(first, "copied the prepared database to .dbprep/db.sqlite3") || !strings.Contains(first, "URL=sqlite:.dbprep/db.sqlite3") {
+	// An absolute URL: it holds in the project's subdirectories too.
+	url := "URL=sqlite://" + filepath.Join(project, ".dbprep/db.sqlite3") + "\n"
+	if !strings.Contains(first, "copied the prepared database to "+filepath.Join(project, ".dbprep/db.sqlite3")) || !strings.Contains(first, url) {
 		t.Fatalf("first run:\n%s", first)
 	}
 	copyPath := filepath.Join(project, ".dbprep/db.sqlite3")
@@ -119,7 +121,7 @@ echo "URL=$DATABASE_URL"`)
 	}
 	db.Close()
 	second := shell()
-	if strings.Contains(second, "copied") || !strings.Contains(second, "URL=sqlite:.dbprep/db.sqlite3") {
+	if strings.Contains(second, "copied") || !strings.Contains(second, url) {
 		t.Errorf("second run must not copy again:\n%s", second)
 	}
 	db, _ = sql.Open("sqlite", "file:"+copyPath)

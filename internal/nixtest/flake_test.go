@@ -48,8 +48,8 @@ in builtins.concatStringsSep "\n" [
   plain.drvPath
   wrapped.database.drvPath
   (builtins.concatStringsSep " " wrapped.preBuildPhases)
-  (wrapped.override (old: { database = dbprep.prepareDatabase { migrations = src; name = "other-db"; }; })).database.name
-  (wrapped.override (old: { database = dbprep.prepareDatabase { migrations = src; name = "other-db"; }; })).goModules.drvPath
+  (wrapped.override { migrations = null; database = dbprep.prepareDatabase { migrations = src; name = "other-db"; }; }).database.name
+  (wrapped.override { migrations = null; database = dbprep.prepareDatabase { migrations = src; name = "other-db"; }; }).goModules.drvPath
 ]`)
 	lines := strings.Split(got, "\n")
 	if len(lines) != 10 || lines[7] != "dbprepLinkDatabasePhase" || lines[8] != "other-db" || lines[9] != lines[0] {

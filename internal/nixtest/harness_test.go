@@ -146,12 +146,16 @@ func (e env) build(t *testing.T, attr string, extra ...string) (string, error) {
 // set and `dbprep` the library of the flake copy, to a raw string.
 func (e env) expr(t *testing.T, body string) string {
 	t.Helper()
-	full := fmt.Sprintf(`let
+	return nix(t, "eval", "--impure", "--raw", "--expr", e.wrap(body))
+}
+
+// wrap puts body in scope of pkgs, dbprep and src (see expr).
+func (e env) wrap(body string) string {
+	return fmt.Sprintf(`let
   pkgs = (builtins.getFlake "path:%s").legacyPackages.${builtins.currentSystem};
   dbprep = import %s/nix { inherit pkgs; };
   src = %s/examples/mycrate/migrations;
 in %s`, e.standin, e.flake, e.flake, body)
-	return nix(t, "eval", "--impure", "--raw", "--expr", full)
 }
 
 func system(t *testing.T) string {

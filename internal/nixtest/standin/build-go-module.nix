@@ -3,10 +3,13 @@
 # is built from the main derivation's *final* attributes — src, prePatch,
 # patches, patchFlags, postPatch, preBuild, modPostBuild (as postBuild),
 # sourceRoot, env and nativeBuildInputs — so overrideAttrs reaches it too.
+# Like nixos-25.11's, it takes attributes or a function of the final
+# attributes (finalAttrs: { … }).
 { mkDerivation, go, config }:
-args:
+argsOrFun:
 mkDerivation (finalAttrs:
   let
+    args = if builtins.isFunction argsOrFun then argsOrFun finalAttrs else argsOrFun;
     goModules = (mkDerivation {
       name = "${finalAttrs.name or "${finalAttrs.pname}-${finalAttrs.version}"}-go-modules";
       nativeBuildInputs = (finalAttrs.nativeBuildInputs or [ ]) ++ [ go ];

@@ -54,6 +54,8 @@ let
 
   pkgs = {
     inherit lib system mkDerivation runCommand buildGoModule mkShell go;
+    # A native package set: the build platform's packages are these.
+    buildPackages = pkgs;
     stdenv = { inherit mkDerivation; hostPlatform.system = system; };
     callPackage = fn: overrides:
       let f = if builtins.isFunction fn then fn else import fn;

@@ -1,0 +1,155 @@
+package nixtest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// exprErr evaluates like expr and returns the error instead of failing.
+func (e env) exprErr(body string) (string, error) {
+	return nixErr("eval", "--impure", "--raw", "--expr", e.wrap(body))
+}
+
+// A migration that is a symlink to a file elsewhere is read through: the
+// database builds, with the same bytes as from the file itself.
+func TestSymlinkedMigration(t *testing.T) {
+	e := newEnv(t)
+	plain, err := e.build(t, "mycrate-database")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mig := filepath.Join(e.flake, "examples/mycrate/migrations/20211209212255_second.sql")
+	moved := filepath.Join(e.flake, "examples/mycrate/second.sql")
+	if err := os.Rename(mig, moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../second.sql", mig); err != nil {
+		t.Fatal(err)
+	}
+	linked, err := e.build(t, "mycrate-database")
+	if err != nil {
+		t.Fatalf("a symlinked migration must build: %v", err)
+	}
+	a, _ := os.ReadFile(filepath.Join(plain, "db.sqlite3"))
+	b, _ := os.ReadFile(filepath.Join(linked, "db.sqlite3"))
+	if len(a) == 0 || string(a) != string(b) {
+		t.Error("the database from a symlinked migration differs from the one from the file")
+	}
+}
+
+// Files sqlx skips (no '_' in the name) do not reach the derivation.
+func TestDatabaseIgnoresFilesSqlxSkips(t *testing.T) {
+	e := newEnv(t)
+	attr := "packages." + system(t) + ".mycrate-database.drvPath"
+	before := e.eval(t, attr)
+	for _, name := range []string{"seed.sql", "notes.sql", "README.md"} {
+		os.WriteFile(filepath.Join(e.flake, "examples/mycrate/migrations", name), []byte("-- sqlx skips me\n"), 0o644)
+	}
+	if after := e.eval(t, attr); after != before {
+		t.Errorf("files sqlx skips changed the database derivation:\n%s\n%s", before, after)
+	}
+}
+
+// buildGoModule takes a function of the final attributes, as nixos-25.11's
+// does; goModules stays the plain one's; the database is named after the
+// package.
+func TestBuildGoModuleFixedPoint(t *testing.T) {
+	e := newEnv(t)
+	got := e.expr(t, `
+let
+  args = finalAttrs: { pname = "mycrate"; version = "0.1.0"; src = import `+e.flake+`/nix/source.nix { examples = true; };
+           vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/${finalAttrs.pname}" ]; };
+  plain = pkgs.buildGoModule args;
+  wrapped = dbprep.buildGoModule (finalAttrs: args finalAttrs // { migrations = src; });
+in builtins.concatStringsSep "\n" [ plain.goModules.drvPath wrapped.goModules.drvPath wrapped.database.name
+  (builtins.concatStringsSep " " wrapped.preBuildPhases) (toString wrapped.subPackages) ]`)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 5 || lines[0] != lines[1] || lines[2] != "mycrate-database" || lines[3] != "dbprepLinkDatabasePhase" || lines[4] != "examples/mycrate" {
+		t.Errorf("fixed-point buildGoModule:\n%s", got)
+	}
+}
+
+// Every helper refuses a call without a database, or with two, saying what
+// to pass.
+func TestHelperArgumentErrors(t *testing.T) {
+	e := newEnv(t)
+	db := `(dbprep.prepareDatabase { migrations = src; })`
+	tests := []struct{ expr, want string }{
+		{`(dbprep.overrideMainWithDatabase { } { }).dbprepLinkDatabasePhase`, "overrideMainWithDatabase: pass `migrations`"},
+		{`(dbprep.craneArgsWithDatabase { } { cargoArtifacts = "x"; }).dbprepLinkDatabasePhase`, "craneArgsWithDatabase: pass `migrations`"},
+		{`dbprep.devShellHook { }`, "devShellHook: pass `migrations`"},
+		{`(dbprep.buildGoModule { pname = "x"; version = "1"; src = src; vendorHash = null; }).database.name`, "buildGoModule: pass `migrations`"},
+		{`dbprep.devShellHook { migrations = src; database = ` + db + `; }`, "devShellHook: pass `migrations` or `database`, not both"},
+		{`(dbprep.overrideMainWithDatabase { migrations = src; database = ` + db + `; } { }).dbprepLinkDatabasePhase`, "not both"},
+		{`(dbprep.craneArgsWithDatabase { migrations = src; } { pname = "x"; }).dbprepLinkDatabasePhase`, "no `cargoArtifacts`"},
+	}
+	for _, tt := range tests {
+		out, err := e.exprErr(tt.expr)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: want an error containing %q, got %q %v", tt.expr, tt.want, out, err)
+		}
+	}
+}
+
+// Without cargoArtifacts, given craneLib, the helper builds the dependency
+// artifacts from the arguments without the database: the deps derivation is
+// the one crane's own quick start gives, whatever the migrations.
+func TestCraneWithoutCargoArtifacts(t *testing.T) {
+	e := newEnv(t)
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "1_other.sql"), []byte("CREATE TABLE other (x);\n"), 0o644)
+	got := e.expr(t, `
+let
+  # A stand-in for crane: buildDepsOnly builds from every argument it gets.
+  craneLib.buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
+  common = { pname = "app"; src = src; };
+  withDb = m: dbprep.craneArgsWithDatabase { migrations = m; inherit craneLib; } common;
+  a = withDb src;
+  b = withDb `+other+`;
+in builtins.concatStringsSep "\n" [ a.cargoArtifacts.drvPath b.cargoArtifacts.drvPath (craneLib.buildDepsOnly common).drvPath
+  a.passthru.database.drvPath b.passthru.database.drvPath a.passthru.database.name ]`)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 6 {
+		t.Fatalf("eval: %s", got)
+	}
+	if lines[0] != lines[2] || lines[1] != lines[2] {
+		t.Errorf("the deps derivation depends on the database:\n%s", got)
+	}
+	if lines[3] == lines[4] || lines[5] != "app-database" {
+		t.Errorf("the databases:\n%s", got)
+	}
+}
+
+// The overlay builds the library from `final`: a later overlay that patches
+// dbprep reaches prepareDatabase. Databases are prepared by the build
+// platform's dbprep.
+func TestOverlayAndBuildPlatform(t *testing.T) {
+	e := newEnv(t)
+	got := e.expr(t, `
+let
+  flake = builtins.getFlake "path:`+e.flake+`";
+  patch = final: prev: { dbprep = prev.dbprep.overrideAttrs (old: { pname = "dbprep-patched"; }); };
+  # nixpkgs' overlay composition: each overlay sees the final set and the one before it.
+  compose = overlays: base: let final = builtins.foldl' (prev: o: prev // o final prev) base overlays // { buildPackages = final; }; in final;
+  final = compose [ flake.overlays.default patch ] pkgs;
+  overlaid = (final.dbprepLib.prepareDatabase { migrations = src; }).drvPath;
+  # A cross set: the build platform's packages differ from the host's.
+  buildSet = pkgs // { dbprep = pkgs.runCommand "dbprep-for-the-build-platform" { } "mkdir $out"; };
+  cross = import `+e.flake+`/nix { pkgs = pkgs // { buildPackages = buildSet; }; };
+in builtins.concatStringsSep "\n" [ overlaid (cross.prepareDatabase { migrations = src; }).drvPath cross.dbprep.name ]`)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 3 {
+		t.Fatalf("eval: %s", got)
+	}
+	if drv := nix(t, "show-derivation", lines[0]); !strings.Contains(drv, "dbprep-patched") {
+		t.Errorf("the overlay's prepareDatabase ignores a later overlay's dbprep:\n%s", tail(drv, 1500))
+	}
+	if drv := nix(t, "show-derivation", lines[1]); !strings.Contains(drv, "dbprep-for-the-build-platform") {
+		t.Errorf("prepareDatabase must run the build platform's dbprep:\n%s", tail(drv, 1500))
+	}
+	if strings.Contains(lines[2], "build-platform") {
+		t.Errorf("the library's dbprep package is the host's: %s", lines[2])
+	}
+}
