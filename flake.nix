@@ -55,9 +55,12 @@
           };
         });
 
-      checks = builtins.mapAttrs
-        (_system: p: { inherit (p) dbprep mycrate mycrate-database; })
-        self.packages;
+      # The packages (mycrate's check phase queries its database), and every
+      # promise of nix/API.md (nix/checks.nix).
+      checks = forAllSystems (pkgs:
+        let p = self.packages.${pkgs.stdenv.hostPlatform.system}; in
+        { inherit (p) dbprep mycrate mycrate-database; }
+        // import ./nix/checks.nix { inherit pkgs; dbprep = mkLib pkgs; });
 
       templates.default = {
         path = ./template;

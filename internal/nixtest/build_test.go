@@ -142,5 +142,17 @@ func TestFlakeShowAndCheck(t *testing.T) {
 			t.Errorf("flake show lacks %s:\n%s", want, tail(show, 2000))
 		}
 	}
-	nix(t, append([]string{"flake", "check", "path:" + e.flake}, e.override()...)...)
+	for _, want := range []string{`"database-only-migrations"`, `"go-modules-untouched"`, `"database-reproducible"`} {
+		if !strings.Contains(show, want) {
+			t.Errorf("flake checks lack %s", want)
+		}
+	}
+	check := append([]string{"flake", "check", "path:" + e.flake}, e.override()...)
+	nix(t, check...)
+	// A broken promise fails the check: a migration among the files that
+	// must give the same database.
+	os.WriteFile(filepath.Join(e.flake, "nix/tests/migrations-with-extras/3_more.sql"), []byte("CREATE TABLE more (x);\n"), 0o644)
+	if _, err := nixErr(check...); err == nil || !strings.Contains(err.Error(), "dbprep check database-only-migrations failed") {
+		t.Errorf("a broken promise must fail nix flake check: %v", err)
+	}
 }

@@ -10,11 +10,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // nixConfig is what the tests need of Nix whatever /etc/nix/nix.conf says.
-const nixConfig = "experimental-features = nix-command flakes\nsandbox = false\nbuild-users-group =\nsubstituters =\n"
+// Who builds is left to nix.conf and the daemon: .ci/run makes builds run
+// as unprivileged build users through a nix-daemon (NIX_REMOTE=daemon), as
+// real Nix does.
+const nixConfig = "experimental-features = nix-command flakes\nsandbox = false\nsubstituters =\n"
 
 var repoRoot, _ = filepath.Abs("../..")
 
@@ -42,12 +46,22 @@ func copyTree(t *testing.T, dst string) {
 		if err != nil || info.IsDir() {
 			continue // deleted in the work tree, or a submodule
 		}
+		p := filepath.Join(dst, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if info.Mode()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(src)
+			if err == nil {
+				err = os.Symlink(target, p)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		data, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := filepath.Join(dst, f)
-		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, data, info.Mode().Perm()); err != nil {
 			t.Fatal(err)
 		}
@@ -75,9 +89,8 @@ func newEnv(t *testing.T) env {
 		os.WriteFile(filepath.Join(e.standin, f), data, 0o644)
 	}
 	goBin, _ := exec.LookPath("go")
-	modCache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
-	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goModCache = %q; }\n",
-		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, strings.TrimSpace(string(modCache)))
+	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; }\n",
+		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t))
 	os.WriteFile(filepath.Join(e.standin, "config.nix"), []byte(config), 0o644)
 	return e
 }
@@ -160,4 +173,51 @@ in %s`, e.standin, e.flake, e.flake, body)
 
 func system(t *testing.T) string {
 	return strings.TrimSpace(nix(t, "eval", "--impure", "--raw", "--expr", "builtins.currentSystem"))
+}
+
+var (
+	goProxyOnce sync.Once
+	goProxyDir  string
+	goProxyErr  error
+)
+
+// goProxy is a copy of the host's module download cache that any user can
+// read, for the stand-in's goModules derivation to use as a file proxy: a
+// build user cannot read root's module cache. TestMain removes it.
+func goProxy(t *testing.T) string {
+	t.Helper()
+	goProxyOnce.Do(func() {
+		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+		if err != nil {
+			goProxyErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "dbprep-nixtest-goproxy-")
+		if err != nil {
+			goProxyErr = err
+			return
+		}
+		goProxyDir = dir
+		src := filepath.Join(strings.TrimSpace(string(out)), "cache", "download") + "/."
+		if b, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
+			goProxyErr = fmt.Errorf("copying the module cache: %v\n%s", err, b)
+			return
+		}
+		if b, err := exec.Command("chmod", "-R", "a+rX", dir).CombinedOutput(); err != nil {
+			goProxyErr = fmt.Errorf("%v\n%s", err, b)
+		}
+	})
+	if goProxyErr != nil {
+		t.Fatal(goProxyErr)
+	}
+	return goProxyDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if goProxyDir != "" {
+		exec.Command("chmod", "-R", "u+w", goProxyDir).Run()
+		os.RemoveAll(goProxyDir)
+	}
+	os.Exit(code)
 }

@@ -1,10 +1,12 @@
 package nixtest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // exprErr evaluates like expr and returns the error instead of failing.
@@ -151,5 +153,31 @@ in builtins.concatStringsSep "\n" [ overlaid (cross.prepareDatabase { migrations
 	}
 	if strings.Contains(lines[2], "build-platform") {
 		t.Errorf("the library's dbprep package is the host's: %s", lines[2])
+	}
+}
+
+// Builds run as real Nix runs them: as an unprivileged build user through
+// the daemon (.ci/run sets that up). A phase that writes where a build user
+// cannot, or a tool that refuses root, fails here as it would for users.
+func TestBuildsRunAsBuildUser(t *testing.T) {
+	e := newEnv(t)
+	drv := e.expr(t, fmt.Sprintf(`(pkgs.runCommand "whoami" { nonce = "%d"; } "id -u > $out; id -gn >> $out").drvPath`, time.Now().UnixNano()))
+	out, err := nixTool("nix-store", "--realise", drv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(strings.TrimSpace(out))
+	ids := strings.Fields(string(b))
+	if len(ids) != 2 {
+		t.Fatalf("id output: %q", b)
+	}
+	if ids[0] == "0" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("builds run as root; in CI they must run as build users (nixbld) through nix-daemon, as .ci/run sets up")
+		}
+		t.Skip("builds run as root here (single-user Nix); .ci/run runs them as build users")
+	}
+	if ids[1] != "nixbld" {
+		t.Errorf("builds run in group %s, want nixbld", ids[1])
 	}
 }

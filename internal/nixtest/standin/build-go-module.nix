@@ -3,6 +3,7 @@
 # is built from the main derivation's *final* attributes — src, prePatch,
 # patches, patchFlags, postPatch, preBuild, modPostBuild (as postBuild),
 # sourceRoot, env and nativeBuildInputs — so overrideAttrs reaches it too.
+# It runs as whatever user Nix builds as (a build user under a nix-daemon).
 # Like nixos-25.11's, it takes attributes or a function of the final
 # attributes (finalAttrs: { … }).
 { mkDerivation, go, config }:
@@ -23,10 +24,12 @@ mkDerivation (finalAttrs:
       postBuild = finalAttrs.modPostBuild or "";
       sourceRoot = finalAttrs.sourceRoot or "";
       env = finalAttrs.env or { };
-      GOMODCACHE = config.goModCache;
+      # Offline: the modules come from a file proxy of the host's module
+      # cache that build users may read.
+      GOPROXY = "file://${config.goProxy}";
       configurePhase = ''
         runHook preConfigure
-        export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+        export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go GOMODCACHE=$TMPDIR/go-mod GOSUMDB=off GOFLAGS="-mod=mod -modcacherw" GOTOOLCHAIN=local
         cd "$modRoot"
         runHook postConfigure
       '';

@@ -1,0 +1,43 @@
+# The flake's checks: each promise of API.md as a derivation that fails when
+# the promise breaks, so `nix flake check` proves them (as crane's checks
+# do). Evaluation-time promises (which derivation depends on what) throw a
+# message naming the promise; the rest are builds.
+{ pkgs, dbprep }:
+let
+  migrations = ../examples/mycrate/migrations;
+  database = dbprep.prepareDatabase { inherit migrations; name = "mycrate-database"; };
+  goArgs = {
+    pname = "mycrate";
+    version = "0.1.0";
+    src = import ./source.nix { examples = true; };
+    inherit (dbprep.dbprep) vendorHash;
+    subPackages = [ "examples/mycrate" ];
+  };
+  plain = pkgs.buildGoModule goArgs;
+  wrapped = dbprep.buildGoModule (goArgs // { inherit database; });
+  addPreBuild = d: d.overrideAttrs (old: { preBuild = (old.preBuild or "") + "\necho a user's preBuild"; });
+  holds = name: ok: promise:
+    if ok then pkgs.runCommand "dbprep-check-${name}" { } "touch $out"
+    else throw "dbprep check ${name} failed: ${promise}";
+in
+{
+  # The database depends only on the files sqlx reads: the same migrations
+  # (here as symlinks) beside files sqlx skips give the same derivation.
+  database-only-migrations = holds "database-only-migrations"
+    ((dbprep.prepareDatabase { migrations = ./tests/migrations-with-extras; name = "mycrate-database"; }).drvPath == database.drvPath)
+    "prepareDatabase depends on files sqlx does not read, or reads symlinks differently";
+
+  # goModules is a plain buildGoModule's, also after a user's overrideAttrs.
+  go-modules-untouched = holds "go-modules-untouched"
+    (plain.goModules.drvPath == wrapped.goModules.drvPath
+      && (addPreBuild plain).goModules.drvPath == (addPreBuild wrapped).goModules.drvPath)
+    "the buildGoModule wrapper changes goModules: every migration would re-vendor";
+
+  # The database is bit-identical when built again (a second, independent
+  # derivation from the same migrations), on top of prepare --check inside
+  # each build.
+  database-reproducible = pkgs.runCommand "dbprep-check-database-reproducible" { } ''
+    cmp ${database}/db.sqlite3 ${dbprep.prepareDatabase { inherit migrations; name = "mycrate-database-again"; }}/db.sqlite3
+    touch $out
+  '';
+}

@@ -1,0 +1,1 @@
+../../../examples/mycrate/migrations/20211209212234_first.sql

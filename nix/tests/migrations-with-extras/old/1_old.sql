@@ -1,0 +1,1 @@
+-- sqlx does not read subdirectories

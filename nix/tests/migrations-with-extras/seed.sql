@@ -1,0 +1,1 @@
+-- sqlx skips files without an underscore
