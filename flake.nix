@@ -16,16 +16,24 @@
         name = "mycrate-database";
       };
 
-      mycrate = pkgs: (mkLib pkgs).buildGoModule {
-        pname = "mycrate";
+      # The same migrations in a PostgreSQL data directory: the build
+      # starts a server on a socket for it, and the check phase queries it.
+      mycrateDatabasePostgres = pkgs: (mkLib pkgs).prepareDatabase {
+        migrations = ./examples/mycrate/migrations;
+        name = "mycrate-database-postgres";
+        engine = "postgresql";
+      };
+
+      mycrateWith = pkgs: pname: database: (mkLib pkgs).buildGoModule {
+        inherit pname database;
         version = "0.1.0";
         src = import ./nix/source.nix { examples = true; };
         vendorHash = (mkLib pkgs).dbprep.vendorHash;
         subPackages = [ "examples/mycrate" ];
-        database = mycrateDatabase pkgs;
         checkFlags = [ "-v" ];
         meta.mainProgram = "mycrate";
       };
+      mycrate = pkgs: mycrateWith pkgs "mycrate" (mycrateDatabase pkgs);
     in
     {
       lib.mkLib = mkLib;
@@ -38,6 +46,8 @@
           dbprep = l.dbprep;
           mycrate = mycrate pkgs;
           mycrate-database = mycrateDatabase pkgs;
+          mycrate-postgres = mycrateWith pkgs "mycrate-postgres" (mycrateDatabasePostgres pkgs);
+          mycrate-database-postgres = mycrateDatabasePostgres pkgs;
         });
 
       # `final` throughout: a later overlay that patches dbprep reaches

@@ -8,14 +8,19 @@
 #
 # Uses of nixpkgs, kept small on purpose: pkgs.callPackage,
 # pkgs.buildPackages, pkgs.runCommand, pkgs.buildGoModule, pkgs.mkShell,
-# pkgs.go, pkgs.lib.makeOverridable.
+# pkgs.go, pkgs.postgresql (for engine = "postgresql"),
+# pkgs.lib.makeOverridable.
 { pkgs, dbprep ? null }:
 let
   hostDbprep = if dbprep != null then dbprep else pkgs.dbprep or (pkgs.callPackage ./package.nix { });
   buildDbprep =
     if dbprep != null then dbprep
     else pkgs.buildPackages.dbprep or (pkgs.buildPackages.callPackage ./package.nix { });
-  prepareDatabase = pkgs.callPackage ./prepare-database.nix { dbprep = buildDbprep; };
+  prepareDatabase = pkgs.callPackage ./prepare-database.nix {
+    dbprep = buildDbprep;
+    # The server runs in builds: the build platform's.
+    postgresqlDefault = pkgs.buildPackages.postgresql or null;
+  };
   databaseArg = import ./database-arg.nix { inherit prepareDatabase; };
   linkDatabase = import ./link-database.nix;
 in

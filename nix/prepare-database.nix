@@ -1,7 +1,11 @@
-# prepareDatabase { migrations, name ? "prepared-database", sourceDateEpoch ? 0, sqlxConfig ? null, sqlxCompat ? "0.8", check ? true }
+# prepareDatabase { migrations, name ? "prepared-database", engine ? "sqlite", sourceDateEpoch ? 0, sqlxConfig ? null,
+#                   sqlxCompat ? "0.8", check ? true, postgresql ? pkgs.postgresql, databaseName ? "app" }
 #
-# A derivation holding $out/db.sqlite3: every migration applied by
-# `dbprep prepare`. Its only inputs are the files sqlx reads from
+# A derivation holding, for engine "sqlite", $out/db.sqlite3: every
+# migration applied by `dbprep prepare`; for engine "postgresql",
+# $out/data: a PostgreSQL data directory (initdb, then every migration
+# applied by dbprep to the database databaseName, the ledger as sqlx writes
+# it), which the helpers start a server on in the build. Its only inputs are the files sqlx reads from
 # `migrations` — top-level files named VERSION_DESCRIPTION…​.sql, symlinks
 # followed — and sqlxConfig when given, so it rebuilds when a migration
 # changes and never when the rest of the project does (nor when a file sqlx
@@ -11,14 +15,19 @@
 # naming what differs, unless both builds are the same bytes. `migrations`
 # made by a derivation needs import-from-derivation (it is read while
 # evaluating).
-{ runCommand, dbprep }:
+{ runCommand, dbprep, postgresqlDefault ? null }:
 { migrations
 , name ? "prepared-database"
+, engine ? "sqlite"
 , sourceDateEpoch ? 0
 , sqlxConfig ? null
 , sqlxCompat ? "0.8"
 , check ? true
+, postgresql ? postgresqlDefault
+, databaseName ? "app"
 }:
+assert builtins.elem engine [ "sqlite" "postgresql" ]
+  || throw "dbprep.prepareDatabase: engine ${engine}: use \"sqlite\" or \"postgresql\"";
 let
   # What sqlx reads: top-level entries whose name ends in .sql and holds a
   # '_' (the rest is skipped silently by sqlx, so editing it must not
@@ -34,12 +43,20 @@ let
     ${builtins.concatStringsSep "\n" (map copy files)}
   '';
   config = if sqlxConfig == null then "/dev/null" else builtins.path { path = sqlxConfig; name = "sqlx.toml"; };
-  self = runCommand name
+  postgres = runCommand name
+    {
+      nativeBuildInputs = [ dbprep ];
+      passthru = { inherit src engine postgresql databaseName; };
+    } "bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat}";
+  postgresqlBin =
+    if postgresql == null then throw "dbprep.prepareDatabase: engine \"postgresql\" needs `postgresql` (a package, e.g. pkgs.postgresql_17)"
+    else "${postgresql}/bin";
+  sqlite = runCommand name
     {
       nativeBuildInputs = [ dbprep ];
       SOURCE_DATE_EPOCH = toString sourceDateEpoch;
       passthru = {
-        inherit src;
+        inherit src engine;
         # Read-only, as the store is; copy the file to write to it.
         databaseUrl = "sqlite://${self}/db.sqlite3?mode=ro&immutable=true";
       };
@@ -47,5 +64,6 @@ let
     mkdir -p "$out"
     dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3" ${if check then "--check" else ""}
   '';
+  self = if engine == "postgresql" then postgres else sqlite;
 in
 self

@@ -52,9 +52,10 @@ func run(ctx context.Context, out io.Writer) error {
 }
 
 // greenUsers is the query sqlx's query! macro checks at compile time in the
-// Rust original; here the tests check it against DATABASE_URL's schema.
+// Rust original; here the tests check it against DATABASE_URL's schema. $1
+// is a parameter in SQLite and PostgreSQL alike.
 func greenUsers(ctx context.Context, db *sql.DB) (int64, error) {
 	var n int64
-	err := db.QueryRowContext(ctx, "SELECT count(*) AS count FROM users WHERE favorite_color = ?", "green").Scan(&n)
+	err := db.QueryRowContext(ctx, "SELECT count(*) AS count FROM users WHERE favorite_color = $1", "green").Scan(&n)
 	return n, err
 }

@@ -89,8 +89,12 @@ func newEnv(t *testing.T) env {
 		os.WriteFile(filepath.Join(e.standin, f), data, 0o644)
 	}
 	goBin, _ := exec.LookPath("go")
-	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; }\n",
-		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t))
+	pgBin := "/nonexistent/postgresql/bin"
+	if initdb, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb"); len(initdb) > 0 {
+		pgBin = filepath.Dir(initdb[len(initdb)-1])
+	}
+	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; pgBin = %q; }\n",
+		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t), pgBin)
 	os.WriteFile(filepath.Join(e.standin, "config.nix"), []byte(config), 0o644)
 	return e
 }

@@ -44,6 +44,12 @@ let
 
   buildGoModule = import ./build-go-module.nix { inherit mkDerivation go config; };
 
+  # The host's PostgreSQL server binaries (Debian's postgresql package).
+  postgresql = runCommand "postgresql-host" { } ''
+    mkdir -p $out
+    ln -s ${config.pgBin} $out/bin
+  '';
+
   mkShell = { packages ? [ ], shellHook ? "", ... }@args:
     mkDerivation (removeAttrs args [ "packages" ] // {
       name = args.name or "shell";
@@ -53,7 +59,7 @@ let
     });
 
   pkgs = {
-    inherit lib system mkDerivation runCommand buildGoModule mkShell go;
+    inherit lib system mkDerivation runCommand buildGoModule mkShell go postgresql;
     # A native package set: the build platform's packages are these.
     buildPackages = pkgs;
     stdenv = { inherit mkDerivation; hostPlatform.system = system; };

@@ -8,7 +8,24 @@ done
 export HOME="$TMPDIR" XDG_CONFIG_HOME="$TMPDIR"
 NIX_BUILD_CORES=${NIX_BUILD_CORES:-1}
 
-runHook() { local hook="$1"; eval "${!hook:-}"; }
+# runHook NAME: the variable NAME, then each entry of the array NAMEs
+# (fooHook -> fooHooks), as nixpkgs' stdenv does.
+runHook() {
+  local hook="$1" slice="${1%Hook}Hooks[@]" h
+  eval "${!hook:-}"
+  for h in ${!slice+"${!slice}"}; do eval "$h"; done
+}
+
+# As nixpkgs' stdenv: when the builder exits, successfully or not, run
+# exitHook(s) or failureHook(s).
+exitHooks=() failureHooks=()
+exitHandler() {
+  local code=$?
+  set +e
+  if [ "$code" != 0 ]; then runHook failureHook; else runHook exitHook; fi
+  return "$code"
+}
+trap exitHandler EXIT
 
 goDirs() {
   if [ -n "${subPackages:-}" ]; then

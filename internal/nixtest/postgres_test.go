@@ -1,0 +1,244 @@
+package nixtest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// requireBuildUsers skips outside CI when builds run as root (PostgreSQL
+// refuses root); in CI, .ci/run makes them run as build users.
+func requireBuildUsers(t *testing.T, e env) {
+	t.Helper()
+	drv := e.expr(t, `(pkgs.runCommand "uid" { } "id -u > $out").drvPath`)
+	out, err := nixTool("nix-store", "--realise", drv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(strings.TrimSpace(out)); strings.TrimSpace(string(b)) == "0" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("builds run as root; PostgreSQL needs build users (.ci/nix-multi-user)")
+		}
+		t.Skip("builds run as root here; PostgreSQL refuses root (run under .ci/nix-multi-user)")
+	}
+}
+
+// mycratePostgres is the flake's mycrate-postgres package as an expression
+// over the stand-in (getFlake would fetch the flake's real nixpkgs).
+func mycratePostgres(e env) string {
+	return `(dbprep.buildGoModule {
+  pname = "mycrate-postgres"; version = "0.1.0"; src = import ` + e.flake + `/nix/source.nix { examples = true; };
+  vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/mycrate" ]; checkFlags = [ "-v" ];
+  database = dbprep.prepareDatabase { migrations = src; name = "mycrate-database-postgres"; engine = "postgresql"; };
+})`
+}
+
+var startedPid = regexp.MustCompile(`dbprep: PostgreSQL started on (\S+) \(pid (\d+)\)`)
+
+// serverPids returns the pids of the servers a build log says it started,
+// and fails unless the log says each was stopped and no such process is left.
+func assertServersGone(t *testing.T, log string) {
+	t.Helper()
+	m := startedPid.FindAllStringSubmatch(log, -1)
+	if len(m) == 0 {
+		t.Fatalf("the build started no PostgreSQL server:\n%s", tail(log, 2000))
+	}
+	if strings.Count(log, "dbprep: PostgreSQL stopped") < len(m) {
+		t.Errorf("a server was not stopped:\n%s", tail(log, 2000))
+	}
+	for _, s := range m {
+		if pid, _ := strconv.Atoi(s[2]); alive(pid) {
+			t.Errorf("postgres (pid %d) outlived the build", pid)
+		}
+		if _, err := os.Stat(s[1]); err == nil && !strings.HasPrefix(s[1], "/tmp/nix-build-") {
+			t.Errorf("the socket directory %s outlived the build", s[1])
+		}
+	}
+}
+
+// A Go program builds against a PostgreSQL database made from its
+// migrations: the check phase queries the migrated tables through
+// DATABASE_URL, and the server is gone afterwards.
+func TestPostgresGoBuild(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	out, err := e.build(t, "mycrate-postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := e.eval(t, "packages."+system(t)+".mycrate-postgres.drvPath")
+	log := nix(t, "log", drv)
+	for _, want := range []string{"dbprep: DATABASE_URL=postgres:///app?host=/", "query checked against postgres:///app?host=", "--- PASS: TestQueryAgainstDatabaseURL"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("build log lacks %q:\n%s", want, tail(log, 3000))
+		}
+	}
+	assertServersGone(t, log)
+	dbDrv := e.eval(t, "packages."+system(t)+".mycrate-database-postgres.drvPath")
+	if dbLog, err := nixErr("log", dbDrv); err == nil { // no log when another test built it first
+		assertServersGone(t, dbLog)
+	}
+	if _, err := os.Stat(filepath.Join(out, "bin", "mycrate")); err != nil {
+		t.Error("no binary")
+	}
+	db, _ := e.build(t, "mycrate-database-postgres")
+	for _, f := range []string{"data/PG_VERSION", "data/global/pg_control"} {
+		if _, err := os.Stat(filepath.Join(db, f)); err != nil {
+			t.Errorf("the database derivation lacks %s", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(db, "data/postmaster.pid")); err == nil {
+		t.Error("the database derivation holds a postmaster.pid: the server was not stopped cleanly")
+	}
+}
+
+// A failing check phase still stops the server; so does an early exit.
+func TestPostgresFailingBuildStopsServer(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	for _, fail := range []string{`postCheck = "echo failing on purpose; false";`, `postConfigure = "";  preBuild = "exit 7";`} {
+		nonce := time.Now().UnixNano()
+		drv := e.expr(t, fmt.Sprintf(`(%s.overrideAttrs (old: { nonce = "%d"; %s })).drvPath`, mycratePostgres(e), nonce, fail))
+		_, err := nixTool("nix-store", "--realise", drv)
+		if err == nil {
+			t.Fatalf("%s: the build succeeded", fail)
+		}
+		log := nix(t, "log", drv)
+		assertServersGone(t, log)
+	}
+}
+
+// Two builds with PostgreSQL at once on one machine do not collide (each
+// server has a socket in its own build directory, no TCP).
+func TestPostgresParallelBuilds(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	var drvs []string
+	for i := range 2 {
+		drvs = append(drvs, e.expr(t, fmt.Sprintf(`(%s.overrideAttrs (old: { nonce = "%d-%d"; })).drvPath`, mycratePostgres(e), time.Now().UnixNano(), i)))
+	}
+	if _, err := nixTool("nix-store", append([]string{"--realise", "--max-jobs", "2"}, drvs...)...); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range drvs {
+		assertServersGone(t, nix(t, "log", d))
+	}
+}
+
+// goModules is the same with a PostgreSQL database as without one, and
+// after a migration changes; so are the naersk and crane deps arguments.
+func TestPostgresDependenciesUntouched(t *testing.T) {
+	e := newEnv(t)
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "1_other.sql"), []byte("CREATE TABLE other (x int);\n"), 0o644)
+	got := e.expr(t, `
+let
+  args = { pname = "mycrate"; version = "0.1.0"; src = import `+e.flake+`/nix/source.nix { examples = true; };
+           vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/mycrate" ]; };
+  pg = m: dbprep.prepareDatabase { migrations = m; engine = "postgresql"; };
+  plain = pkgs.buildGoModule args;
+  a = dbprep.buildGoModule (args // { database = pg src; });
+  b = dbprep.buildGoModule (args // { database = pg `+other+`; });
+  craneLib.buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
+  crane = m: dbprep.craneArgsWithDatabase { database = pg m; inherit craneLib; } { pname = "app"; src = src; };
+  naersk = dbprep.overrideMainWithDatabase { database = pg src; } { pname = "app"; };
+in builtins.concatStringsSep "\n" [ plain.goModules.drvPath a.goModules.drvPath b.goModules.drvPath
+  a.drvPath b.drvPath (crane src).cargoArtifacts.drvPath (crane `+other+`).cargoArtifacts.drvPath
+  (crane src).dbprepLinkDatabasePhase naersk.dbprepLinkDatabasePhase ]`)
+	l := strings.Split(got, "\n")
+	if len(l) != 9 {
+		t.Fatalf("eval: %s", got)
+	}
+	if l[0] != l[1] || l[1] != l[2] {
+		t.Errorf("goModules depends on the PostgreSQL database:\n%s", got)
+	}
+	if l[3] == l[4] {
+		t.Error("the final build must depend on the database")
+	}
+	if l[5] != l[6] {
+		t.Error("crane's deps derivation depends on the database")
+	}
+	for _, phase := range l[7:] {
+		if !strings.Contains(phase, "link-postgres.sh") {
+			t.Errorf("the Rust helpers' phase does not start PostgreSQL: %s", phase)
+		}
+	}
+}
+
+// The dev shell keeps a copy of the data directory, starts a server on
+// entering unless one runs, reuses it on re-entering, and `dbprep-pg stop`
+// stops it. As root it refuses, saying why.
+func TestPostgresDevShell(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	if _, err := exec.LookPath("runuser"); err != nil {
+		t.Fatal("runuser (util-linux) is needed to enter the shell as an ordinary user")
+	}
+	db := mycratePostgres(e) + ".database"
+	if _, err := nixTool("nix-store", "--realise", e.expr(t, db+".drvPath")); err != nil {
+		t.Fatal(err)
+	}
+	hook := e.expr(t, `dbprep.devShellHook { database = `+db+`; }`)
+	project, err := os.MkdirTemp("", "dbprep-devshell-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(project)
+	os.Chmod(project, 0o755)
+	exec.Command("chown", "nobody", project).Run()
+	shell := func(user, script string) (string, error) {
+		c := exec.Command("runuser", "-u", user, "--", "bash", "-c", hook+"\n"+script)
+		if user == "root" {
+			c = exec.Command("bash", "-c", hook+"\n"+script)
+		}
+		c.Dir = project
+		c.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + project}
+		b, err := c.CombinedOutput()
+		return string(b), err
+	}
+	t.Cleanup(func() { shell("nobody", "dbprep-pg stop") })
+	query := "psql \"$DATABASE_URL\" -Atc 'SELECT count(*) FROM users'"
+	first, err := shell("nobody", "echo URL=$DATABASE_URL; "+query)
+	if err != nil || !strings.Contains(first, "copied the prepared database to "+filepath.Join(project, ".dbprep/pgdata")) ||
+		!strings.Contains(first, "PostgreSQL started") || !strings.Contains(first, "URL=postgres:///app?host=") || !strings.Contains(first, "\n0\n") {
+		t.Fatalf("first shell: %v\n%s", err, first)
+	}
+	second, err := shell("nobody", "dbprep-pg status")
+	if err != nil || !strings.Contains(second, "already runs") || strings.Contains(second, "copied") || !strings.Contains(second, "server is running") {
+		t.Errorf("second shell must reuse the server: %v\n%s", err, second)
+	}
+	m := startedPid.FindStringSubmatch(first)
+	stop, err := shell("nobody", "dbprep-pg stop; dbprep-pg status; true")
+	if err != nil || !strings.Contains(stop, "PostgreSQL stopped") || !strings.Contains(stop, "no server running") {
+		t.Errorf("dbprep-pg stop: %v\n%s", err, stop)
+	}
+	if pid, _ := strconv.Atoi(m[2]); alive(pid) {
+		t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
+	}
+	root, err := shell("root", "echo URL=$DATABASE_URL")
+	if !strings.Contains(root, "PostgreSQL refuses to run as root") || strings.Contains(root, "URL=postgres") {
+		t.Errorf("as root the hook must refuse, saying why: %v\n%s", err, root)
+	}
+}
+
+// alive says whether pid is a running process: not gone, and not a zombie
+// waiting for a parent that does not reap (this machine's init does not).
+func alive(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil && err != syscall.EPERM {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses.
+	rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
+	return !strings.HasPrefix(strings.TrimSpace(rest), "Z")
+}

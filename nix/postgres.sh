@@ -1,0 +1,38 @@
+# Shell functions for a throwaway PostgreSQL server on a unix socket only
+# (no TCP: builds on one machine never collide), sourced by the database
+# derivation, the build phase and the dev shell hook. PGBIN names the
+# server's bin directory.
+
+# dbprep_pg_refuse_root: PostgreSQL refuses to run as root; say why, early.
+dbprep_pg_refuse_root() {
+  if [ "$(id -u)" = 0 ]; then
+    echo "dbprep: PostgreSQL refuses to run as root, and this ${1:-build} runs as root." >&2
+    echo "dbprep: Real Nix builds run as unprivileged build users: use multi-user Nix (a nix-daemon with" >&2
+    echo "dbprep: build-users-group = nixbld), or, in a dev shell, enter it as an ordinary user." >&2
+    return 1
+  fi
+}
+
+# dbprep_pg_start PGBIN DATA SOCKETDIR LOG: start the server and wait until
+# it accepts connections.
+dbprep_pg_start() {
+  local pgbin="$1" data="$2" sock="$3" log="$4"
+  mkdir -p "$sock"
+  if ! "$pgbin/pg_ctl" -D "$data" -l "$log" -w -t 120 -s \
+    -o "-k '$sock' -c listen_addresses='' -c fsync=off -c full_page_writes=off" start; then
+    echo "dbprep: PostgreSQL did not start; its log:" >&2
+    cat "$log" >&2
+    return 1
+  fi
+  echo "dbprep: PostgreSQL started on $sock (pid $(head -n 1 "$data/postmaster.pid"))"
+}
+
+# dbprep_pg_stop PGBIN DATA: stop the server if it runs (fast: roll back
+# open transactions), waiting until it is gone.
+dbprep_pg_stop() {
+  local pgbin="$1" data="$2"
+  if [ -f "$data/postmaster.pid" ]; then
+    "$pgbin/pg_ctl" -D "$data" -m fast -w -t 60 -s stop || true
+    echo "dbprep: PostgreSQL stopped"
+  fi
+}
