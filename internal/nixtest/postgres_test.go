@@ -242,3 +242,45 @@ func alive(pid int) bool {
 	rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
 	return !strings.HasPrefix(strings.TrimSpace(rest), "Z")
 }
+
+// A dependency-free Rust crate builds with the PostgreSQL database through
+// the crane and the naersk helper (crane's and naersk's own builders are
+// stood in for by a cargo build with the host's cargo): `env!` sees
+// DATABASE_URL at compile time, and the check phase queries the schema.
+func TestPostgresRustCrate(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	if _, err := os.Stat("/usr/bin/cargo"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Debian's cargo is needed (apt-get install cargo): build users cannot run root's toolchain")
+		}
+		t.Skip("no /usr/bin/cargo")
+	}
+	crate := filepath.Join(e.flake, "internal/nixtest/testdata/pgcrate")
+	got := e.expr(t, fmt.Sprintf(`
+let
+  db = dbprep.prepareDatabase { migrations = src; engine = "postgresql"; name = "pgcrate-database"; };
+  cargoBuild = args: pkgs.mkDerivation (removeAttrs args [ "cargoArtifacts" "overrideMain" ] // {
+    pname = args.pname or "pgcrate"; version = "0.1.0"; src = %[1]s; doCheck = true; nonce = "%[2]d";
+    configurePhase = "export CARGO_HOME=$TMPDIR/cargo CARGO_TARGET_DIR=$TMPDIR/target CARGO_TERM_COLOR=never";
+    buildPhase = "cargo build --offline --release";
+    checkPhase = "cargo test --offline --release -- --color never";
+    installPhase = "mkdir -p $out/bin && cp $TMPDIR/target/release/pgcrate $out/bin/";
+  });
+  craneLib = { buildDepsOnly = args: pkgs.runCommand "pgcrate-deps" { } "mkdir $out"; buildPackage = cargoBuild; };
+  crane = craneLib.buildPackage (dbprep.craneArgsWithDatabase { database = db; inherit craneLib; } { });
+  # naersk: overrideMain gets the final derivation's attributes.
+  naersk = cargoBuild (let base = { pname = "pgcrate-naersk"; }; in base // (dbprep.overrideMainWithDatabase { database = db; }) base);
+in builtins.concatStringsSep " " [ crane.drvPath naersk.drvPath ]`, crate, time.Now().UnixNano()))
+	drvs := strings.Fields(got)
+	if _, err := nixTool("nix-store", append([]string{"--realise"}, drvs...)...); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range drvs {
+		log := nix(t, "log", d)
+		if !strings.Contains(log, "test users_table_is_migrated ... ok") {
+			t.Errorf("the crate's test did not run against the schema:\n%s", tail(log, 2000))
+		}
+		assertServersGone(t, log)
+	}
+}
