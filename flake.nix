@@ -76,5 +76,9 @@
         path = ./template;
         description = "A Go program whose build and dev shell get a prepared SQLite database from its migrations";
       };
+      templates.postgres = {
+        path = ./template-postgres;
+        description = "A Go program whose build and dev shell get a PostgreSQL server with its migrations applied";
+      };
     };
 }

@@ -1,10 +1,10 @@
 # The Go module's source, filtered so that editing what a build does not use
-# rebuilds nothing: never docs, Nix files, CI scripts or the template.
+# rebuilds nothing: never docs, Nix files, CI scripts or the templates.
 #   import ./source.nix { }                  dbprep itself: no tests, examples or benchmarks
 #   import ./source.nix { examples = true; } also examples/ (the mycrate build and its tests)
 { examples ? false }:
 let
-  skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" ]
+  skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" "template-postgres" "docs" ]
     ++ (if examples then [ ] else [ "examples" "bench" "nixtest" "testdb" "testbin" "storetest" "reliability" ]);
   keep = path: type:
     let name = baseNameOf path; in

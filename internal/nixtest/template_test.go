@@ -12,8 +12,29 @@ import (
 // input: the check phase runs its test against the prepared database.
 func TestTemplate(t *testing.T) {
 	e := newEnv(t)
+	project := testTemplate(t, e, "template", "dbprep: DATABASE_URL=sqlite://")
+	for _, f := range []string{"flake.nix", "go.mod", "go.sum", "main.go", "main_test.go", "migrations/20240101000000_notes.sql"} {
+		if _, err := os.Stat(filepath.Join(project, f)); err != nil {
+			t.Errorf("the template lacks %s", f)
+		}
+	}
+}
+
+// The PostgreSQL template (`nix flake init -t …#postgres`) builds as well:
+// its check phase queries a server on the prepared data directory.
+func TestTemplatePostgres(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	testTemplate(t, e, "template-postgres", "dbprep: DATABASE_URL=postgres:///app?host=")
+}
+
+// testTemplate copies a template as `nix flake init` would, builds it with
+// dbprep as its input, and checks its tests ran against the database whose
+// URL the log shows as wantURL. It returns the project's directory.
+func testTemplate(t *testing.T, e env, dir, wantURL string) string {
+	t.Helper()
 	project := filepath.Join(t.TempDir(), "notes")
-	cp := exec.Command("cp", "-r", filepath.Join(e.flake, "template"), project)
+	cp := exec.Command("cp", "-r", filepath.Join(e.flake, dir), project)
 	if b, err := cp.CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, b)
 	}
@@ -33,12 +54,8 @@ func TestTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := nix(t, "log", drv)
-	if !strings.Contains(log, "dbprep: DATABASE_URL=sqlite://") || !strings.Contains(log, "ok  \texample.com/notes") {
+	if !strings.Contains(log, wantURL) || !strings.Contains(log, "ok  \texample.com/notes") {
 		t.Errorf("the template's tests must run against the prepared database:\n%s", tail(log, 2000))
 	}
-	for _, f := range []string{"flake.nix", "go.mod", "go.sum", "main.go", "main_test.go", "migrations/20240101000000_notes.sql"} {
-		if _, err := os.Stat(filepath.Join(project, f)); err != nil {
-			t.Errorf("the template lacks %s", f)
-		}
-	}
+	return project
 }
