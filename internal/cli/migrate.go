@@ -34,6 +34,7 @@ func migrateCommand(s *session) *cli.Command {
 			{Name: "revert", Usage: "revert the latest migration (or down to --target-version)", Flags: runFlags(), Action: action(s, 0, s.migrateRevert)},
 			{Name: "info", Usage: "list migrations and whether each is applied",
 				Flags: []cli.Flag{format}, Action: action(s, 0, s.migrateInfo)},
+			lintCommand(s),
 			{Name: "check", Usage: "exit 0 if the database matches the directory, 3 if anything is pending, missing, modified or dirty",
 				Flags: []cli.Flag{format}, Action: action(s, 0, s.migrateCheck)},
 		},

@@ -174,3 +174,23 @@ func TestDuplicateVersionsFlagged(t *testing.T) {
 	c.Run(t, "migrate", "check").Want(t, 3, "duplicate migration version 1")
 	c.Run(t, "migrate", "run").Want(t, 1, "duplicate migration version 1")
 }
+
+// migrate lint: file:line findings with rules, exit 1 on errors, warnings
+// fail only with --strict, JSON for tools; no database needed.
+func TestMigrateLintCLI(t *testing.T) {
+	dir := project(t, map[string]string{
+		"migrations/1_a.sql":  "CREATE TABLE a (x int);\r\n",
+		"migrations/seed.sql": "INSERT INTO a VALUES (1);\n",
+	})
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=postgres://nobody:secret@127.0.0.1:1/none"}}
+	r := c.Run(t, "migrate", "lint")
+	r.Want(t, 1, filepath.Join("migrations", "seed.sql")+": error: sqlx never runs this file", "[skipped-file]",
+		filepath.Join("migrations", "1_a.sql")+":1: warning: CRLF", "[crlf]", "1 error(s), 1 warning(s)")
+	os.Remove(filepath.Join(dir, "migrations", "seed.sql"))
+	c.Run(t, "migrate", "lint").Want(t, 0, "[crlf]", "lint: 1 warning(s), no errors")
+	c.Run(t, "migrate", "lint", "--strict").Want(t, 1, "0 error(s), 1 warning(s)")
+	j := c.Run(t, "migrate", "lint", "--format", "json")
+	j.Want(t, 0, `"rule": "crlf"`, `"severity": "warning"`, `"line": 1`)
+	os.WriteFile(filepath.Join(dir, "sqlx.toml"), []byte("[migrate]\nignored-chars = [\"\\r\"]\n"), 0o644)
+	c.Run(t, "migrate", "lint", "--strict").Want(t, 0, "lint: 0 warning(s), no errors")
+}

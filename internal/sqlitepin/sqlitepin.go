@@ -106,8 +106,8 @@ func register() error {
 	if p == 0 || err != nil {
 		return fmt.Errorf("pinning SQLite's clock: out of memory")
 	}
-	vfs := (*sqlite3.Tsqlite3_vfs)(unsafe.Pointer(p))
-	*vfs = *(*sqlite3.Tsqlite3_vfs)(unsafe.Pointer(def))
+	vfs := (*sqlite3.Tsqlite3_vfs)(cPointer(p))
+	*vfs = *(*sqlite3.Tsqlite3_vfs)(cPointer(def))
 	vfs.FpNext = 0
 	vfs.FzName = name
 	vfs.FxCurrentTime = cFuncPointer(currentTime)
@@ -120,16 +120,20 @@ func register() error {
 
 // currentTimeInt64 is xCurrentTimeInt64: julian-day milliseconds.
 func currentTimeInt64(_ *libc.TLS, _ uintptr, out uintptr) int32 {
-	*(*int64)(unsafe.Pointer(out)) = pinnedMs.Load()
+	*(*int64)(cPointer(out)) = pinnedMs.Load()
 	return sqlite3.SQLITE_OK
 }
 
 // currentTime is xCurrentTime (SQLite uses it only when a VFS has no
 // xCurrentTimeInt64): a fractional julian day.
 func currentTime(_ *libc.TLS, _ uintptr, out uintptr) int32 {
-	*(*float64)(unsafe.Pointer(out)) = float64(pinnedMs.Load()) / 86400000
+	*(*float64)(cPointer(out)) = float64(pinnedMs.Load()) / 86400000
 	return sqlite3.SQLITE_OK
 }
+
+// cPointer turns an address in memory that modernc's libc allocated (C's
+// heap, never moved or collected by Go) into a pointer.
+func cPointer(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
 
 // cFuncPointer turns a top-level Go function into the function pointer
 // modernc's translated C calls (see https://golang.org/s/go11func: a func
