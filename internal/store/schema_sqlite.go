@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// DumpSchema prints the schema: tables and their indexes by name, views in
+// the order they were created (a view can only name what existed before
+// it), then triggers by name; SQLite's own objects are left out.
+func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
+	rows, err := s.conn.QueryContext(ctx, `SELECT sql, type = 'table' AND name = ? FROM sqlite_master
+		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+		ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END,
+		         CASE type WHEN 'view' THEN printf('%020d', rowid) ELSE name END`, s.table)
+	if err != nil {
+		return "", fmt.Errorf("reading the schema: %w", err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	b.WriteString(schemaHeader)
+	hasLedger := false
+	for rows.Next() {
+		var sql string
+		var isLedger bool
+		if err := rows.Scan(&sql, &isLedger); err != nil {
+			return "", fmt.Errorf("reading the schema: %w", err)
+		}
+		hasLedger = hasLedger || isLedger
+		b.WriteString(strings.TrimSpace(sql) + ";\n\n")
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("reading the schema: %w", err)
+	}
+	rows.Close()
+	if hasLedger {
+		ledger, err := readLedgerRows(ctx, s.conn, s.table)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(ledgerInserts(s.table, ledger, sqliteBlob))
+	}
+	return b.String(), nil
+}
