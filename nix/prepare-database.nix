@@ -1,11 +1,14 @@
 # prepareDatabase { migrations, name ? "prepared-database", engine ? "sqlite", sourceDateEpoch ? 0, sqlxConfig ? null,
-#                   sqlxCompat ? "0.8", check ? true, postgresql ? pkgs.postgresql, databaseName ? "app" }
+#                   sqlxCompat ? "0.8", check ? true, lint ? false, postgresql ? pkgs.postgresql, databaseName ? "app" }
 #
 # A derivation holding, for engine "sqlite", $out/db.sqlite3: every
 # migration applied by `dbprep prepare`; for engine "postgresql",
 # $out/data: a PostgreSQL data directory (initdb, then every migration
 # applied by dbprep to the database databaseName, the ledger as sqlx writes
-# it), which the helpers start a server on in the build. Its only inputs are the files sqlx reads from
+# it), which the helpers start a server on in the build. Either way
+# $out/schema.sql (passthru.schema) is `dbprep schema` of it, for a flake to
+# keep in the repository and CI to diff. With lint, `dbprep migrate lint`
+# runs first and its errors fail the build. Its only inputs are the files sqlx reads from
 # `migrations` — top-level files named VERSION_DESCRIPTION…​.sql, symlinks
 # followed — and sqlxConfig when given, so it rebuilds when a migration
 # changes and never when the rest of the project does (nor when a file sqlx
@@ -23,6 +26,7 @@
 , sqlxConfig ? null
 , sqlxCompat ? "0.8"
 , check ? true
+, lint ? false
 , postgresql ? postgresqlDefault
 , databaseName ? "app"
 }:
@@ -43,11 +47,15 @@ let
     ${builtins.concatStringsSep "\n" (map copy files)}
   '';
   config = if sqlxConfig == null then "/dev/null" else builtins.path { path = sqlxConfig; name = "sqlx.toml"; };
+  lintFirst = if lint then "dbprep --no-dotenv --config ${config} migrate lint --source ${src}" else "";
   postgres = runCommand name
     {
       nativeBuildInputs = [ dbprep ];
-      passthru = { inherit src engine postgresql databaseName; };
-    } "bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat}";
+      passthru = { inherit src engine postgresql databaseName; schema = "${postgres}/schema.sql"; };
+    } ''
+    ${lintFirst}
+    bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat}
+  '';
   postgresqlBin =
     if postgresql == null then throw "dbprep.prepareDatabase: engine \"postgresql\" needs `postgresql` (a package, e.g. pkgs.postgresql_17)"
     else "${postgresql}/bin";
@@ -59,10 +67,13 @@ let
         inherit src engine;
         # Read-only, as the store is; copy the file to write to it.
         databaseUrl = "sqlite://${self}/db.sqlite3?mode=ro&immutable=true";
+        schema = "${self}/schema.sql";
       };
     } ''
+    ${lintFirst}
     mkdir -p "$out"
     dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3" ${if check then "--check" else ""}
+    dbprep --no-dotenv --config ${config} schema -D "sqlite://$out/db.sqlite3?mode=ro" --out "$out/schema.sql"
   '';
   self = if engine == "postgresql" then postgres else sqlite;
 in

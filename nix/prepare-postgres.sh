@@ -12,8 +12,9 @@ mkdir -p "$out"
 sock="$TMPDIR/pg"
 dbprep_pg_start "$pgbin" "$out/data" "$sock" "$TMPDIR/postgres.log"
 trap 'dbprep_pg_stop "$pgbin" "$out/data"' EXIT
-dbprep --no-dotenv --config "$config" --sqlx-compat "$compat" \
-  database setup --source "$src" -D "postgres:///$name?host=$sock&user=postgres"
+url="postgres:///$name?host=$sock&user=postgres"
+dbprep --no-dotenv --config "$config" --sqlx-compat "$compat" database setup --source "$src" -D "$url"
+PATH="$pgbin:$PATH" dbprep --no-dotenv --config "$config" schema -D "$url" --out "$out/schema.sql"
 dbprep_pg_stop "$pgbin" "$out/data"
 trap - EXIT
 # The server's command line (with this build's temporary path) is no part

@@ -33,6 +33,11 @@ func TestPrepareDatabaseBuild(t *testing.T) {
 	if rows != 2 || cols != 2 {
 		t.Errorf("ledger rows %d, users columns %d; want 2 and 2", rows, cols)
 	}
+	schema, _ := os.ReadFile(filepath.Join(out, "schema.sql"))
+	if !strings.Contains(string(schema), "CREATE TABLE users (favorite_song TEXT, favorite_color TEXT);") ||
+		!strings.Contains(string(schema), "(20211209212255, 'second', TRUE, X'") {
+		t.Errorf("the database's schema.sql:\n%s", schema)
+	}
 	if _, err := e.build(t, "mycrate-database", "--rebuild"); err != nil {
 		t.Fatalf("nix build --rebuild (Nix compares the two builds' bytes): %v", err)
 	}

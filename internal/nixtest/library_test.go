@@ -181,3 +181,19 @@ func TestBuildsRunAsBuildUser(t *testing.T) {
 		t.Errorf("builds run in group %s, want nixbld", ids[1])
 	}
 }
+
+// lint = true runs `dbprep migrate lint` first: its errors fail the build,
+// naming the file and the rule.
+func TestPrepareDatabaseLint(t *testing.T) {
+	e := newEnv(t)
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "1_index.sql"), []byte("CREATE INDEX CONCURRENTLY i ON t (x);\n"), 0o644)
+	drv := e.expr(t, `(dbprep.prepareDatabase { migrations = `+bad+`; lint = true; }).drvPath`)
+	if _, err := nixTool("nix-store", "--realise", drv); err == nil || !strings.Contains(nix(t, "log", drv), "1_index.sql:1: error: CONCURRENTLY cannot run inside a transaction") {
+		t.Errorf("lint = true must fail the build on a lint error: %v", err)
+	}
+	good := e.expr(t, `(dbprep.prepareDatabase { migrations = src; lint = true; }).drvPath`)
+	if _, err := nixTool("nix-store", "--realise", good); err != nil {
+		t.Errorf("lint = true on clean migrations: %v", err)
+	}
+}

@@ -94,6 +94,10 @@ func TestPostgresGoBuild(t *testing.T) {
 			t.Errorf("the database derivation lacks %s", f)
 		}
 	}
+	if schema, _ := os.ReadFile(filepath.Join(db, "schema.sql")); !strings.Contains(string(schema), "CREATE TABLE public.users") ||
+		!strings.Contains(string(schema), "(20211209212255, 'second', TRUE, '\\x") {
+		t.Errorf("the database's schema.sql:\n%s", schema)
+	}
 	if _, err := os.Stat(filepath.Join(db, "data/postmaster.pid")); err == nil {
 		t.Error("the database derivation holds a postmaster.pid: the server was not stopped cleanly")
 	}
