@@ -50,6 +50,9 @@ func Add(dir, description string, opts AddOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckDuplicates(existing); err != nil {
+		return nil, fmt.Errorf("%w (fix that before adding a migration; `dbprep migrate lint` lists every problem)", err)
+	}
 	prefix := freeVersion(versionPrefix(existing, opts), existing)
 	types := []Type{Simple}
 	if inferReversible(existing, opts) {

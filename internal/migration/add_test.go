@@ -121,3 +121,14 @@ func TestAddSameSecond(t *testing.T) {
 		t.Errorf("%v %v", err, CheckDuplicates(ms))
 	}
 }
+
+// migrate add runs the duplicate check: a directory with two files of one
+// version gets no third migration until that is fixed.
+func TestAddRefusesDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "1_a.sql"), []byte("SELECT 1;\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "1_b.sql"), []byte("SELECT 1;\n"), 0o644)
+	if _, err := Add(dir, "c", AddOptions{Now: time.Now()}); err == nil || !strings.Contains(err.Error(), "duplicate migration version 1") {
+		t.Errorf("want the duplicate refused, got %v", err)
+	}
+}
