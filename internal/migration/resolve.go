@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Migration is one resolved migration file.
@@ -55,11 +56,20 @@ func ResolveDir(dir string, opts Options) ([]Migration, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("error reading migrations directory %s: %w (--source must name a directory)", dir, ErrNotDir)
 	}
-	return resolve(os.DirFS(dir), ".", dir, opts)
+	return resolveWith(os.DirFS(dir), ".", dir, opts, func(name string) ([]byte, error) {
+		return readOSFile(filepath.Join(dir, name))
+	})
 }
 
 // resolve reads dir of fsys; display is how dir is named in File and errors.
 func resolve(fsys fs.FS, dir, display string, opts Options) ([]Migration, error) {
+	return resolveWith(fsys, dir, display, opts, func(name string) ([]byte, error) {
+		return fs.ReadFile(fsys, path.Join(dir, name))
+	})
+}
+
+// resolveWith is resolve with read for reading a file of dir by name.
+func resolveWith(fsys fs.FS, dir, display string, opts Options, read func(name string) ([]byte, error)) ([]Migration, error) {
 	info, err := fs.Stat(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("error reading migrations directory %s: %w", display, unwrapPath(err))
@@ -81,7 +91,7 @@ func resolve(fsys fs.FS, dir, display string, opts Options) ([]Migration, error)
 			out = append(out, m)
 		}
 	}
-	if err := readAll(fsys, dir, out, opts); err != nil {
+	if err := readAll(read, out, opts); err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b Migration) int {
@@ -121,7 +131,7 @@ func resolveName(fsys fs.FS, dir, display string, e fs.DirEntry, opts Options) (
 
 // readAll reads and checksums every migration, a few files at a time; the
 // error reported is the first in directory order, whatever finishes first.
-func readAll(fsys fs.FS, dir string, ms []Migration, opts Options) error {
+func readAll(read func(name string) ([]byte, error), ms []Migration, opts Options) error {
 	errs := make([]error, len(ms))
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
@@ -130,7 +140,7 @@ func readAll(fsys fs.FS, dir string, ms []Migration, opts Options) error {
 		sem <- struct{}{}
 		go func(m *Migration, errp *error) {
 			defer func() { <-sem; wg.Done() }()
-			*errp = readContents(fsys, path.Join(dir, filepath.Base(m.File)), m, opts)
+			*errp = readContents(read, m, opts)
 		}(&ms[i], &errs[i])
 	}
 	wg.Wait()
@@ -146,8 +156,8 @@ func firstNonNil(errs []error) error {
 	return nil
 }
 
-func readContents(fsys fs.FS, name string, m *Migration, opts Options) error {
-	data, err := fs.ReadFile(fsys, name)
+func readContents(read func(name string) ([]byte, error), m *Migration, opts Options) error {
+	data, err := read(filepath.Base(m.File))
 	if err != nil {
 		return fmt.Errorf("error reading contents of migration %s: %w", m.File, unwrapPath(err))
 	}
@@ -158,7 +168,9 @@ func readContents(fsys fs.FS, name string, m *Migration, opts Options) error {
 		line := bytes.Count(data[:i], []byte("\n")) + 1
 		return fmt.Errorf("migration %s has a NUL byte on line %d: SQLite would silently ignore everything after it; remove it", m.File, line)
 	}
-	m.SQL = string(data)
+	// data is never written again: the string shares its memory rather
+	// than holding a second copy of the file.
+	m.SQL = unsafe.String(unsafe.SliceData(data), len(data))
 	m.Checksum = Checksum(m.SQL, opts.IgnoredChars)
 	m.NoTx = HasNoTransaction(m.SQL)
 	return nil
