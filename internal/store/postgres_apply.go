@@ -54,16 +54,27 @@ func (p *Postgres) Revert(ctx context.Context, m *migration.Migration) (time.Dur
 		}
 		return nil
 	}
+	// The row must still be there: another process may have reverted the
+	// migration since it was planned (with --no-lock, nothing prevents it).
+	applied := func(q querierPG) error {
+		if err := p.notApplied(ctx, q, m.Version); err == nil {
+			return ErrNotApplied
+		} else if !errors.Is(err, ErrAlreadyApplied) {
+			return err
+		}
+		return nil
+	}
 	if m.NoTx {
+		if err := applied(p.conn); err != nil {
+			return 0, err
+		}
 		if err := p.execScript(ctx, m, true); err != nil {
 			return 0, err
 		}
 		return time.Since(start), del(ctx, p.conn)
 	}
 	err := pgx.BeginFunc(ctx, p.conn, func(tx pgx.Tx) error {
-		if err := p.notApplied(ctx, tx, m.Version); err == nil {
-			return ErrNotApplied
-		} else if !errors.Is(err, ErrAlreadyApplied) {
+		if err := applied(tx); err != nil {
 			return err
 		}
 		if err := p.execScript(ctx, m, true); err != nil {

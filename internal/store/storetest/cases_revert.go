@@ -176,3 +176,28 @@ func testStatus(t *testing.T, h Harness) {
 		t.Errorf("dirty: %v %v", s.Dirty, err)
 	}
 }
+
+// Revert re-checks the ledger row before running the down script, with or
+// without a transaction: when another process reverted the migration
+// first (the row is gone), it returns ErrNotApplied and runs nothing.
+func testRevertRowGone(t *testing.T, h Harness) {
+	for _, down := range []string{"DROP TABLE a;\n", "-- no-transaction\nDROP TABLE a;\n"} {
+		open, db := h.Fresh(t)
+		st := open(t)
+		ms := []migration.Migration{
+			mig(1, migration.ReversibleUp, "a", "CREATE TABLE a (x INTEGER);\n"),
+			mig(1, migration.ReversibleDown, "a", down),
+		}
+		mustRun(t, st, ms)
+		if _, err := db.Exec("DELETE FROM _sqlx_migrations WHERE version = 1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Revert(ctx, &ms[1]); !errors.Is(err, store.ErrNotApplied) {
+			t.Errorf("down %q with its row gone: %v, want ErrNotApplied", down, err)
+		}
+		if !h.TableExists(t, db, "a") {
+			t.Errorf("down %q ran although its row was gone", down)
+		}
+		st.Close()
+	}
+}

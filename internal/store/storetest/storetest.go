@@ -34,6 +34,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("DryRun", func(t *testing.T) { testDryRun(t, h) })
 	t.Run("Revert", func(t *testing.T) { testRevert(t, h) })
 	t.Run("RevertFailure", func(t *testing.T) { testRevertFailure(t, h) })
+	t.Run("RevertRowGone", func(t *testing.T) { testRevertRowGone(t, h) })
 	t.Run("AlreadyAppliedByAnother", func(t *testing.T) { testAlreadyApplied(t, h) })
 	t.Run("OutOfOrder", func(t *testing.T) { testOutOfOrder(t, h) })
 	t.Run("OddContents", func(t *testing.T) { testOddContents(t, h) })
