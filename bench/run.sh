@@ -1,13 +1,32 @@
 #!/usr/bin/env bash
-# Side-by-side benchmarks: dbprep against the sqlite3 command line on the
-# same generated migrations, in one run, with the ratios the README quotes.
+# Side-by-side benchmarks on the same generated migrations, in one run:
+# dbprep against the sqlite3 command line, and against the peers users
+# would pick instead — goose, golang-migrate and dbmate, installed here with
+# `go install` at fixed versions (SKIP_PEERS=1 leaves them out) — with the
+# ratios the README quotes.
 #   bench/run.sh            # N=1000 migrations, 5 iterations each
 #   DBPREP_BENCH_N=200 COUNT=3 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DBPREP_BENCH_N=${DBPREP_BENCH_N:-1000}
+if [ -z "${SKIP_PEERS:-}" ]; then
+  peers=${DBPREP_BENCH_PEERS:-$PWD/bench/.peers}
+  mkdir -p "$peers"
+  # goose with its pure-Go SQLite; golang-migrate's sqlite driver (pure Go);
+  # dbmate (cgo: needs gcc).
+  # goose with SQLite and PostgreSQL only, like dbprep (its other drivers pull modules
+  # the proxy does not serve).
+  [ -x "$peers/goose" ] || GOBIN=$peers go install -tags 'no_mssql no_azuresql no_clickhouse no_mysql no_libsql no_vertica no_ydb' github.com/pressly/goose/v3/cmd/goose@v3.29.0 ||
+    echo "goose could not be installed; it is left out" >&2
+  [ -x "$peers/migrate" ] || GOBIN=$peers go install -tags sqlite github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1 ||
+    echo "golang-migrate could not be installed; it is left out" >&2
+  [ -x "$peers/dbmate" ] || CGO_ENABLED=1 GOBIN=$peers go install github.com/amacneil/dbmate/v2@v2.28.0 ||
+    echo "dbmate could not be installed; it is left out" >&2
+  export DBPREP_BENCH_PEERS=$peers
+fi
 out=$(go test -run '^$' -bench . -benchtime "${COUNT:-5}x" ./bench/ | tee /dev/stderr)
 awk '
+  /^BenchmarkPeers/ { split($1, p, "/"); tool = p[4]; sub(/-[0-9]+$/, "", tool); peer[p[3] "/" tool] = $3; rss[p[3] "/" tool] = $5; tools[tool] = 1; next }
   /^Benchmark/ { split($1, p, "/"); name = p[3]; sub(/-[0-9]+$/, "", name); ns[name] = $3 }
   function ratio(a, b) { if (ns[a] && ns[b]) printf "%-34s %6.2fx of %s\n", a, ns[a] / ns[b], b }
   END {
@@ -15,4 +34,19 @@ awk '
     ratio("dbprep-prepare", "sqlite3-one-transaction")
     ratio("dbprep-migrate-run", "sqlite3-transaction-per-migration")
     ratio("dbprep-migrate-run-noop", "sqlite3-open-one-query")
+    if (length(tools) > 1) {
+      print ""
+      printf "%-16s %14s %14s %12s %12s\n", "tool", "apply (ms)", "no-op (ms)", "apply RSS", "no-op RSS"
+      n = split("dbprep goose golang-migrate dbmate", order, " ")
+      for (i = 1; i <= n; i++) {
+        t = order[i]
+        if (!(t in tools)) continue
+        printf "%-16s %14.1f %14.1f %9.1f MiB %9.1f MiB\n", t, peer["apply/" t] / 1e6, peer["noop/" t] / 1e6, rss["apply/" t] / 1024, rss["noop/" t] / 1024
+      }
+      for (i = 2; i <= n; i++) {
+        t = order[i]
+        if (!(t in tools)) continue
+        printf "dbprep / %-16s apply %5.2fx   no-op %5.2fx\n", t, peer["apply/dbprep"] / peer["apply/" t], peer["noop/dbprep"] / peer["noop/" t]
+      }
+    }
   }' <<<"$out"

@@ -1,0 +1,70 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Peer is a migration tool users would pick instead of dbprep, run on the
+// same generated SQL in its own file layout.
+type Peer struct {
+	Name string
+	// Layout writes migration i (version v) into dir in the peer's format.
+	Layout func(dir string, i int, v int64, sql string) error
+	// Up is the command line applying every migration to the SQLite file db.
+	Up func(bin, dir, db string) []string
+	// Ledger is the peer's own bookkeeping table, left out of comparisons.
+	Ledger string
+}
+
+// Peers are the tools of the comparison, installed by bench/run.sh with
+// `go install` at the versions it names.
+var Peers = []Peer{
+	{
+		Name: "goose",
+		Layout: func(dir string, i int, v int64, sql string) error {
+			// One statement block: triggers hold ';' inside BEGIN … END.
+			body := "-- +goose Up\n-- +goose StatementBegin\n" + sql + "-- +goose StatementEnd\n"
+			return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d_step_%d.sql", v, i)), []byte(body), 0o644)
+		},
+		Up:     func(bin, dir, db string) []string { return []string{bin, "-dir", dir, "sqlite3", db, "up"} },
+		Ledger: "goose_db_version",
+	},
+	{
+		Name: "golang-migrate",
+		Layout: func(dir string, i int, v int64, sql string) error {
+			return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d_step_%d.up.sql", v, i)), []byte(sql), 0o644)
+		},
+		Up:     func(bin, dir, db string) []string { return []string{bin, "-path", dir, "-database", "sqlite://" + db, "up"} },
+		Ledger: "schema_migrations",
+	},
+	{
+		Name: "dbmate",
+		Layout: func(dir string, i int, v int64, sql string) error {
+			body := "-- migrate:up\n" + sql + "\n-- migrate:down\n"
+			return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d_step_%d.sql", v, i)), []byte(body), 0o644)
+		},
+		Up: func(bin, dir, db string) []string {
+			return []string{bin, "--url", "sqlite:" + db, "--migrations-dir", dir, "--no-dump-schema", "up"}
+		},
+		Ledger: "schema_migrations",
+	},
+}
+
+// GeneratePeers writes the n migrations of Generate in each peer's layout,
+// under dir/<peer name>.
+func GeneratePeers(dir string, n int) error {
+	for _, p := range Peers {
+		d := filepath.Join(dir, p.Name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if err := p.Layout(d, i, 20240101000000+int64(i), migrationSQL(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
