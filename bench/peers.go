@@ -36,7 +36,9 @@ var Peers = []Peer{
 		Layout: func(dir string, i int, v int64, sql string) error {
 			return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d_step_%d.up.sql", v, i)), []byte(sql), 0o644)
 		},
-		Up:     func(bin, dir, db string) []string { return []string{bin, "-path", dir, "-database", "sqlite://" + db, "up"} },
+		Up: func(bin, dir, db string) []string {
+			return []string{bin, "-path", dir, "-database", "sqlite://" + db, "up"}
+		},
 		Ledger: "schema_migrations",
 	},
 	{
