@@ -99,8 +99,7 @@ func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc) {
 		c.OnUsageError = usageError
 		if len(c.Subcommands) == 0 {
 			c.Flags = append(c.Flags, globalFlags()...)
-		}
-		if len(c.Subcommands) > 0 {
+		} else {
 			c.Action = func(c *cli.Context) error {
 				if c.NArg() > 0 {
 					notFound(c, c.Args().First())
