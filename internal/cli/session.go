@@ -141,13 +141,14 @@ func (s *session) printf(format string, args ...any) {
 // info -D URL` mean the same. Where both are given, the one after the
 // command wins.
 func globalFlags() []cli.Flag {
+	const category = "global (also before the command)"
 	return []cli.Flag{
-		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
-		&cli.StringFlag{Name: "source", Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"},
-		&cli.DurationFlag{Name: "connect-timeout", Value: defaultConnectTimeout, Usage: "how long to retry a refused connection (PostgreSQL)"},
-		&cli.StringFlag{Name: "config", Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
-		&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Usage: "behave as sqlx `0.8` (the stable release) or `0.9` (main): -- no-transaction on SQLite, migrate add inference"},
-		&cli.BoolFlag{Name: "no-dotenv", Usage: "do not load .env"},
+		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Category: category, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
+		&cli.StringFlag{Name: "source", Category: category, Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"},
+		&cli.DurationFlag{Name: "connect-timeout", Value: defaultConnectTimeout, Category: category, Usage: "how long to retry a refused connection (PostgreSQL)"},
+		&cli.StringFlag{Name: "config", Category: category, Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
+		&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Category: category, Usage: "behave as sqlx `0.8` (the stable release) or `0.9` (main): -- no-transaction on SQLite, migrate add inference"},
+		&cli.BoolFlag{Name: "no-dotenv", Category: category, Usage: "do not load .env"},
 	}
 }
 
