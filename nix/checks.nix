@@ -33,6 +33,33 @@ in
       && (addPreBuild plain).goModules.drvPath == (addPreBuild wrapped).goModules.drvPath)
     "the buildGoModule wrapper changes goModules: every migration would re-vendor";
 
+  # The same with a PostgreSQL database: the server is reached by absolute
+  # paths, never through what goModules copies.
+  go-modules-untouched-postgresql = holds "go-modules-untouched-postgresql"
+    (plain.goModules.drvPath == (dbprep.buildGoModule (goArgs // {
+      database = dbprep.prepareDatabase { inherit migrations; engine = "postgresql"; };
+    })).goModules.drvPath)
+    "a PostgreSQL database changes goModules";
+
+  # crane without cargoArtifacts: the dependency build the helper makes is
+  # the one from the arguments alone, whatever the migrations.
+  crane-deps-untouched =
+    let
+      craneLib.buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
+      common = { pname = "app"; src = migrations; };
+      deps = m: (dbprep.craneArgsWithDatabase { migrations = m; inherit craneLib; } common).cargoArtifacts.drvPath;
+    in
+    holds "crane-deps-untouched"
+      (deps migrations == (craneLib.buildDepsOnly common).drvPath && deps ./tests/migrations-other == deps migrations)
+      "craneArgsWithDatabase lets the database reach the dependency build";
+
+  # Helpers refuse two databases, and none, rather than pick one silently.
+  helpers-refuse-ambiguity = holds "helpers-refuse-ambiguity"
+    (!(builtins.tryEval (dbprep.devShellHook { inherit migrations database; })).success
+      && !(builtins.tryEval (dbprep.devShellHook { })).success
+      && !(builtins.tryEval ((dbprep.overrideMainWithDatabase { inherit migrations database; }) { }).dbprepLinkDatabasePhase).success)
+    "a helper accepted both migrations and database, or neither";
+
   # The database is bit-identical when built again (a second, independent
   # derivation from the same migrations), on top of prepare --check inside
   # each build.

@@ -147,7 +147,7 @@ func TestFlakeShowAndCheck(t *testing.T) {
 			t.Errorf("flake show lacks %s:\n%s", want, tail(show, 2000))
 		}
 	}
-	for _, want := range []string{`"database-only-migrations"`, `"go-modules-untouched"`, `"database-reproducible"`} {
+	for _, want := range []string{`"database-only-migrations"`, `"go-modules-untouched"`, `"go-modules-untouched-postgresql"`, `"crane-deps-untouched"`, `"helpers-refuse-ambiguity"`, `"database-reproducible"`} {
 		if !strings.Contains(show, want) {
 			t.Errorf("flake checks lack %s", want)
 		}
