@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // nixConfig is what the tests need of Nix whatever /etc/nix/nix.conf says.
@@ -21,6 +22,16 @@ import (
 const nixConfig = "experimental-features = nix-command flakes\nsandbox = false\nsubstituters =\n"
 
 var repoRoot, _ = filepath.Abs("../..")
+
+// runID is this test process's mark on every derivation the stand-in makes
+// (see standin/pkgs.nix): each run builds afresh, as on a new machine, and
+// finds its own build logs. Without it, a store kept from an earlier run
+// holds the outputs already: the goModules derivation reads the module
+// proxy from a new temporary directory each run, so its .drv differs, but
+// as a fixed-output derivation its output path does not, nor do the paths
+// of what depends on it; Nix builds nothing, and `nix log` of the new .drv
+// finds no log.
+var runID = fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())
 
 func requireNix(t *testing.T) {
 	t.Helper()
@@ -93,8 +104,8 @@ func newEnv(t *testing.T) env {
 	if initdb, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb"); len(initdb) > 0 {
 		pgBin = filepath.Dir(initdb[len(initdb)-1])
 	}
-	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; pgBin = %q; }\n",
-		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t), pgBin)
+	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; pgBin = %q; run = %q; }\n",
+		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t), pgBin, runID)
 	os.WriteFile(filepath.Join(e.standin, "config.nix"), []byte(config), 0o644)
 	return e
 }
