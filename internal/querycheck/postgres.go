@@ -1,0 +1,121 @@
+package querycheck
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dbprep/dbprep/internal/sqltext"
+	"github.com/dbprep/dbprep/internal/store"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// postgres describes queries with the extended protocol's Parse/Describe,
+// inside a transaction that is always rolled back. Of a script's statements,
+// only schema changes (CREATE, ALTER, DROP, COMMENT, SET) are run before the
+// next is described, each under a savepoint; data is never changed, and
+// transaction control is never run.
+type postgres struct {
+	pg *store.Postgres
+}
+
+func (p *postgres) check(ctx context.Context, sql string) Result {
+	conn := p.pg.Conn().PgConn()
+	var r Result
+	if err := conn.Exec(ctx, "BEGIN").Close(); err != nil {
+		r.Err = errorf(-1, "%v", err)
+		return r
+	}
+	defer func() { conn.Exec(context.WithoutCancel(ctx), "ROLLBACK").Close() }()
+	stmts := sqltext.Split(sql)
+	for i, st := range stmts {
+		desc, err := conn.Prepare(ctx, "", st.Text, nil)
+		if err != nil {
+			r.Err = pgError(err, st)
+			return r
+		}
+		r.Statements++
+		r.Params += len(desc.ParamOIDs)
+		r.Columns = make([]Column, len(desc.Fields))
+		for j, f := range desc.Fields {
+			r.Columns[j] = Column{Name: f.Name, Type: p.typeName(f.DataTypeOID)}
+		}
+		if i < len(stmts)-1 && changesSchema(st.Text) {
+			conn.Exec(ctx, "SAVEPOINT dbprep_vet").Close()
+			if _, err := conn.ExecParams(ctx, st.Text, make([][]byte, len(desc.ParamOIDs)), desc.ParamOIDs, nil, nil).Close(); err != nil {
+				conn.Exec(ctx, "ROLLBACK TO SAVEPOINT dbprep_vet").Close()
+			}
+		}
+	}
+	return r
+}
+
+func (p *postgres) typeName(oid uint32) string {
+	if t, ok := p.pg.Conn().TypeMap().TypeForOID(oid); ok {
+		return t.Name
+	}
+	return ""
+}
+
+// pgError is the server's message, with its position (characters, from 1,
+// in the statement) as a byte offset in the whole query.
+func pgError(err error, st sqltext.Statement) *Error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return errorf(-1, "%v", err)
+	}
+	msg := pe.Message
+	if pe.Detail != "" {
+		msg += " (" + pe.Detail + ")"
+	}
+	if pe.Hint != "" {
+		msg += "; hint: " + pe.Hint
+	}
+	off := -1
+	if pe.Position > 0 {
+		off = st.Offset
+		for n := int(pe.Position) - 1; n > 0 && off < st.Offset+len(st.Text); n-- {
+			_, size := utf8.DecodeRuneInString(st.Text[off-st.Offset:])
+			off += size
+		}
+	}
+	return errorf(off, "%s", msg)
+}
+
+func changesSchema(stmt string) bool {
+	f := strings.Fields(strings.ToUpper(strings.TrimSpace(stripComments(stmt))))
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "CREATE", "ALTER", "DROP", "COMMENT", "SET":
+		return true
+	}
+	return false
+}
+
+// stripComments drops leading comment lines, so that a statement's first
+// word can be read.
+func stripComments(s string) string {
+	for {
+		s = strings.TrimSpace(s)
+		switch {
+		case strings.HasPrefix(s, "--"):
+			if i := strings.IndexByte(s, '\n'); i >= 0 {
+				s = s[i+1:]
+				continue
+			}
+			return ""
+		case strings.HasPrefix(s, "/*"):
+			if i := strings.Index(s, "*/"); i >= 0 {
+				s = s[i+2:]
+				continue
+			}
+			return ""
+		}
+		return s
+	}
+}
+
+func (p *postgres) close() error { return p.pg.Close() }

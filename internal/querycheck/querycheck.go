@@ -1,0 +1,106 @@
+// Package querycheck asks a real database what it makes of a query without
+// running it for real: SQLite prepares it against an in-memory copy of the
+// database file, PostgreSQL describes it inside a transaction that is rolled
+// back. A script of several statements is checked statement by statement, in
+// order, each one run (in that copy, or that transaction) before the next is
+// prepared, so that later statements see earlier DDL.
+package querycheck
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// Column is a result column of a query.
+type Column struct {
+	Name string
+	// Type is PostgreSQL's type name (text, int8, …), or SQLite's declared
+	// type of the column the value comes from ("" for expressions).
+	Type string
+}
+
+// Result is what the database made of a query.
+type Result struct {
+	// Err is the database's complaint, nil when the query prepared.
+	Err *Error
+	// Params is the number of bind parameters over all statements.
+	Params int
+	// Columns are the result columns of the last statement.
+	Columns []Column
+	// Statements is how many statements the query holds.
+	Statements int
+}
+
+// Error is the database's message for a query, and where in the query it
+// points (a byte offset, or -1).
+type Error struct {
+	Msg    string
+	Offset int
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Engine is one database's way of checking queries. It is not safe for
+// concurrent use; Checker serializes it.
+type engine interface {
+	check(ctx context.Context, sql string) Result
+	close() error
+}
+
+// Checker checks queries against one database, each distinct query once.
+// It is safe for concurrent use.
+type Checker struct {
+	// Postgres says whether the database is PostgreSQL (placeholders are
+	// $n there, ? in SQLite).
+	Postgres bool
+
+	mu   sync.Mutex
+	eng  engine
+	memo map[string]Result
+}
+
+// Open opens a checker on the database at u. It never writes to it.
+func Open(ctx context.Context, u dburl.URL, connectTimeout func(string)) (*Checker, error) {
+	switch u.Kind {
+	case dburl.SQLite:
+		eng, err := openSQLite(u.SQLite)
+		if err != nil {
+			return nil, err
+		}
+		return &Checker{eng: eng, memo: map[string]Result{}}, nil
+	case dburl.Postgres:
+		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{URL: u.Conn, OnWait: connectTimeout})
+		if err != nil {
+			return nil, err
+		}
+		return &Checker{Postgres: true, eng: &postgres{pg: pg}, memo: map[string]Result{}}, nil
+	}
+	return nil, dburl.ErrUnsupportedScheme
+}
+
+// Check prepares sql against the database and reports what it found.
+func (c *Checker) Check(ctx context.Context, sql string) Result {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.memo[sql]; ok {
+		return r
+	}
+	r := c.eng.check(ctx, sql)
+	c.memo[sql] = r
+	return r
+}
+
+// Close closes the connection.
+func (c *Checker) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.eng.close()
+}
+
+func errorf(offset int, format string, args ...any) *Error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Offset: offset}
+}

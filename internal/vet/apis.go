@@ -1,0 +1,147 @@
+package vet
+
+import (
+	"go/types"
+	"strings"
+)
+
+// kind is what a call does with its query, which says what can be checked.
+type kind int
+
+const (
+	exec     kind = iota // runs it; several statements allowed without arguments
+	query                // returns rows: Scan calls on them are checked
+	queryRow             // returns one row: Scan calls on it are checked
+	prepare              // prepares it; arguments come later
+	get                  // jmoiron/sqlx Get: scans one row into dest
+	sel                  // jmoiron/sqlx Select: scans rows into *[]T
+	named                // jmoiron/sqlx named query (:name parameters)
+	in                   // sqlx.In: the query is expanded, then rebound
+)
+
+// api is one method or function that sends SQL to a database. Indexes are
+// into the call's arguments as written (the receiver not counted).
+type api struct {
+	kind  kind
+	query int // the SQL argument
+	args  int // the first query argument, -1 when it takes none
+	dest  int // the destination (get, sel), -1 otherwise
+	sqlx  bool
+}
+
+// apis maps "pkgpath.Type.Method" (or "pkgpath.Func") to the call's shape.
+var apis = map[string]api{}
+
+const (
+	databaseSQL = "database/sql"
+	pgxPath     = "github.com/jackc/pgx/v5"
+	pgxpool     = "github.com/jackc/pgx/v5/pgxpool"
+	sqlxPath    = "github.com/jmoiron/sqlx"
+)
+
+func init() {
+	add := func(pkg string, types []string, method string, a api) {
+		for _, t := range types {
+			apis[pkg+"."+t+"."+method] = a
+		}
+	}
+	// database/sql: the Context forms take ctx first.
+	std := []string{"DB", "Tx"}
+	all := []string{"DB", "Tx", "Conn"}
+	for _, m := range []struct {
+		name string
+		kind kind
+	}{{"Exec", exec}, {"Query", query}, {"QueryRow", queryRow}, {"Prepare", prepare}} {
+		a := api{kind: m.kind, query: 0, args: 1, dest: -1}
+		if m.kind == prepare {
+			a.args = -1
+		}
+		add(databaseSQL, std, m.name, a)
+		a.query++
+		if a.args > 0 {
+			a.args++
+		}
+		add(databaseSQL, all, m.name+"Context", a)
+	}
+	// pgx v5: ctx first; Prepare(ctx, name, sql).
+	pgxTypes := []string{"Conn", "Tx"}
+	for _, m := range []struct {
+		name string
+		kind kind
+	}{{"Exec", exec}, {"Query", query}, {"QueryRow", queryRow}} {
+		a := api{kind: m.kind, query: 1, args: 2, dest: -1}
+		add(pgxPath, pgxTypes, m.name, a)
+		add(pgxpool, []string{"Pool", "Conn", "Tx"}, m.name, a)
+	}
+	add(pgxPath, pgxTypes, "Prepare", api{kind: prepare, query: 2, args: -1, dest: -1})
+	add(pgxPath, []string{"Batch"}, "Queue", api{kind: exec, query: 0, args: 1, dest: -1})
+	// jmoiron/sqlx. Exec, Query and QueryRow are database/sql's, promoted.
+	x := []string{"DB", "Tx", "Conn"}
+	for _, m := range []struct {
+		name string
+		a    api
+	}{
+		{"Get", api{kind: get, query: 1, args: 2, dest: 0}},
+		{"Select", api{kind: sel, query: 1, args: 2, dest: 0}},
+		{"Queryx", api{kind: query, query: 0, args: 1, dest: -1}},
+		{"QueryRowx", api{kind: queryRow, query: 0, args: 1, dest: -1}},
+		{"MustExec", api{kind: exec, query: 0, args: 1, dest: -1}},
+		{"Preparex", api{kind: prepare, query: 0, args: -1, dest: -1}},
+		{"NamedExec", api{kind: named, query: 0, args: -1, dest: -1}},
+		{"NamedQuery", api{kind: named, query: 0, args: -1, dest: -1}},
+		{"PrepareNamed", api{kind: named, query: 0, args: -1, dest: -1}},
+	} {
+		m.a.sqlx = true
+		add(sqlxPath, x, m.name, m.a)
+		ctx := m.a
+		ctx.query++
+		if ctx.args >= 0 {
+			ctx.args++
+		}
+		if ctx.dest >= 0 {
+			ctx.dest++
+		}
+		add(sqlxPath, x, m.name+"Context", ctx)
+	}
+	// Package functions: sqlx.Get(q, &dest, query, args...) and friends.
+	apis[sqlxPath+".Get"] = api{kind: get, query: 2, args: 3, dest: 1, sqlx: true}
+	apis[sqlxPath+".Select"] = api{kind: sel, query: 2, args: 3, dest: 1, sqlx: true}
+	apis[sqlxPath+".GetContext"] = api{kind: get, query: 3, args: 4, dest: 2, sqlx: true}
+	apis[sqlxPath+".SelectContext"] = api{kind: sel, query: 3, args: 4, dest: 2, sqlx: true}
+	apis[sqlxPath+".NamedExec"] = api{kind: named, query: 1, args: -1, dest: -1, sqlx: true}
+	apis[sqlxPath+".NamedExecContext"] = api{kind: named, query: 2, args: -1, dest: -1, sqlx: true}
+	apis[sqlxPath+".MustExec"] = api{kind: exec, query: 1, args: 2, dest: -1, sqlx: true}
+}
+
+// key names a function as apis does: "pkg.Func" or "pkg.Type.Method",
+// pointer receivers and type arguments dropped.
+func key(f *types.Func) string {
+	if f == nil || f.Pkg() == nil {
+		return ""
+	}
+	sig, _ := f.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil {
+		return f.Pkg().Path() + "." + f.Name()
+	}
+	t := sig.Recv().Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return ""
+	}
+	return f.Pkg().Path() + "." + n.Obj().Name() + "." + f.Name()
+}
+
+// isRebind says whether f is jmoiron/sqlx's Rebind (the method, or the
+// function taking the bind type first), and which argument is the query.
+func isRebind(f *types.Func) (int, bool) {
+	switch k := key(f); {
+	case k == sqlxPath+".Rebind":
+		return 1, true
+	case strings.HasPrefix(k, sqlxPath+".") && strings.HasSuffix(k, ".Rebind"):
+		return 0, true
+	}
+	return 0, false
+}

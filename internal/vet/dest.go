@@ -1,0 +1,256 @@
+package vet
+
+import (
+	"go/ast"
+	"go/types"
+	"reflect"
+	"strings"
+
+	"github.com/dbprep/dbprep/internal/querycheck"
+	"golang.org/x/tools/go/ssa"
+)
+
+// checkDestinations compares the query's result columns with where they
+// go: the arguments of Scan on the returned row or rows, or the Get or
+// Select destination.
+func (v *checkCall) checkDestinations(cols []querycheck.Column, quote string) {
+	switch v.call.api.kind {
+	case queryRow, query:
+		for _, scan := range v.scans() {
+			if scan.Ellipsis.IsValid() {
+				continue
+			}
+			if len(scan.Args) != len(cols) {
+				v.pass.Reportf(scan.Lparen, "Scan has %s for %s (query %s)", plural(len(scan.Args), "destination"), plural(len(cols), "column"), quote)
+				continue
+			}
+			if v.checker.Postgres {
+				for i, arg := range scan.Args {
+					v.checkType(arg, cols[i], quote)
+				}
+			}
+		}
+	case get, sel:
+		v.checkStruct(cols, quote)
+	}
+}
+
+// scans are the Scan calls made directly on the row (QueryRow) or rows
+// (Query) the call returns.
+func (v *checkCall) scans() []*ast.CallExpr {
+	val, ok := v.call.instr.(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	var result ssa.Value = val
+	if v.call.api.kind == query {
+		result = nil
+		for _, ref := range *val.Referrers() {
+			if x, ok := ref.(*ssa.Extract); ok && x.Index == 0 {
+				result = x
+			}
+		}
+		if result == nil {
+			return nil
+		}
+	}
+	var out []*ast.CallExpr
+	for _, ref := range *result.Referrers() {
+		c, ok := ref.(ssa.CallInstruction)
+		if !ok {
+			continue
+		}
+		common := c.Common()
+		var name string
+		switch {
+		case common.IsInvoke() && common.Value == result:
+			name = common.Method.Name()
+		case !common.IsInvoke() && len(common.Args) > 0 && common.Args[0] == result:
+			if f := common.StaticCallee(); f != nil && f.Signature.Recv() != nil {
+				name = f.Name()
+			}
+		}
+		if name != "Scan" {
+			continue
+		}
+		if e := v.exprAt(common); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (v *checkCall) exprAt(common *ssa.CallCommon) *ast.CallExpr {
+	var found *ast.CallExpr
+	for _, f := range v.pass.Files {
+		if f.FileStart <= common.Pos() && common.Pos() < f.FileEnd {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok && c.Lparen == common.Pos() {
+					found = c
+				}
+				return found == nil
+			})
+		}
+	}
+	return found
+}
+
+// textTypes and the others are PostgreSQL types a Go destination can only
+// take in some forms; checkType reports the certain failures.
+var (
+	textTypes    = set("text", "varchar", "bpchar", "name", "char", "citext")
+	numericTypes = set("int2", "int4", "int8", "float4", "float8", "numeric", "oid")
+	boolTypes    = set("bool")
+)
+
+func set(names ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// checkType reports a Scan destination that cannot hold the column's
+// PostgreSQL type with any driver: text into a number or a bool, a bool
+// into a number, a number into a bool.
+func (v *checkCall) checkType(arg ast.Expr, col querycheck.Column, quote string) {
+	p, ok := v.pass.TypesInfo.TypeOf(arg).(*types.Pointer)
+	if !ok {
+		return
+	}
+	b, ok := types.Unalias(p.Elem()).(*types.Basic)
+	if !ok {
+		return
+	}
+	goNum := b.Info()&(types.IsInteger|types.IsFloat) != 0
+	goBool := b.Info()&types.IsBoolean != 0
+	var bad bool
+	switch {
+	case textTypes[col.Type]:
+		bad = goNum || goBool
+	case numericTypes[col.Type]:
+		bad = goBool
+	case boolTypes[col.Type]:
+		bad = goNum
+	}
+	if bad {
+		v.pass.Reportf(arg.Pos(), "column %q is %s and cannot be scanned into %s (query %s)", col.Name, col.Type, types.TypeString(p, types.RelativeTo(v.pass.Pkg)), quote)
+	}
+}
+
+// checkStruct checks jmoiron/sqlx's Get and Select: a struct destination
+// must have a field for every column (sqlx fails with "missing destination
+// name" otherwise); any other destination takes exactly one column.
+func (v *checkCall) checkStruct(cols []querycheck.Column, quote string) {
+	dest := v.call.expr.Args[v.call.api.dest]
+	p, ok := v.pass.TypesInfo.TypeOf(dest).(*types.Pointer)
+	if !ok {
+		return
+	}
+	t := p.Elem()
+	if v.call.api.kind == sel {
+		s, ok := t.Underlying().(*types.Slice)
+		if !ok {
+			return
+		}
+		t = s.Elem()
+		if ptr, ok := t.(*types.Pointer); ok {
+			t = ptr.Elem()
+		}
+	}
+	name := types.TypeString(t, types.RelativeTo(v.pass.Pkg))
+	if scannable(t) {
+		if len(cols) != 1 {
+			v.pass.Reportf(dest.Pos(), "%s takes one column, the query returns %d (query %s)", name, len(cols), quote)
+		}
+		return
+	}
+	fields := map[string]bool{}
+	fieldNames(t.Underlying().(*types.Struct), "", fields, 0)
+	var missing []string
+	for _, c := range cols {
+		if !fields[c.Name] {
+			missing = append(missing, c.Name)
+		}
+	}
+	if len(missing) > 0 {
+		v.pass.Reportf(dest.Pos(), "%s has no field for column %s: sqlx fails with \"missing destination name\" (add a field, or a `db:\"…\"` tag) (query %s)", name, strings.Join(quoteAll(missing), ", "), quote)
+	}
+}
+
+// scannable is jmoiron/sqlx's notion: not a struct, a struct that is an
+// sql.Scanner, or one without exported fields (time.Time).
+func scannable(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return true
+	}
+	ms := types.NewMethodSet(types.NewPointer(t))
+	for i := range ms.Len() {
+		if ms.At(i).Obj().Name() == "Scan" {
+			return true
+		}
+	}
+	for i := range s.NumFields() {
+		if s.Field(i).Exported() {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldNames collects the column names sqlx's default mapper gives the
+// fields of s: the db tag, else the lower-cased name; embedded structs
+// flattened, other struct fields also as "field.sub".
+func fieldNames(s *types.Struct, prefix string, out map[string]bool, depth int) {
+	if depth > 8 {
+		return
+	}
+	for i := range s.NumFields() {
+		f := s.Field(i)
+		if !f.Exported() && !f.Embedded() {
+			continue
+		}
+		tag := reflectTag(s.Tag(i))
+		if tag == "-" {
+			continue
+		}
+		name := tag
+		if name == "" {
+			name = strings.ToLower(f.Name())
+		}
+		ft := f.Type()
+		if ptr, ok := ft.(*types.Pointer); ok {
+			ft = ptr.Elem()
+		}
+		inner, isStruct := ft.Underlying().(*types.Struct)
+		if f.Embedded() && tag == "" && isStruct {
+			fieldNames(inner, prefix, out, depth+1)
+			continue
+		}
+		if !f.Exported() {
+			continue
+		}
+		out[prefix+name] = true
+		if isStruct && !scannable(ft) {
+			fieldNames(inner, prefix+name+".", out, depth+1)
+		}
+	}
+}
+
+func reflectTag(tag string) string {
+	v := reflect.StructTag(tag).Get("db")
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = `"` + x + `"`
+	}
+	return out
+}

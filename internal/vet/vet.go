@@ -1,0 +1,316 @@
+// Package vet is dbprep's query checker, Go's answer to Rust's
+// sqlx::query!: an analysis.Analyzer that finds every call sending SQL to a
+// database (database/sql, pgx v5, jmoiron/sqlx) whose SQL is known at
+// compile time, and has a real database prepare it (internal/querycheck):
+// syntax, tables, columns, functions, the number of parameters against the
+// arguments, and the result columns against Scan's destinations.
+package vet
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/querycheck"
+	"github.com/dbprep/dbprep/internal/sqltext"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Skipped is the analyzer's result: the calls whose SQL is built at run
+// time, which it cannot check (dbprep vet -v lists them).
+type Skipped struct {
+	Calls []token.Position
+}
+
+// Open returns the checker for the database the analyzer checks against.
+type Open func() (*querycheck.Checker, error)
+
+// New returns the analyzer checking queries against the database open
+// returns (called once, on first need).
+func New(open Open) *analysis.Analyzer {
+	var once sync.Once
+	var checker *querycheck.Checker
+	var openErr error
+	a := &analysis.Analyzer{
+		Name:       "dbprep",
+		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL: syntax, tables, columns, parameter count, and Scan destinations. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
+		URL:        "https://github.com/dbprep/dbprep/blob/main/docs/vet.md",
+		Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+		ResultType: reflect.TypeOf((*Skipped)(nil)),
+	}
+	a.Run = func(pass *analysis.Pass) (any, error) {
+		once.Do(func() { checker, openErr = open() })
+		if openErr != nil {
+			return nil, openErr
+		}
+		return run(pass, checker)
+	}
+	return a
+}
+
+// Analyzer checks against the database in its -database flag, or else in
+// $DATABASE_URL: the form for go vet -vettool and analysistest.
+var Analyzer = newFlagAnalyzer()
+
+func newFlagAnalyzer() *analysis.Analyzer {
+	var database string
+	a := New(func() (*querycheck.Checker, error) {
+		if database == "" {
+			database = os.Getenv("DATABASE_URL")
+		}
+		return OpenURL(database)
+	})
+	a.Flags.StringVar(&database, "database", "", "the database URL to check queries against (default $DATABASE_URL)")
+	return a
+}
+
+// OpenURL opens a checker on the database at raw.
+func OpenURL(raw string) (*querycheck.Checker, error) {
+	if raw == "" {
+		return nil, fmt.Errorf("no database to check queries against: set DATABASE_URL (or -D/--database-url) to the prepared database")
+	}
+	u, err := dburl.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	c, err := querycheck.Open(context.Background(), u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", u, err)
+	}
+	return c, nil
+}
+
+// call is one call sending SQL, as found.
+type call struct {
+	api   api
+	instr ssa.CallInstruction
+	expr  *ast.CallExpr
+	// ssaArg maps an argument index as written to its index in SSA.
+	ssaArg int
+}
+
+func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
+	in := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	exprs := map[token.Pos]*ast.CallExpr{}
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				exprs[c.Lparen] = c
+			}
+			return true
+		})
+	}
+	ign := newIgnores(pass)
+	funcs := allFuncs(in)
+	res := &resolver{pkg: in.Pkg, funcs: funcs, visiting: map[ssa.Value]bool{}}
+	skipped := &Skipped{}
+	var calls []call
+	for _, fn := range funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				if c, ok := findCall(ci, exprs); ok {
+					calls = append(calls, c)
+				}
+			}
+		}
+	}
+	sort.Slice(calls, func(i, j int) bool { return calls[i].expr.Pos() < calls[j].expr.Pos() })
+	for _, c := range calls {
+		if ign.covers(c.expr.Pos()) || ign.covers(c.expr.Args[c.api.query].Pos()) {
+			continue
+		}
+		arg := c.expr.Args[c.api.query]
+		variants, ok := res.resolve(c.instr.Common().Args[c.api.query+c.ssaArg])
+		if !ok {
+			skipped.Calls = append(skipped.Calls, pass.Fset.Position(arg.Pos()))
+			continue
+		}
+		v := checkCall{pass: pass, checker: checker, call: c, arg: arg}
+		for _, q := range variants {
+			v.check(q)
+		}
+	}
+	return skipped, nil
+}
+
+// allFuncs is every function of the package with a body: declared ones,
+// methods, closures and the package initializer (where package variables
+// get their values).
+func allFuncs(in *buildssa.SSA) []*ssa.Function {
+	seen := map[*ssa.Function]bool{}
+	var out []*ssa.Function
+	var add func(f *ssa.Function)
+	add = func(f *ssa.Function) {
+		if f == nil || seen[f] {
+			return
+		}
+		seen[f] = true
+		out = append(out, f)
+		for _, a := range f.AnonFuncs {
+			add(a)
+		}
+	}
+	for _, f := range in.SrcFuncs {
+		add(f)
+	}
+	add(in.Pkg.Func("init"))
+	return out
+}
+
+// findCall says whether ci calls one of apis, and finds its syntax.
+func findCall(ci ssa.CallInstruction, exprs map[token.Pos]*ast.CallExpr) (call, bool) {
+	common := ci.Common()
+	var f *types.Func
+	shift := 0
+	if common.IsInvoke() {
+		f = common.Method
+	} else if sf := common.StaticCallee(); sf != nil {
+		f = calleeObj(sf)
+		if sf.Signature.Recv() != nil {
+			shift = 1
+		}
+	}
+	a, ok := apis[key(f)]
+	if !ok {
+		return call{}, false
+	}
+	expr := exprs[common.Pos()]
+	if expr == nil || len(expr.Args) <= a.query || a.query+shift >= len(common.Args) {
+		return call{}, false
+	}
+	return call{api: a, instr: ci, expr: expr, ssaArg: shift}, true
+}
+
+// checkCall checks one call's query texts.
+type checkCall struct {
+	pass    *analysis.Pass
+	checker *querycheck.Checker
+	call    call
+	arg     ast.Expr
+}
+
+func (v *checkCall) check(q variant) {
+	a := v.call.api
+	sql := q.sql
+	pg := v.checker.Postgres
+	nargs, namedArgs := v.countArgs()
+	switch {
+	case a.kind == named:
+		sql, _ = sqltext.Positional(sql, ':', pg)
+		nargs = -1
+	case namedArgs == "@":
+		sql, _ = sqltext.Positional(sql, '@', pg)
+		nargs = -1
+	case pg && (q.rebind || q.in):
+		sql = sqltext.Rebind(sql)
+	}
+	if q.in {
+		nargs = -1 // sqlx.In expands slices into lists of placeholders
+	}
+	r := v.checker.Check(context.Background(), sql)
+	quote := fmt.Sprintf("%q", sqltext.FirstLine(q.sql))
+	if r.Err != nil {
+		pos := v.arg.Pos()
+		if sql == q.sql {
+			pos = v.offsetPos(r.Err.Offset)
+		}
+		v.pass.Reportf(pos, "%s (query %s)", r.Err.Msg, quote)
+		return
+	}
+	if r.Statements > 1 && pg && a.kind != exec {
+		v.pass.Reportf(v.arg.Pos(), "%d statements in one query: PostgreSQL prepares one statement at a time (query %s)", r.Statements, quote)
+	}
+	if r.Statements > 1 && pg && nargs > 0 {
+		v.pass.Reportf(v.arg.Pos(), "%d statements in a query with arguments: PostgreSQL runs several statements only without arguments (query %s)", r.Statements, quote)
+	}
+	if nargs >= 0 && namedArgs == "" && r.Params != nargs {
+		v.pass.Reportf(v.arg.Pos(), "the query has %s but the call passes %s (query %s)", plural(r.Params, "parameter"), plural(nargs, "argument"), quote)
+	}
+	v.checkDestinations(r.Columns, quote)
+}
+
+// countArgs is the number of query arguments the call passes (-1 when it
+// spreads a slice), and "@" or "named" when they are named rather than
+// positional (pgx.NamedArgs, sql.Named).
+func (v *checkCall) countArgs() (int, string) {
+	a := v.call.api
+	if a.args < 0 {
+		return -1, ""
+	}
+	e := v.call.expr
+	if e.Ellipsis.IsValid() {
+		return -1, ""
+	}
+	n := 0
+	for _, arg := range e.Args[min(a.args, len(e.Args)):] {
+		t := v.pass.TypesInfo.TypeOf(arg)
+		switch named := typeName(t); named {
+		case pgxPath + ".NamedArgs", pgxPath + ".StrictNamedArgs":
+			return -1, "@"
+		case databaseSQL + ".NamedArg":
+			return -1, "named"
+		case pgxPath + ".QueryExecMode", pgxPath + ".QueryResultFormats", pgxPath + ".QueryResultFormatsByOID":
+			continue // options to pgx, not arguments
+		}
+		if t != nil && types.Implements(t, queryRewriter(v.pass)) {
+			return -1, "named"
+		}
+		n++
+	}
+	return n, ""
+}
+
+// queryRewriter is pgx's QueryRewriter interface when the package can see
+// it, else an interface nothing implements.
+func queryRewriter(pass *analysis.Pass) *types.Interface {
+	for _, p := range pass.Pkg.Imports() {
+		if p.Path() == pgxPath {
+			if o := p.Scope().Lookup("QueryRewriter"); o != nil {
+				if i, ok := o.Type().Underlying().(*types.Interface); ok {
+					return i
+				}
+			}
+		}
+	}
+	return types.NewInterfaceType([]*types.Func{types.NewFunc(token.NoPos, nil, "dbprepNever", types.NewSignatureType(nil, nil, nil, nil, nil, false))}, nil).Complete()
+}
+
+func typeName(t types.Type) string {
+	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != nil {
+		return n.Obj().Pkg().Path() + "." + n.Obj().Name()
+	}
+	return ""
+}
+
+// offsetPos is the position of byte offset off of the query, when the
+// query argument is one raw string literal (whose bytes are the query's);
+// else the argument's position.
+func (v *checkCall) offsetPos(off int) token.Pos {
+	lit, ok := ast.Unparen(v.arg).(*ast.BasicLit)
+	if !ok || off < 0 || lit.Kind != token.STRING || !strings.HasPrefix(lit.Value, "`") ||
+		strings.Contains(lit.Value, "\r") || off >= len(lit.Value)-2 {
+		return v.arg.Pos()
+	}
+	return lit.Pos() + 1 + token.Pos(off)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,54 @@
+package vet_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/querycheck"
+	"github.com/dbprep/dbprep/internal/testdb"
+	"github.com/dbprep/dbprep/internal/vet"
+	"github.com/dbprep/dbprep/sqlxmigrate"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// migrated applies testdata/migrations to the database at url.
+func migrated(t *testing.T, url string) string {
+	t.Helper()
+	if _, err := sqlxmigrate.Run(context.Background(), url, os.DirFS("testdata"), "migrations", sqlxmigrate.Options{CreateIfMissing: true}); err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+func analyzer(t *testing.T, url string) *analysis.Analyzer {
+	t.Helper()
+	var opened *querycheck.Checker
+	t.Cleanup(func() {
+		if opened != nil {
+			opened.Close()
+		}
+	})
+	return vet.New(func() (*querycheck.Checker, error) {
+		c, err := vet.OpenURL(url)
+		opened = c
+		return c, err
+	})
+}
+
+// Both engines: the same fixtures, each bad query found at its line.
+var common = []string{"stdlib", "pgxcase", "sqlxcase", "consts", "ignored"}
+
+func TestSQLite(t *testing.T) {
+	url := migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3"))
+	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), common...)
+}
+
+func TestPostgres(t *testing.T) {
+	url := migrated(t, testdb.Postgres(t).Fresh(t))
+	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), append(common, "pgtypes")...)
+}
