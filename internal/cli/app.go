@@ -74,7 +74,7 @@ func NewApp(s *session) *cli.App {
 		Version: version(),
 		Reader:  s.stdin, Writer: s.stdout, ErrWriter: s.stderr,
 		Flags:           globalFlags(),
-		Commands:        []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s), schemaCommand(s)},
+		Commands:        []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s), schemaCommand(s), vetCommand(s)},
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError:    usageError,
 		HideHelpCommand: true,

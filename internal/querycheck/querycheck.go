@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/store"
@@ -63,8 +64,17 @@ type Checker struct {
 	memo map[string]Result
 }
 
+// Options are how to reach a server.
+type Options struct {
+	// ConnectTimeout bounds retries while a server refuses connections;
+	// zero means 10 s.
+	ConnectTimeout time.Duration
+	// OnWait, when set, is told while connecting waits for a server.
+	OnWait func(string)
+}
+
 // Open opens a checker on the database at u. It never writes to it.
-func Open(ctx context.Context, u dburl.URL, connectTimeout func(string)) (*Checker, error) {
+func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
 	switch u.Kind {
 	case dburl.SQLite:
 		eng, err := openSQLite(u.SQLite)
@@ -73,7 +83,7 @@ func Open(ctx context.Context, u dburl.URL, connectTimeout func(string)) (*Check
 		}
 		return &Checker{eng: eng, memo: map[string]Result{}}, nil
 	case dburl.Postgres:
-		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{URL: u.Conn, OnWait: connectTimeout})
+		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{URL: u.Conn, ConnectTimeout: o.ConnectTimeout, OnWait: o.OnWait})
 		if err != nil {
 			return nil, err
 		}

@@ -76,6 +76,11 @@ func newFlagAnalyzer() *analysis.Analyzer {
 
 // OpenURL opens a checker on the database at raw.
 func OpenURL(raw string) (*querycheck.Checker, error) {
+	return OpenURLWith(raw, querycheck.Options{})
+}
+
+// OpenURLWith is OpenURL with options for reaching a server.
+func OpenURLWith(raw string, o querycheck.Options) (*querycheck.Checker, error) {
 	if raw == "" {
 		return nil, fmt.Errorf("no database to check queries against: set DATABASE_URL (or -D/--database-url) to the prepared database")
 	}
@@ -83,7 +88,7 @@ func OpenURL(raw string) (*querycheck.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := querycheck.Open(context.Background(), u, nil)
+	c, err := querycheck.Open(context.Background(), u, o)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", u, err)
 	}
