@@ -73,7 +73,7 @@ func (s *session) vet(c *cli.Context) error {
 		open = ch
 		return ch, err
 	})
-	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Context: c.Context, Tests: c.Bool("tests")}
+	cfg := &packages.Config{Mode: packages.LoadSyntax, Context: c.Context, Tests: c.Bool("tests")}
 	if tags := c.String("tags"); tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + tags}
 	}

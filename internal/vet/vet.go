@@ -22,7 +22,6 @@ import (
 	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/sqltext"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -45,7 +44,6 @@ func New(open Open) *analysis.Analyzer {
 		Name:       "dbprep",
 		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL: syntax, tables, columns, parameter count, and Scan destinations. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
 		URL:        "https://github.com/dbprep/dbprep/blob/main/docs/vet.md",
-		Requires:   []*analysis.Analyzer{buildssa.Analyzer},
 		ResultType: reflect.TypeOf((*Skipped)(nil)),
 	}
 	a.Run = func(pass *analysis.Pass) (any, error) {
@@ -105,7 +103,7 @@ type call struct {
 }
 
 func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
-	in := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	pkg, funcs := buildSSA(pass)
 	exprs := map[token.Pos]*ast.CallExpr{}
 	for _, f := range pass.Files {
 		ast.Inspect(f, func(n ast.Node) bool {
@@ -116,8 +114,7 @@ func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
 		})
 	}
 	ign := newIgnores(pass)
-	funcs := allFuncs(in)
-	res := &resolver{pkg: in.Pkg, funcs: funcs, visiting: map[ssa.Value]bool{}}
+	res := &resolver{pkg: pkg, funcs: funcs, visiting: map[ssa.Value]bool{}}
 	skipped := &Skipped{}
 	var calls []call
 	for _, fn := range funcs {
@@ -150,30 +147,6 @@ func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
 		}
 	}
 	return skipped, nil
-}
-
-// allFuncs is every function of the package with a body: declared ones,
-// methods, closures and the package initializer (where package variables
-// get their values).
-func allFuncs(in *buildssa.SSA) []*ssa.Function {
-	seen := map[*ssa.Function]bool{}
-	var out []*ssa.Function
-	var add func(f *ssa.Function)
-	add = func(f *ssa.Function) {
-		if f == nil || seen[f] {
-			return
-		}
-		seen[f] = true
-		out = append(out, f)
-		for _, a := range f.AnonFuncs {
-			add(a)
-		}
-	}
-	for _, f := range in.SrcFuncs {
-		add(f)
-	}
-	add(in.Pkg.Func("init"))
-	return out
 }
 
 // findCall says whether ci calls one of apis, and finds its syntax.
