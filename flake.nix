@@ -30,6 +30,9 @@
         src = import ./nix/source.nix { examples = true; };
         vendorHash = (mkLib pkgs).dbprep.vendorHash;
         subPackages = [ "examples/mycrate" ];
+        # dbprep vet checks the example's queries against the database
+        # before the build: a bad query fails it, with its file and line.
+        vet = true;
         checkFlags = [ "-v" ];
         meta.mainProgram = "mycrate";
       };

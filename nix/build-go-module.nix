@@ -8,7 +8,12 @@
 # and patches into it, and none carries the database. A database prepared
 # here is named "<pname>-database". The result is overridable
 # (overrideAttrs, and override for the attribute-set form).
-{ lib, buildGoModule, databaseArg, linkDatabase }:
+#
+# `vet = true` adds a dbprepVet phase after the database's: `dbprep vet`
+# checks every SQL query known at compile time against the database, over
+# subPackages (else ./...) with the build's tags, and a bad query fails the
+# build. It is a phase too, so goModules does not change with it.
+{ lib, buildGoModule, databaseArg, linkDatabase, dbprep }:
 let
   wrap = args:
     let
@@ -17,8 +22,12 @@ let
         database = args.database or null;
         name = if args ? pname then "${args.pname}-database" else null;
       };
+      linked = linkDatabase db (removeAttrs args [ "migrations" "database" "vet" ]);
     in
-    linkDatabase db (removeAttrs args [ "migrations" "database" ]);
+    if args.vet or false then linked // {
+      preBuildPhases = linked.preBuildPhases ++ [ "dbprepVetPhase" ];
+      dbprepVetPhase = "source ${./vet.sh} ${dbprep}/bin/dbprep";
+    } else linked;
 in
 lib.makeOverridable (argsOrFun:
   if builtins.isFunction argsOrFun

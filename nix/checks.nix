@@ -67,4 +67,19 @@ in
     cmp ${database}/db.sqlite3 ${dbprep.prepareDatabase { inherit migrations; name = "mycrate-database-again"; }}/db.sqlite3
     touch $out
   '';
+
+  # vet = true fails a build on a bad query: the vet phase itself, over a
+  # fixture whose query names a column the migrations do not have, must
+  # fail and name the file and line. (The Nix tests also build it.)
+  vet-rejects-bad-query = pkgs.runCommand "dbprep-check-vet-rejects-bad-query" { nativeBuildInputs = [ pkgs.go ]; } ''
+    export HOME=$TMPDIR XDG_CONFIG_HOME=$TMPDIR GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go GOPROXY=off GOTOOLCHAIN=local
+    cp -r ${./tests/vet-bad} src && chmod -R u+w src && cd src
+    source ${./link-database.sh} ${database}/db.sqlite3
+    if (source ${./vet.sh} ${dbprep.dbprep}/bin/dbprep) >log 2>&1; then
+      cat log; echo "dbprep vet passed a query against a missing column"; exit 1
+    fi
+    cat log
+    grep -q '^main.go:14:[0-9]*: no such column: favourite_colour' log
+    touch $out
+  '';
 }

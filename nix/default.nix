@@ -27,7 +27,7 @@ in
 {
   dbprep = hostDbprep;
   inherit prepareDatabase;
-  buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; };
+  buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; dbprep = buildDbprep; };
   overrideMainWithDatabase = import ./override-main-with-database.nix { inherit databaseArg linkDatabase; };
   craneArgsWithDatabase = import ./crane-args-with-database.nix { inherit databaseArg linkDatabase; };
   devShellHook = import ./dev-shell-hook.nix { inherit databaseArg; };

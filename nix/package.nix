@@ -9,7 +9,7 @@ buildGoModule rec {
   src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).
-  vendorHash = "sha256-f336Bgpv9Kj3jZzNSl/dAgeemkWPLXl2sEx0bAzkt2E=";
+  vendorHash = "sha256-EdciE2grOpzTy7eaWCRZFYWlAXMDx1buGnKVsK0MVcc=";
   subPackages = [ "cmd/dbprep" ];
   env.CGO_ENABLED = "0";
   # The test suite needs PostgreSQL and Nix; CI runs it outside Nix.

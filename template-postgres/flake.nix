@@ -35,6 +35,8 @@
             src = ./.;
             vendorHash = "sha256-ehid+KJq656PZiH2lCmuLwY21/BabPAbS4Hxg0yJ0Gw=";
             database = database pkgs;
+            # `dbprep vet` checks every query against the database before the build.
+            vet = true;
           };
         });
 

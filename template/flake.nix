@@ -25,6 +25,9 @@
             src = ./.;
             vendorHash = "sha256-lWVua+XHU33Fc9GzRPrHN82OHlGTPxQvkV8BD+tbx4U=";
             migrations = ./migrations;
+            # `dbprep vet` checks every query against the database before the
+            # build: a query naming a missing column fails it, with file:line.
+            vet = true;
           };
         });
 

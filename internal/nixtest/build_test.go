@@ -71,6 +71,9 @@ func TestMycrateBuild(t *testing.T) {
 	for _, want := range []string{
 		"running dbprepLinkDatabasePhase",
 		"dbprep: DATABASE_URL=sqlite://",
+		"running dbprepVetPhase",
+		"dbprep: vet ./examples/mycrate",
+		"vet: no problems",
 		"main_test.go:30: query checked against sqlite://",
 		"--- PASS: TestQueryAgainstDatabaseURL",
 	} {
@@ -78,8 +81,9 @@ func TestMycrateBuild(t *testing.T) {
 			t.Errorf("build log lacks %q:\n%s", want, tail(log, 3000))
 		}
 	}
-	if strings.Index(log, "running dbprepLinkDatabasePhase") > strings.Index(log, "running buildPhase") {
-		t.Error("the database phase must run before the build")
+	if strings.Index(log, "running dbprepLinkDatabasePhase") > strings.Index(log, "running dbprepVetPhase") ||
+		strings.Index(log, "running dbprepVetPhase") > strings.Index(log, "running buildPhase") {
+		t.Error("the database phase, then the vet phase, must run before the build")
 	}
 	bin := exec.Command(filepath.Join(out, "bin", "mycrate"))
 	bin.Env = []string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "app.db")}
@@ -147,7 +151,7 @@ func TestFlakeShowAndCheck(t *testing.T) {
 			t.Errorf("flake show lacks %s:\n%s", want, tail(show, 2000))
 		}
 	}
-	for _, want := range []string{`"database-only-migrations"`, `"go-modules-untouched"`, `"go-modules-untouched-postgresql"`, `"crane-deps-untouched"`, `"helpers-refuse-ambiguity"`, `"database-reproducible"`} {
+	for _, want := range []string{`"database-only-migrations"`, `"go-modules-untouched"`, `"go-modules-untouched-postgresql"`, `"crane-deps-untouched"`, `"helpers-refuse-ambiguity"`, `"database-reproducible"`, `"vet-rejects-bad-query"`} {
 		if !strings.Contains(show, want) {
 			t.Errorf("flake checks lack %s", want)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,29 @@ func TestPrepareDatabaseLint(t *testing.T) {
 	good := e.expr(t, `(dbprep.prepareDatabase { migrations = src; lint = true; }).drvPath`)
 	if _, err := nixTool("nix-store", "--realise", good); err != nil {
 		t.Errorf("lint = true on clean migrations: %v", err)
+	}
+}
+
+// vet = true: a query against a column the migrations do not have fails
+// the build in the vet phase, before the build phase, naming the file and
+// line; goModules is the same as without vet.
+func TestGoBuildVetFailsOnBadQuery(t *testing.T) {
+	e := newEnv(t)
+	args := `{ pname = "vetbad"; version = "0"; src = ` + e.flake + `/nix/tests/vet-bad; vendorHash = null; migrations = src; }`
+	drv := e.expr(t, `(dbprep.buildGoModule (`+args+` // { vet = true; })).drvPath`)
+	if _, err := nixTool("nix-store", "--realise", drv); err == nil {
+		t.Fatal("a build with vet = true passed a query against a missing column")
+	}
+	log := nix(t, "log", drv)
+	if !regexp.MustCompile(`(?m)^main\.go:14:\d+: no such column: favourite_colour \(query "SELECT favourite_colour FROM users WHERE favorite_song = \$1"\)$`).MatchString(log) {
+		t.Errorf("the build log does not name the bad query's file and line:\n%s", tail(log, 3000))
+	}
+	if strings.Contains(log, "running buildPhase") {
+		t.Error("the build ran after vet failed")
+	}
+	// Without vet the same program builds: vet is what stopped it.
+	plain := e.expr(t, `(dbprep.buildGoModule `+args+`).drvPath`)
+	if out, err := nixTool("nix-store", "--realise", plain); err != nil {
+		t.Fatalf("without vet: %v\n%s", err, out)
 	}
 }

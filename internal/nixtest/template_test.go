@@ -57,5 +57,8 @@ func testTemplate(t *testing.T, e env, dir, wantURL string) string {
 	if !strings.Contains(log, wantURL) || !strings.Contains(log, "ok  \texample.com/notes") {
 		t.Errorf("the template's tests must run against the prepared database:\n%s", tail(log, 2000))
 	}
+	if !strings.Contains(log, "vet: no problems") {
+		t.Errorf("the template turns vet on; its log lacks dbprep vet's verdict:\n%s", tail(log, 2000))
+	}
 	return project
 }

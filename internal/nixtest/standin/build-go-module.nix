@@ -5,7 +5,8 @@
 # sourceRoot, env and nativeBuildInputs — so overrideAttrs reaches it too.
 # It runs as whatever user Nix builds as (a build user under a nix-daemon).
 # Like nixos-25.11's, it takes attributes or a function of the final
-# attributes (finalAttrs: { … }).
+# attributes (finalAttrs: { … }). vendorHash = null is a module without
+# dependencies: no goModules, nothing vendored.
 { mkDerivation, go, config }:
 argsOrFun:
 mkDerivation (finalAttrs:
@@ -54,8 +55,10 @@ mkDerivation (finalAttrs:
       export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go GOPROXY=off GOSUMDB=off
       cd "$modRoot"
       rm -rf vendor
-      cp -r ${goModules} vendor
-      chmod -R u+w vendor
+      ${if finalAttrs.vendorHash == null then "" else ''
+        cp -r ${goModules} vendor
+        chmod -R u+w vendor
+      ''}
       runHook postConfigure
     '';
     buildPhase = args.buildPhase or ''

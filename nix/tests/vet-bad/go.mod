@@ -1,0 +1,3 @@
+module example.com/vetbad
+
+go 1.25

@@ -1,0 +1,16 @@
+# Sourced by the dbprepVet build phase (buildGoModule's `vet = true`): after
+# the database phase and before the build, check the SQL in the Go code
+# against DATABASE_URL with `dbprep vet`, over the packages the build builds
+# (subPackages, else ./...) with its build tags. A bad query fails the
+# build with its file and line, as sqlx::query! fails a Rust build.
+# Usage: source vet.sh DBPREP_BINARY
+dbprep_vet() {
+  local dbprep="$1" pkgs=() p
+  for p in ${subPackages:-}; do pkgs+=("./$p"); done
+  [ ${#pkgs[@]} -gt 0 ] || pkgs=(./...)
+  local tagList="${tags:-}"
+  tagList="${tagList// /,}"
+  echo "dbprep: vet ${pkgs[*]}${tagList:+ (tags $tagList)}"
+  "$dbprep" vet --no-dotenv -D "$DATABASE_URL" ${tagList:+--tags "$tagList"} "${pkgs[@]}"
+}
+dbprep_vet "$@"
