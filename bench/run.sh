@@ -27,13 +27,15 @@ fi
 out=$(go test -run '^$' -bench . -benchtime "${COUNT:-5}x" ./bench/ | tee /dev/stderr)
 awk '
   /^BenchmarkPeers/ { split($1, p, "/"); tool = p[4]; sub(/-[0-9]+$/, "", tool); peer[p[3] "/" tool] = $3; rss[p[3] "/" tool] = $5; tools[tool] = 1; next }
-  /^Benchmark/ { split($1, p, "/"); name = p[3]; sub(/-[0-9]+$/, "", name); ns[name] = $3 }
+  /^Benchmark/ { k = split($1, p, "/"); name = p[k]; sub(/-[0-9]+$/, "", name); ns[name] = $3 }
   function ratio(a, b) { if (ns[a] && ns[b]) printf "%-34s %6.2fx of %s\n", a, ns[a] / ns[b], b }
   END {
     print ""
     ratio("dbprep-prepare", "sqlite3-one-transaction")
     ratio("dbprep-migrate-run", "sqlite3-transaction-per-migration")
     ratio("dbprep-migrate-run-noop", "sqlite3-open-one-query")
+    ratio("dbprep-vet-warm", "go-vet-warm")
+    ratio("dbprep-vet-cold", "go-vet-cold")
     if (length(tools) > 1) {
       print ""
       printf "%-16s %14s %14s %12s %12s\n", "tool", "apply (ms)", "no-op (ms)", "apply RSS", "no-op RSS"
