@@ -134,6 +134,55 @@ func key(f *types.Func) string {
 	return f.Pkg().Path() + "." + n.Obj().Name() + "." + f.Name()
 }
 
+// shaped recognises the methods of a caller's own types that have the
+// shape of database/sql's or pgx's: an interface such as sqlc's DBTX,
+// which *sql.DB and *sql.Tx both satisfy, or a struct wrapping a database.
+// The name must be one of theirs and the parameters theirs: (query string,
+// args ...any), (ctx, query string, args ...any), or for Prepare,
+// (query string) and (ctx, query string).
+func shaped(f *types.Func) (api, bool) {
+	if f == nil {
+		return api{}, false
+	}
+	sig, _ := f.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil {
+		return api{}, false
+	}
+	var k kind
+	switch strings.TrimSuffix(f.Name(), "Context") {
+	case "Exec":
+		k = exec
+	case "Query":
+		k = query
+	case "QueryRow":
+		k = queryRow
+	case "Prepare":
+		k = prepare
+	default:
+		return api{}, false
+	}
+	params := sig.Params()
+	at := 0
+	if params.Len() > 0 && typeName(params.At(0).Type()) == "context.Context" {
+		at = 1
+	}
+	if params.Len() <= at || !isString(params.At(at).Type()) {
+		return api{}, false
+	}
+	switch {
+	case k == prepare && params.Len() == at+1:
+		return api{kind: prepare, query: at, args: -1, dest: -1}, true
+	case k != prepare && params.Len() == at+2 && sig.Variadic():
+		return api{kind: k, query: at, args: at + 1, dest: -1}, true
+	}
+	return api{}, false
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.(*types.Basic)
+	return ok && b.Kind() == types.String
+}
+
 // isRebind says whether f is jmoiron/sqlx's Rebind (the method, or the
 // function taking the bind type first), and which argument is the query.
 func isRebind(f *types.Func) (int, bool) {

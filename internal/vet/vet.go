@@ -164,7 +164,9 @@ func findCall(ci ssa.CallInstruction, exprs map[token.Pos]*ast.CallExpr) (call, 
 	}
 	a, ok := apis[key(f)]
 	if !ok {
-		return call{}, false
+		if a, ok = shaped(f); !ok {
+			return call{}, false
+		}
 	}
 	expr := exprs[common.Pos()]
 	if expr == nil || len(expr.Args) <= a.query || a.query+shift >= len(common.Args) {
