@@ -2,95 +2,225 @@
 // example ones embedded with //go:embed, writing the same _sqlx_migrations
 // ledger as Rust's sqlx::migrate!().run() and the dbprep command.
 //
+// A Provider works on the *sql.DB the program already has, from any driver
+// for its engine (modernc.org/sqlite or mattn/go-sqlite3; pgx's stdlib or
+// lib/pq): it applies, reverts and reports, and its errors answer
+// errors.Is. The package imports no database driver, so a program links
+// only the one it chose.
+//
 //	//go:embed migrations
 //	var migrations embed.FS
 //
-//	n, err := sqlxmigrate.Run(ctx, os.Getenv("DATABASE_URL"), migrations, "migrations", sqlxmigrate.Options{})
+//	p, err := sqlxmigrate.New(db, sqlxmigrate.SQLite, migrations, sqlxmigrate.Options{})
+//	results, err := p.Up(ctx)
+//
+// Run and Open are conveniences that take a sqlx database URL and use the
+// driver the program registered.
 package sqlxmigrate
 
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"io/fs"
 	"time"
 
-	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
-	"github.com/dbprep/dbprep/internal/store"
+)
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver used by Open
-	_ "modernc.org/sqlite"             // the "sqlite" driver used by Open
+// Dialect is the database engine a Provider writes for.
+type Dialect = ledger.Dialect
+
+// The dialects sqlx supports and dbprep writes.
+const (
+	SQLite   = ledger.SQLite
+	Postgres = ledger.Postgres
+)
+
+// Errors, for errors.Is. Each names the migration in its message.
+var (
+	// ErrModified: an applied migration's file changed since (checksum).
+	ErrModified = migrate.ErrVersionMismatch
+	// ErrMissing: an applied migration's file is gone from the directory.
+	ErrMissing = migrate.ErrVersionMissing
+	// ErrDirty: a migration failed half-way before (success = false).
+	ErrDirty = migrate.ErrDirty
+	// ErrDuplicate: two files claim one version.
+	ErrDuplicate = migration.ErrDuplicate
+	// ErrNoMigrations: the directory holds no migration.
+	ErrNoMigrations = migration.ErrNoMigrations
+	// ErrVersionNotPresent: a target version that no migration has.
+	ErrVersionNotPresent = migrate.ErrVersionNotPresent
+	// ErrVersionTooOld: UpTo a version below the latest applied one.
+	ErrVersionTooOld = migrate.ErrVersionTooOld
+	// ErrVersionTooNew: DownTo a version above the latest applied one.
+	ErrVersionTooNew = migrate.ErrVersionTooNew
 )
 
 // Options change how migrations are read and recorded.
 type Options struct {
+	// Dir is the directory of the migrations in the file system; empty
+	// means "migrations".
+	Dir string
 	// Table is the ledger table (sqlx.toml's migrate.table-name); empty
 	// means _sqlx_migrations.
 	Table string
 	// IgnoredChars are left out of checksums (sqlx.toml's migrate.ignored-chars).
 	IgnoredChars []rune
-	// CreateIfMissing creates a SQLite file that does not exist yet.
+	// NoLock skips PostgreSQL's advisory lock (sqlx-cli's --no-lock).
+	NoLock bool
+	// SQLx09 follows sqlx 0.9 (sqlx main) rather than 0.8: "--
+	// no-transaction" is honoured on SQLite too.
+	SQLx09 bool
+	// CreateIfMissing creates a SQLite file that does not exist yet (Run).
 	CreateIfMissing bool
 	// ConnectTimeout bounds retries while a PostgreSQL server refuses
-	// connections (it is starting up); zero means 10 s.
+	// connections (it is starting up); zero means 10 s (Run).
 	ConnectTimeout time.Duration
 }
 
-// Run applies the pending migrations in dir of fsys to the database at
-// databaseURL (sqlite:… or postgres://…) and returns how many it applied.
-// It validates the ledger as sqlx does: a dirty, edited or missing applied
-// migration is an error, and a failed migration is rolled back.
-func Run(ctx context.Context, databaseURL string, fsys fs.FS, dir string, opts Options) (int, error) {
-	ms, err := migration.Resolve(fsys, dir, migration.Options{IgnoredChars: opts.IgnoredChars})
-	if err != nil {
-		return 0, err
-	}
-	u, err := dburl.Parse(databaseURL)
-	if err != nil {
-		return 0, err
-	}
-	var st store.Store
-	if u.Kind == dburl.SQLite {
-		st, err = store.OpenSQLite(ctx, store.SQLiteConfig{URL: u.SQLite, Create: opts.CreateIfMissing, Options: store.Options{Table: opts.Table}})
-	} else {
-		st, err = store.Open(ctx, u, store.OpenConfig{Options: store.Options{Table: opts.Table}, ConnectTimeout: opts.ConnectTimeout})
-	}
-	if err != nil {
-		return 0, scrub(err, databaseURL)
-	}
-	defer st.Close()
-	m := &migrate.Migrator{Store: st, Migrations: ms, Table: opts.Table}
-	res, err := m.Run(ctx, migrate.Options{})
-	if err != nil {
-		return res.Done, scrub(err, databaseURL)
-	}
-	return res.Done, nil
+// Provider applies, reverts and reports the migrations of one directory on
+// one database. It is safe to reuse; calls take a connection from the pool
+// for their duration.
+type Provider struct {
+	db         *sql.DB
+	dialect    Dialect
+	migrations []migration.Migration
+	opts       Options
 }
 
-// Open opens the database at a sqlx URL with database/sql: modernc.org/sqlite
-// (driver "sqlite", foreign keys on, as sqlx) for sqlite: URLs, pgx (driver
-// "pgx") for postgres:// URLs.
-func Open(databaseURL string) (*sql.DB, error) {
-	u, err := dburl.Parse(databaseURL)
+// New reads the migrations of fsys (in opts.Dir) for db, whose engine is d.
+// A directory without migrations is ErrNoMigrations; two files with one
+// version, ErrDuplicate.
+func New(db *sql.DB, d Dialect, fsys fs.FS, opts Options) (*Provider, error) {
+	if db == nil {
+		return nil, errors.New("sqlxmigrate.New: nil *sql.DB")
+	}
+	if d != SQLite && d != Postgres {
+		return nil, fmt.Errorf("sqlxmigrate.New: unknown dialect %v (use sqlxmigrate.SQLite or sqlxmigrate.Postgres)", d)
+	}
+	if opts.Dir == "" {
+		opts.Dir = "migrations"
+	}
+	ms, err := migration.Resolve(fsys, opts.Dir, migration.Options{IgnoredChars: opts.IgnoredChars})
 	if err != nil {
 		return nil, err
 	}
-	if u.Kind == dburl.Postgres {
-		return sql.Open("pgx", u.Conn)
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("%s: %w", opts.Dir, ErrNoMigrations)
 	}
-	return sql.Open("sqlite", store.SQLiteDSN(u.SQLite, store.DefaultBusyTimeout))
+	if err := migration.CheckDuplicates(ms); err != nil {
+		return nil, err
+	}
+	return &Provider{db: db, dialect: d, migrations: ms, opts: opts}, nil
 }
 
-type scrubbed struct {
-	msg string
-	err error
+// Result is one migration applied or reverted.
+type Result struct {
+	Version     int64
+	Description string
+	// Down is true for a revert.
+	Down     bool
+	Duration time.Duration
+	// AlreadyDone is true when another process applied (or reverted) it
+	// between planning and doing; it was checked, not run.
+	AlreadyDone bool
 }
 
-func (s *scrubbed) Error() string { return s.msg }
-func (s *scrubbed) Unwrap() error { return s.err }
+// State is a migration's state in a Status.
+type State = migrate.State
 
-// scrub masks the URL's password in err's message, keeping errors.Is/As.
-func scrub(err error, rawURL string) error {
-	return &scrubbed{msg: dburl.Scrub(err.Error(), rawURL), err: err}
+// The states of a migration.
+const (
+	Applied  = migrate.Installed // applied, checksum as the file's
+	Pending  = migrate.Pending   // not applied
+	Modified = migrate.Modified  // applied, but the file changed since
+	Missing  = migrate.Missing   // applied, but the file is gone
+)
+
+// Status is one migration's state.
+type Status struct {
+	Version     int64
+	Description string
+	State       State
+	// File is the migration's file in the directory ("" when Missing).
+	File string
+}
+
+// Up applies every pending migration in version order, under the advisory
+// lock on PostgreSQL. A migration that fails is rolled back (unless it is
+// "-- no-transaction") and stops the run; those before it stay applied.
+func (p *Provider) Up(ctx context.Context) ([]Result, error) {
+	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) { return m.Run(ctx, migrate.Options{}) })
+}
+
+// UpTo applies the pending migrations up to and including version.
+func (p *Provider) UpTo(ctx context.Context, version int64) ([]Result, error) {
+	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) {
+		return m.Run(ctx, migrate.Options{Target: &version})
+	})
+}
+
+// Down reverts the latest applied migration that has a down file.
+func (p *Provider) Down(ctx context.Context) ([]Result, error) {
+	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) { return m.Revert(ctx, migrate.Options{}) })
+}
+
+// DownTo reverts every applied migration above version (0: all), newest
+// first, as `sqlx migrate revert --target-version` does.
+func (p *Provider) DownTo(ctx context.Context, version int64) ([]Result, error) {
+	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) {
+		return m.Revert(ctx, migrate.Options{Target: &version})
+	})
+}
+
+// Status lists every migration, applied or not, and every applied version
+// whose file is gone, in version order. A dirty ledger (a migration that
+// failed half-way) gives the list and ErrDirty.
+func (p *Provider) Status(ctx context.Context) ([]Status, error) {
+	var out []Status
+	err := p.with(ctx, func(m *migrate.Migrator) error {
+		st, err := m.Status(ctx)
+		for _, e := range st.Entries {
+			out = append(out, Status{Version: e.Version, Description: e.Description, State: e.State, File: e.File})
+		}
+		if err == nil && st.Dirty != nil {
+			err = &migrate.Error{Kind: migrate.ErrDirty, Version: *st.Dirty, Table: st.Table}
+		}
+		return err
+	})
+	return out, err
+}
+
+func (p *Provider) with(ctx context.Context, fn func(*migrate.Migrator) error) error {
+	st, err := ledger.NewSQL(ctx, p.db, p.dialect, ledger.SQLOptions{Table: p.opts.Table, SQLiteNoTx: p.opts.SQLx09})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(&migrate.Migrator{Store: st, Migrations: p.migrations, Table: p.opts.Table, NoLock: p.opts.NoLock})
+}
+
+func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.Result, error)) ([]Result, error) {
+	var out []Result
+	err := p.with(ctx, func(m *migrate.Migrator) error {
+		res, err := op(m)
+		for _, e := range res.Events {
+			if e.Action != migrate.Applied && e.Action != migrate.AlreadyApplied && e.Action != migrate.AlreadyReverted {
+				continue
+			}
+			out = append(out, Result{
+				Version:     e.Migration.Version,
+				Description: e.Migration.Description,
+				Down:        e.Migration.Type.IsDown(),
+				Duration:    e.Elapsed,
+				AlreadyDone: e.Action != migrate.Applied,
+			})
+		}
+		return err
+	})
+	return out, err
 }

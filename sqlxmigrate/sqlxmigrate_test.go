@@ -9,6 +9,9 @@ import (
 
 	"github.com/dbprep/dbprep/internal/testdb"
 	"github.com/dbprep/dbprep/sqlxmigrate"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // Run and Open use the drivers the program registers
+	_ "modernc.org/sqlite"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }

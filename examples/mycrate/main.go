@@ -12,6 +12,9 @@ import (
 	"os"
 
 	"github.com/dbprep/dbprep/sqlxmigrate"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // postgres:// URLs
+	_ "modernc.org/sqlite"             // sqlite: URLs
 )
 
 //go:embed migrations
@@ -35,14 +38,18 @@ func databaseURL() string {
 
 func run(ctx context.Context, out io.Writer) error {
 	url := databaseURL()
-	if _, err := sqlxmigrate.Run(ctx, url, migrations, "migrations", sqlxmigrate.Options{CreateIfMissing: true}); err != nil {
-		return err
-	}
-	db, err := sqlxmigrate.Open(url)
+	db, dialect, err := sqlxmigrate.Connect(ctx, url, sqlxmigrate.Options{CreateIfMissing: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	p, err := sqlxmigrate.New(db, dialect, migrations, sqlxmigrate.Options{})
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return err
+	}
 	n, err := greenUsers(ctx, db)
 	if err != nil {
 		return err

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"time"
 
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migration"
-	"github.com/dbprep/dbprep/internal/store"
 )
 
 // Migrator applies Migrations to Store.
 type Migrator struct {
-	Store      store.Store
+	Store      ledger.Store
 	Migrations []migration.Migration
 	// Table is the ledger's name, for messages.
 	Table string
@@ -163,7 +163,7 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 			m.emit(&res, Event{Action: CanApply, Migration: mig})
 		default:
 			elapsed, err := m.Store.Apply(ctx, mig)
-			if errors.Is(err, store.ErrAlreadyApplied) {
+			if errors.Is(err, ledger.ErrAlreadyApplied) {
 				// Another process applied it since we planned: trust it only
 				// if it applied the same file.
 				if err := m.verifyApplied(ctx, mig); err != nil {
@@ -218,7 +218,7 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 			m.emit(&res, Event{Action: CanApply, Migration: mig})
 		default:
 			elapsed, err := m.Store.Revert(ctx, mig)
-			if errors.Is(err, store.ErrNotApplied) {
+			if errors.Is(err, ledger.ErrNotApplied) {
 				m.emit(&res, Event{Action: AlreadyReverted, Migration: mig})
 				continue
 			}

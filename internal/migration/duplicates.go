@@ -1,6 +1,12 @@
 package migration
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrDuplicate is two migrations claiming one version (errors.Is).
+var ErrDuplicate = errors.New("duplicate migration version")
 
 // CheckDuplicates reports two migrations that would claim one ledger row:
 // two up-or-simple files, or two down files, with the same version. sqlx
@@ -15,7 +21,7 @@ func CheckDuplicates(ms []Migration) error {
 			seen = down
 		}
 		if other, ok := seen[m.Version]; ok {
-			return fmt.Errorf("duplicate migration version %d: %s and %s; give one of them a new version", m.Version, other, m.File)
+			return fmt.Errorf("%w %d: %s and %s; give one of them a new version", ErrDuplicate, m.Version, other, m.File)
 		}
 		seen[m.Version] = m.File
 	}

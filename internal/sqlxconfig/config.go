@@ -15,10 +15,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/dbprep/dbprep/internal/ledger"
 )
 
 // DefaultTable is sqlx's ledger table name.
-const DefaultTable = "_sqlx_migrations"
+const DefaultTable = ledger.DefaultTable
 
 // Config is what dbprep uses of sqlx.toml. The zero value is sqlx's default.
 type Config struct {

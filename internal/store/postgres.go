@@ -4,30 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/dbprep/dbprep/internal/ledger"
 )
 
 // PostgresLedgerDDL is sqlx's ledger table for PostgreSQL, byte for byte.
-const PostgresLedgerDDL = `
-CREATE TABLE IF NOT EXISTS %s (
-    version BIGINT PRIMARY KEY,
-    description TEXT NOT NULL,
-    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
-    success BOOLEAN NOT NULL,
-    checksum BYTEA NOT NULL,
-    execution_time BIGINT NOT NULL
-);
-                `
+const PostgresLedgerDDL = ledger.PostgresLedgerDDL
 
-// LockKey is sqlx's advisory-lock key for a database name:
-// 0x3d32ad9e * crc32_ieee(name). It never overflows an int64.
-func LockKey(database string) int64 {
-	return 0x3d32ad9e * int64(crc32.ChecksumIEEE([]byte(database)))
-}
+// LockKey is sqlx's advisory-lock key for a database name.
+func LockKey(database string) int64 { return ledger.LockKey(database) }
 
 // Postgres is a Store on one pgx connection.
 type Postgres struct {

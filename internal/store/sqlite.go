@@ -11,23 +11,14 @@ import (
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migration"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// SQLiteLedgerDDL is sqlx's ledger table for SQLite, byte for byte, with %s
-// for the table name. SQLite keeps it in sqlite_master minus "IF NOT EXISTS".
-const SQLiteLedgerDDL = `
-CREATE TABLE IF NOT EXISTS %s (
-    version BIGINT PRIMARY KEY,
-    description TEXT NOT NULL,
-    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    success BOOLEAN NOT NULL,
-    checksum BLOB NOT NULL,
-    execution_time BIGINT NOT NULL
-);
-                `
+// SQLiteLedgerDDL is sqlx's ledger table for SQLite, byte for byte.
+const SQLiteLedgerDDL = ledger.SQLiteLedgerDDL
 
 // DefaultBusyTimeout is how long a SQLite write waits for another writer.
 const DefaultBusyTimeout = 30 * time.Second

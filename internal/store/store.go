@@ -4,50 +4,28 @@
 package store
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"time"
 
-	"github.com/dbprep/dbprep/internal/migration"
-	"github.com/dbprep/dbprep/internal/sqlxconfig"
+	"github.com/dbprep/dbprep/internal/ledger"
 )
 
-// Applied is one ledger row, as sqlx reads it.
-type Applied struct {
-	Version  int64
-	Checksum []byte
-}
+// The ledger's contract lives in package ledger; these names keep the
+// store's callers unchanged.
+type (
+	// Applied is one ledger row, as sqlx reads it.
+	Applied = ledger.Applied
+	// Store is a database with a migration ledger.
+	Store = ledger.Store
+	// ExecError is a migration whose SQL failed.
+	ExecError = ledger.ExecError
+)
 
-// Store is a database with a migration ledger.
-type Store interface {
-	// Lock takes the migration lock and blocks until it has it. On
-	// PostgreSQL this is sqlx's advisory lock; on SQLite it does nothing,
-	// because every Apply takes the write lock itself.
-	Lock(ctx context.Context) error
-	// Unlock releases the lock taken by Lock. It is safe to call without it.
-	Unlock(ctx context.Context) error
-	// EnsureLedger creates the ledger table if it does not exist.
-	EnsureLedger(ctx context.Context) error
-	// Dirty returns the smallest version recorded with success = false.
-	// ok is false when there is none.
-	Dirty(ctx context.Context) (version int64, ok bool, err error)
-	// Applied returns the ledger's rows, ordered by version.
-	Applied(ctx context.Context) ([]Applied, error)
-	// Apply runs m and writes its ledger row in one transaction. It returns
-	// ErrAlreadyApplied, having changed nothing, when the version is in the
-	// ledger once the transaction holds the write lock (another process
-	// applied it first), and an *ExecError when m's SQL fails; either way
-	// the database is as it was.
-	Apply(ctx context.Context, m *migration.Migration) (time.Duration, error)
-	// Revert runs the down migration m and deletes its ledger row in one
-	// transaction. It returns ErrNotApplied, having changed nothing, when the
-	// row is gone by the time it holds the write lock; an *ExecError means
-	// the database is as it was.
-	Revert(ctx context.Context, m *migration.Migration) (time.Duration, error)
-	// Close releases the connection.
-	Close() error
-}
+// The ledger's errors.
+var (
+	ErrAlreadyApplied = ledger.ErrAlreadyApplied
+	ErrNotApplied     = ledger.ErrNotApplied
+	ErrConnectionLost = ledger.ErrConnectionLost
+)
 
 // Options are shared by every store.
 type Options struct {
@@ -63,39 +41,10 @@ type Options struct {
 
 func (o Options) table() string {
 	if o.Table == "" {
-		return sqlxconfig.DefaultTable
+		return ledger.DefaultTable
 	}
 	return o.Table
 }
-
-// ErrAlreadyApplied is returned by Apply when the version was recorded by
-// someone else between planning and applying.
-var ErrAlreadyApplied = errors.New("migration already applied")
-
-// ErrNotApplied is returned by Revert when the version is no longer in the
-// ledger once the transaction holds the write lock (reverted by another process).
-var ErrNotApplied = errors.New("migration not applied")
-
-// ErrConnectionLost means the server went away while a migration ran; a
-// migration in a transaction was not committed.
-var ErrConnectionLost = errors.New("the connection to the database server was lost")
-
-// ExecError is a migration whose SQL failed. The transaction was rolled back.
-type ExecError struct {
-	Version int64
-	File    string
-	// Down is true when the failing SQL was a revert.
-	Down bool
-	Err  error
-}
-
-// Error reads as sqlx's MigrateError::ExecuteMigration, for a revert too:
-// "while executing migration 2 (…): …".
-func (e *ExecError) Error() string {
-	return fmt.Sprintf("while executing migration %d (%s): %v", e.Version, e.File, e.Err)
-}
-
-func (e *ExecError) Unwrap() error { return e.Err }
 
 // installedOn renders t as SQLite's CURRENT_TIMESTAMP does.
 func installedOn(t time.Time) string { return t.UTC().Format(time.DateTime) }

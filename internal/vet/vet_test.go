@@ -10,6 +10,8 @@ import (
 	"github.com/dbprep/dbprep/internal/testdb"
 	"github.com/dbprep/dbprep/internal/vet"
 	"github.com/dbprep/dbprep/sqlxmigrate"
+	_ "modernc.org/sqlite"
+	_ "github.com/jackc/pgx/v5/stdlib" // the drivers sqlxmigrate.Run uses
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 )

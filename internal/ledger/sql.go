@@ -1,0 +1,299 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"strings"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/migration"
+)
+
+// Dialect is the SQL a database speaks: sqlx's ledger table, placeholders,
+// locking and transactions differ between engines.
+type Dialect int
+
+const (
+	// SQLite: "?1" placeholders, BEGIN IMMEDIATE, no migration lock.
+	SQLite Dialect = iota + 1
+	// Postgres: "$1" placeholders, sqlx's session advisory lock.
+	Postgres
+)
+
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case Postgres:
+		return "postgres"
+	}
+	return fmt.Sprintf("Dialect(%d)", int(d))
+}
+
+// SQLiteLedgerDDL is sqlx's ledger table for SQLite, byte for byte, with %s
+// for the table name. SQLite keeps it in sqlite_master minus "IF NOT EXISTS".
+const SQLiteLedgerDDL = `
+CREATE TABLE IF NOT EXISTS %s (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL,
+    execution_time BIGINT NOT NULL
+);
+                `
+
+// PostgresLedgerDDL is sqlx's ledger table for PostgreSQL, byte for byte.
+const PostgresLedgerDDL = `
+CREATE TABLE IF NOT EXISTS %s (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    success BOOLEAN NOT NULL,
+    checksum BYTEA NOT NULL,
+    execution_time BIGINT NOT NULL
+);
+                `
+
+// LockKey is sqlx's advisory-lock key for a database name:
+// 0x3d32ad9e * crc32_ieee(name). It never overflows an int64.
+func LockKey(database string) int64 {
+	return 0x3d32ad9e * int64(crc32.ChecksumIEEE([]byte(database)))
+}
+
+// SQLOptions are how a SQL store writes its ledger.
+type SQLOptions struct {
+	// Table is the ledger table; empty means DefaultTable.
+	Table string
+	// SQLiteNoTx honours "-- no-transaction" on SQLite, as sqlx 0.9 does;
+	// sqlx 0.8 ignores it there. PostgreSQL always honours it.
+	SQLiteNoTx bool
+}
+
+// SQLStore is a Store on one connection of a caller's *sql.DB, from any
+// driver for its dialect (modernc.org/sqlite or mattn/go-sqlite3; pgx's
+// stdlib or lib/pq). It takes the connection out of the pool for its
+// lifetime, so that the lock, the transactions and SQLite's pragmas stay on
+// one session, and starts transactions with SQL (BEGIN IMMEDIATE on SQLite)
+// rather than through the driver, so that every driver locks the same way.
+type SQLStore struct {
+	conn    *sql.Conn
+	dialect Dialect
+	table   string
+	noTx    bool
+	lockKey *int64
+}
+
+// NewSQL takes a connection from db for a store in dialect d.
+func NewSQL(ctx context.Context, db *sql.DB, d Dialect, o SQLOptions) (*SQLStore, error) {
+	if d != SQLite && d != Postgres {
+		return nil, fmt.Errorf("unknown dialect %v: use ledger.SQLite or ledger.Postgres", d)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	table := o.Table
+	if table == "" {
+		table = DefaultTable
+	}
+	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d == Postgres}, nil
+}
+
+// p is the n-th placeholder of the dialect.
+func (s *SQLStore) p(n int) string {
+	if s.dialect == Postgres {
+		return fmt.Sprintf("$%d", n)
+	}
+	return fmt.Sprintf("?%d", n)
+}
+
+// Lock takes sqlx's advisory lock on PostgreSQL; on SQLite it does nothing,
+// as each migration's transaction takes the write lock.
+func (s *SQLStore) Lock(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	var db string
+	if err := s.conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		return fmt.Errorf("taking the migration lock: %w", err)
+	}
+	key := LockKey(db)
+	if _, err := s.conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		return fmt.Errorf("taking the migration lock: %w", err)
+	}
+	s.lockKey = &key
+	return nil
+}
+
+// Unlock releases the advisory lock if this store holds it.
+func (s *SQLStore) Unlock(ctx context.Context) error {
+	if s.lockKey == nil {
+		return nil
+	}
+	if _, err := s.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", *s.lockKey); err != nil {
+		return fmt.Errorf("releasing the migration lock: %w", err)
+	}
+	s.lockKey = nil
+	return nil
+}
+
+// EnsureLedger creates the ledger table if it is missing.
+func (s *SQLStore) EnsureLedger(ctx context.Context) error {
+	ddl := SQLiteLedgerDDL
+	if s.dialect == Postgres {
+		ddl = PostgresLedgerDDL
+	}
+	_, err := s.conn.ExecContext(ctx, fmt.Sprintf(ddl, s.table))
+	if err != nil && s.dialect == Postgres && (strings.Contains(err.Error(), "23505") || strings.Contains(err.Error(), "42P07") || strings.Contains(err.Error(), "already exists")) {
+		// Two sessions raced on IF NOT EXISTS; the table is there now.
+		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(ddl, s.table))
+	}
+	if err != nil {
+		return fmt.Errorf("creating ledger table %s: %w", s.table, err)
+	}
+	return nil
+}
+
+// Dirty returns the smallest version with success = false.
+func (s *SQLStore) Dirty(ctx context.Context) (int64, bool, error) {
+	var v int64
+	err := s.conn.QueryRowContext(ctx, fmt.Sprintf(
+		"SELECT version FROM %s WHERE success = false ORDER BY version LIMIT 1", s.table)).Scan(&v)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("reading %s: %w", s.table, err)
+	}
+	return v, true, nil
+}
+
+// Applied lists the ledger.
+func (s *SQLStore) Applied(ctx context.Context) ([]Applied, error) {
+	rows, err := s.conn.QueryContext(ctx, fmt.Sprintf("SELECT version, checksum FROM %s ORDER BY version", s.table))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", s.table, err)
+	}
+	defer rows.Close()
+	var out []Applied
+	for rows.Next() {
+		var a Applied
+		if err := rows.Scan(&a.Version, &a.Checksum); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", s.table, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", s.table, err)
+	}
+	return out, nil
+}
+
+// isApplied says whether version is in the ledger.
+func (s *SQLStore) isApplied(ctx context.Context, version int64) (bool, error) {
+	var one int
+	err := s.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT 1 FROM %s WHERE version = %s", s.table, s.p(1)), version).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("reading %s: %w", s.table, err)
+	}
+	return true, nil
+}
+
+// inTx runs fn inside a transaction begun with SQL, committing when fn
+// succeeds and rolling back otherwise.
+func (s *SQLStore) inTx(ctx context.Context, fn func() error) error {
+	begin := "BEGIN"
+	if s.dialect == SQLite {
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := s.conn.ExecContext(ctx, begin); err != nil {
+		return fmt.Errorf("starting a transaction: %w", err)
+	}
+	if err := fn(); err != nil {
+		s.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	if _, err := s.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		s.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// Apply runs m and records it, in one transaction unless m is a
+// "-- no-transaction" migration (on PostgreSQL; on SQLite with SQLiteNoTx).
+// sqlx writes execution_time after the commit; dbprep writes it in the
+// same INSERT.
+func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	start := time.Now()
+	step := func() error {
+		if ok, err := s.isApplied(ctx, m.Version); err != nil {
+			return err
+		} else if ok {
+			return ErrAlreadyApplied
+		}
+		if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
+			return &ExecError{Version: m.Version, File: m.File, Err: err}
+		}
+		return s.insertRow(ctx, m, time.Since(start))
+	}
+	var err error
+	if m.NoTx && s.noTx {
+		err = step()
+	} else {
+		err = s.inTx(ctx, step)
+	}
+	return time.Since(start), err
+}
+
+func (s *SQLStore) insertRow(ctx context.Context, m *migration.Migration, elapsed time.Duration) error {
+	_, err := s.conn.ExecContext(ctx, fmt.Sprintf(
+		`INSERT INTO %s ( version, description, success, checksum, execution_time ) VALUES ( %s, %s, TRUE, %s, %s )`,
+		s.table, s.p(1), s.p(2), s.p(3), s.p(4)), m.Version, m.Description, m.Checksum, elapsed.Nanoseconds())
+	if err != nil {
+		return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
+	}
+	return nil
+}
+
+// Revert runs the down migration m and deletes its row, in one transaction
+// unless m is a "-- no-transaction" migration. The row must still be there
+// once the transaction holds the lock: ErrNotApplied otherwise.
+func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	start := time.Now()
+	step := func() error {
+		if ok, err := s.isApplied(ctx, m.Version); err != nil {
+			return err
+		} else if !ok {
+			return ErrNotApplied
+		}
+		if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
+			return &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
+		}
+		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE version = %s", s.table, s.p(1)), m.Version); err != nil {
+			return fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)
+		}
+		return nil
+	}
+	var err error
+	if m.NoTx && s.noTx {
+		err = step()
+	} else {
+		err = s.inTx(ctx, step)
+	}
+	return time.Since(start), err
+}
+
+// Close returns the connection to the caller's pool (after releasing the
+// advisory lock, which is the session's). The *sql.DB stays open.
+func (s *SQLStore) Close() error {
+	s.Unlock(context.Background())
+	return s.conn.Close()
+}

@@ -1,0 +1,192 @@
+package sqlxmigrate_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	_ "github.com/lib/pq"           // "postgres": a PostgreSQL driver that is not pgx
+	_ "github.com/mattn/go-sqlite3" // "sqlite3": a SQLite driver that is not modernc (cgo)
+
+	"github.com/dbprep/dbprep/internal/testdb"
+	"github.com/dbprep/dbprep/sqlxmigrate"
+)
+
+var reversible = fstest.MapFS{
+	"migrations/1_users.up.sql":   {Data: []byte("CREATE TABLE users (name TEXT);\n")},
+	"migrations/1_users.down.sql": {Data: []byte("DROP TABLE users;\n")},
+	"migrations/2_seed.up.sql":    {Data: []byte("INSERT INTO users VALUES ('a');\n")},
+	"migrations/2_seed.down.sql":  {Data: []byte("DELETE FROM users;\n")},
+	"migrations/3_posts.up.sql":   {Data: []byte("CREATE TABLE posts (title TEXT);\n")},
+	"migrations/3_posts.down.sql": {Data: []byte("DROP TABLE posts;\n")},
+}
+
+// engines are a caller's *sql.DB on each engine, from drivers other than
+// the ones dbprep itself uses.
+func engines(t *testing.T) map[string]func(t *testing.T) (*sql.DB, sqlxmigrate.Dialect) {
+	return map[string]func(t *testing.T) (*sql.DB, sqlxmigrate.Dialect){
+		"sqlite-mattn": func(t *testing.T) (*sql.DB, sqlxmigrate.Dialect) {
+			db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "db.sqlite3")+"?_foreign_keys=1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db, sqlxmigrate.SQLite
+		},
+		"postgres-libpq": func(t *testing.T) (*sql.DB, sqlxmigrate.Dialect) {
+			db, err := sql.Open("postgres", testdb.Postgres(t).Fresh(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db, sqlxmigrate.Postgres
+		},
+	}
+}
+
+func versions(rs []sqlxmigrate.Result) []int64 {
+	var out []int64
+	for _, r := range rs {
+		out = append(out, r.Version)
+	}
+	return out
+}
+
+func TestProvider(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db, d := open(t)
+			p, err := sqlxmigrate.New(db, d, reversible, sqlxmigrate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := p.UpTo(ctx, 2)
+			if err != nil || len(res) != 2 || res[0].Version != 1 || res[1].Description != "seed" || res[0].Down {
+				t.Fatalf("UpTo(2) = %+v, %v", res, err)
+			}
+			st, err := p.Status(ctx)
+			if err != nil || len(st) != 3 || st[1].State != sqlxmigrate.Applied || st[2].State != sqlxmigrate.Pending {
+				t.Fatalf("Status = %+v, %v", st, err)
+			}
+			if res, err = p.Up(ctx); err != nil || len(res) != 1 || res[0].Version != 3 {
+				t.Fatalf("Up = %+v, %v", res, err)
+			}
+			if res, err = p.Up(ctx); err != nil || len(res) != 0 {
+				t.Fatalf("Up again = %+v, %v", res, err)
+			}
+			if _, err := p.UpTo(ctx, 1); !errors.Is(err, sqlxmigrate.ErrVersionTooOld) {
+				t.Errorf("UpTo below the latest: %v", err)
+			}
+			if res, err = p.DownTo(ctx, 1); err != nil || len(res) != 2 || res[0].Version != 3 || !res[0].Down {
+				t.Fatalf("DownTo(1) = %+v, %v", res, err)
+			}
+			var n int
+			db.QueryRow("SELECT count(*) FROM _sqlx_migrations").Scan(&n)
+			if n != 1 {
+				t.Errorf("ledger rows after DownTo(1): %d", n)
+			}
+			if res, err = p.Down(ctx); err != nil || len(res) != 1 || res[0].Version != 1 {
+				t.Fatalf("Down = %+v, %v", res, err)
+			}
+
+			// An applied migration edited since: ErrModified, and Status says so.
+			p.Up(ctx)
+			edited := fstest.MapFS{}
+			for k, v := range reversible {
+				edited[k] = v
+			}
+			edited["migrations/2_seed.up.sql"] = &fstest.MapFile{Data: []byte("INSERT INTO users VALUES ('b');\n")}
+			pe, _ := sqlxmigrate.New(db, d, edited, sqlxmigrate.Options{})
+			if _, err := pe.Up(ctx); !errors.Is(err, sqlxmigrate.ErrModified) || !strings.Contains(err.Error(), "2") {
+				t.Errorf("Up with an edited migration: %v", err)
+			}
+			if st, _ := pe.Status(ctx); len(st) != 3 || st[1].State != sqlxmigrate.Modified {
+				t.Errorf("Status with an edited migration: %+v", st)
+			}
+			// An applied migration whose file is gone: ErrMissing.
+			gone := fstest.MapFS{}
+			for k, v := range reversible {
+				if !strings.HasPrefix(k, "migrations/3_") {
+					gone[k] = v
+				}
+			}
+			pg, _ := sqlxmigrate.New(db, d, gone, sqlxmigrate.Options{})
+			if _, err := pg.Up(ctx); !errors.Is(err, sqlxmigrate.ErrMissing) {
+				t.Errorf("Up with a missing migration: %v", err)
+			}
+		})
+	}
+}
+
+func TestProviderFailingMigrationAndDirty(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db, d := open(t)
+			bad := fstest.MapFS{
+				"migrations/1_ok.sql":  {Data: []byte("CREATE TABLE a (x INTEGER);\n")},
+				"migrations/2_bad.sql": {Data: []byte("CREATE TABLE b (x INTEGER);\nINSERT INTO nope VALUES (1);\n")},
+			}
+			p, _ := sqlxmigrate.New(db, d, bad, sqlxmigrate.Options{})
+			res, err := p.Up(ctx)
+			if err == nil || len(res) != 1 || !strings.Contains(err.Error(), "while executing migration 2") {
+				t.Fatalf("Up = %+v, %v", res, err)
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM b").Scan(&n); err == nil {
+				t.Error("the failed migration's first statement was not rolled back")
+			}
+			// A row with success = false, as a crashed sqlx leaves it.
+			db.Exec("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (5, 'x', FALSE, '', 0)")
+			if _, err := p.Up(ctx); !errors.Is(err, sqlxmigrate.ErrDirty) {
+				t.Errorf("Up on a dirty ledger: %v", err)
+			}
+			if _, err := p.Status(ctx); !errors.Is(err, sqlxmigrate.ErrDirty) {
+				t.Errorf("Status on a dirty ledger: %v", err)
+			}
+		})
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	db, _ := sql.Open("sqlite3", ":memory:")
+	defer db.Close()
+	dup := fstest.MapFS{
+		"migrations/1_a.sql": {Data: []byte("SELECT 1;")},
+		"migrations/1_b.sql": {Data: []byte("SELECT 2;")},
+	}
+	if _, err := sqlxmigrate.New(db, sqlxmigrate.SQLite, dup, sqlxmigrate.Options{}); !errors.Is(err, sqlxmigrate.ErrDuplicate) {
+		t.Errorf("duplicate versions: %v", err)
+	}
+	empty := fstest.MapFS{"migrations/README.md": {Data: []byte("x")}}
+	if _, err := sqlxmigrate.New(db, sqlxmigrate.SQLite, empty, sqlxmigrate.Options{}); !errors.Is(err, sqlxmigrate.ErrNoMigrations) {
+		t.Errorf("no migrations: %v", err)
+	}
+	if _, err := sqlxmigrate.New(db, sqlxmigrate.Dialect(9), reversible, sqlxmigrate.Options{}); err == nil {
+		t.Error("an unknown dialect was accepted")
+	}
+}
+
+// A program that imports sqlxmigrate and modernc's driver links neither
+// pgx nor any other driver: sqlxmigrate imports none.
+func TestDependencies(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./testdata/sqliteonly").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	deps := string(out)
+	if !strings.Contains(deps, "modernc.org/sqlite\n") || !strings.Contains(deps, "github.com/dbprep/dbprep/sqlxmigrate\n") {
+		t.Fatalf("go list -deps does not show the program's own imports:\n%s", deps)
+	}
+	for _, banned := range []string{"github.com/jackc/pgx", "github.com/lib/pq", "github.com/mattn/go-sqlite3"} {
+		if strings.Contains(deps, banned) {
+			t.Errorf("a SQLite-only program links %s", banned)
+		}
+	}
+}
