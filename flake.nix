@@ -28,7 +28,7 @@
         inherit pname database;
         version = "0.1.0";
         src = import ./nix/source.nix { examples = true; };
-        vendorHash = (mkLib pkgs).dbprep.vendorHash;
+        vendorHash = (mkLib pkgs).dbprep.examplesVendorHash;
         subPackages = [ "examples/mycrate" ];
         # dbprep vet checks the example's queries against the database
         # before the build: a bad query fails it, with its file and line.

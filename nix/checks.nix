@@ -10,7 +10,7 @@ let
     pname = "mycrate";
     version = "0.1.0";
     src = import ./source.nix { examples = true; };
-    inherit (dbprep.dbprep) vendorHash;
+    vendorHash = dbprep.dbprep.examplesVendorHash;
     subPackages = [ "examples/mycrate" ];
   };
   plain = pkgs.buildGoModule goArgs;

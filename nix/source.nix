@@ -2,9 +2,8 @@
 # rebuilds nothing: never docs, Nix files, CI scripts or the templates.
 #   import ./source.nix { }                  dbprep itself: no tests, examples or benchmarks
 #   import ./source.nix { examples = true; } also examples/ (the mycrate build and its tests)
-# Test files are kept only under examples/: the two sources then vendor the
-# same modules (go mod vendor also vendors what tests import), so one
-# vendorHash serves both.
+# Test files are kept only under examples/, so that what tests elsewhere
+# import (test drivers, analysistest) is never vendored.
 { examples ? false }:
 let
   skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" "template-postgres" "docs" ]
