@@ -10,10 +10,12 @@ import (
 	"github.com/dbprep/dbprep/internal/testdb"
 	"github.com/dbprep/dbprep/internal/vet"
 	"github.com/dbprep/dbprep/sqlxmigrate"
-	_ "modernc.org/sqlite"
 	_ "github.com/jackc/pgx/v5/stdlib" // the drivers sqlxmigrate.Run uses
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+	_ "modernc.org/sqlite"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -53,4 +55,37 @@ func TestSQLite(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	url := migrated(t, testdb.Postgres(t).Fresh(t))
 	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), append(common, "pgtypes")...)
+}
+
+// dbprep vet ./examples/mycrate, tests included, is clean against the
+// example's migrations on both engines (the Nix builds of mycrate and
+// mycrate-postgres run it with vet = true).
+func TestExampleCleanOnBothEngines(t *testing.T) {
+	urls := map[string]string{
+		"sqlite":   "sqlite:" + filepath.Join(t.TempDir(), "db.sqlite3"),
+		"postgres": testdb.Postgres(t).Fresh(t),
+	}
+	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadSyntax, Tests: true, Dir: "../../examples/mycrate"}, ".")
+	if err != nil || packages.PrintErrors(pkgs) > 0 {
+		t.Fatalf("loading the example: %v", err)
+	}
+	for name, url := range urls {
+		t.Run(name, func(t *testing.T) {
+			if _, err := sqlxmigrate.Run(context.Background(), url, os.DirFS("../../examples/mycrate"), "migrations", sqlxmigrate.Options{CreateIfMissing: true}); err != nil {
+				t.Fatal(err)
+			}
+			graph, err := checker.Analyze([]*analysis.Analyzer{analyzer(t, url)}, pkgs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, act := range graph.Roots {
+				if act.Err != nil {
+					t.Fatal(act.Err)
+				}
+				for _, d := range act.Diagnostics {
+					t.Errorf("%s: %s", act.Package.Fset.Position(d.Pos), d.Message)
+				}
+			}
+		})
+	}
 }
