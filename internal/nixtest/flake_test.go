@@ -35,7 +35,7 @@ func TestGoModulesUntouchedByWrapper(t *testing.T) {
 	got := e.expr(t, `
 let
   args = { pname = "mycrate"; version = "0.1.0"; src = import `+e.flake+`/nix/source.nix { examples = true; };
-           vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/mycrate" ]; };
+           vendorHash = dbprep.dbprep.examplesVendorHash; subPackages = [ "examples/mycrate" ]; };
   plain = pkgs.buildGoModule args;
   wrapped = dbprep.buildGoModule (args // { migrations = src; });
   addPreBuild = d: d.overrideAttrs (old: { preBuild = (old.preBuild or "") + "echo user preBuild"; });

@@ -63,7 +63,7 @@ func TestBuildGoModuleFixedPoint(t *testing.T) {
 	got := e.expr(t, `
 let
   args = finalAttrs: { pname = "mycrate"; version = "0.1.0"; src = import `+e.flake+`/nix/source.nix { examples = true; };
-           vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/${finalAttrs.pname}" ]; };
+           vendorHash = dbprep.dbprep.examplesVendorHash; subPackages = [ "examples/${finalAttrs.pname}" ]; };
   plain = pkgs.buildGoModule args;
   wrapped = dbprep.buildGoModule (finalAttrs: args finalAttrs // { migrations = src; });
 in builtins.concatStringsSep "\n" [ plain.goModules.drvPath wrapped.goModules.drvPath wrapped.database.name

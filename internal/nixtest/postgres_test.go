@@ -35,7 +35,7 @@ func requireBuildUsers(t *testing.T, e env) {
 func mycratePostgres(e env) string {
 	return `(dbprep.buildGoModule {
   pname = "mycrate-postgres"; version = "0.1.0"; src = import ` + e.flake + `/nix/source.nix { examples = true; };
-  vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/mycrate" ]; checkFlags = [ "-v" ];
+  vendorHash = dbprep.dbprep.examplesVendorHash; subPackages = [ "examples/mycrate" ]; checkFlags = [ "-v" ];
   database = dbprep.prepareDatabase { migrations = src; name = "mycrate-database-postgres"; engine = "postgresql"; };
 })`
 }
@@ -143,7 +143,7 @@ func TestPostgresDependenciesUntouched(t *testing.T) {
 	got := e.expr(t, `
 let
   args = { pname = "mycrate"; version = "0.1.0"; src = import `+e.flake+`/nix/source.nix { examples = true; };
-           vendorHash = dbprep.dbprep.vendorHash; subPackages = [ "examples/mycrate" ]; };
+           vendorHash = dbprep.dbprep.examplesVendorHash; subPackages = [ "examples/mycrate" ]; };
   pg = m: dbprep.prepareDatabase { migrations = m; engine = "postgresql"; };
   plain = pkgs.buildGoModule args;
   a = dbprep.buildGoModule (args // { database = pg src; });
