@@ -141,14 +141,7 @@ func sqliteDSN(driver string, u dburl.SQLiteOptions) string {
 		q.Set("_busy_timeout", "30000")
 		q.Set("_foreign_keys", "1")
 	}
-	path := ":memory:"
-	if !u.Memory {
-		path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(u.Path)
-		if strings.HasPrefix(path, "//") {
-			path = "/" + strings.TrimLeft(path, "/")
-		}
-	}
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + u.URIPath() + "?" + q.Encode()
 }
 
 // waitForServer pings a PostgreSQL server until it answers or timeout (10 s

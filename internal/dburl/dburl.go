@@ -62,6 +62,20 @@ type SQLiteOptions struct {
 	VFS string
 }
 
+// URIPath is the path part of a SQLite "file:" URI for o (":memory:" for
+// an in-memory database): '%', '?' and '#' escaped, and a leading "//"
+// collapsed so that it does not read as a URI authority.
+func (o SQLiteOptions) URIPath() string {
+	if o.Memory {
+		return ":memory:"
+	}
+	path := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(o.Path)
+	if strings.HasPrefix(path, "//") {
+		path = "/" + strings.TrimLeft(path, "/")
+	}
+	return path
+}
+
 // ErrUnsupportedScheme is returned for a URL that is neither SQLite nor PostgreSQL.
 var ErrUnsupportedScheme = errors.New("unsupported database URL scheme")
 

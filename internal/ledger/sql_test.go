@@ -3,7 +3,6 @@ package ledger_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -48,14 +47,8 @@ func TestSQLStoreSQLiteMattn(t *testing.T) {
 			db := sqlDB(t, "sqlite3", "file:"+path+"?_foreign_keys=1&_busy_timeout=30000")
 			return func(t *testing.T) store.Store { return newStore(t, db, ledger.SQLite) }, db
 		},
-		TableExists: func(t *testing.T, db *sql.DB, name string) bool {
-			var n int
-			if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n == 1
-		},
-		Placeholder: func(n int) string { return fmt.Sprintf("?%d", n) },
+		TableExists: storetest.SQLiteTableExists,
+		Placeholder: storetest.SQLitePlaceholder,
 	})
 }
 
@@ -66,14 +59,8 @@ func TestSQLStorePostgresLibPQ(t *testing.T) {
 			db := sqlDB(t, "postgres", testdb.Postgres(t).Fresh(t))
 			return func(t *testing.T) store.Store { return newStore(t, db, ledger.Postgres) }, db
 		},
-		TableExists: func(t *testing.T, db *sql.DB, name string) bool {
-			var ok bool
-			if err := db.QueryRow("SELECT to_regclass($1) IS NOT NULL", name).Scan(&ok); err != nil {
-				t.Fatal(err)
-			}
-			return ok
-		},
-		Placeholder: func(n int) string { return fmt.Sprintf("$%d", n) },
+		TableExists: storetest.PostgresTableExists,
+		Placeholder: storetest.PostgresPlaceholder,
 	})
 }
 

@@ -46,14 +46,8 @@ func postgresHarness() storetest.Harness {
 			url := testdb.Postgres(t).Fresh(t)
 			return func(t *testing.T) store.Store { return openPG(t, url, store.Options{}) }, inspectPG(t, url)
 		},
-		TableExists: func(t *testing.T, db *sql.DB, name string) bool {
-			var ok bool
-			if err := db.QueryRow("SELECT to_regclass($1) IS NOT NULL", name).Scan(&ok); err != nil {
-				t.Fatal(err)
-			}
-			return ok
-		},
-		Placeholder: func(n int) string { return fmt.Sprintf("$%d", n) },
+		TableExists: storetest.PostgresTableExists,
+		Placeholder: storetest.PostgresPlaceholder,
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -104,14 +103,7 @@ func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
-	path := ":memory:"
-	if !u.Memory {
-		path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(u.Path)
-		if strings.HasPrefix(path, "//") { // would read as a URI authority
-			path = "/" + strings.TrimLeft(path, "/")
-		}
-	}
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + u.URIPath() + "?" + q.Encode()
 }
 
 // Lock does nothing: Apply takes SQLite's write lock for each migration.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,14 +37,8 @@ func sqliteHarness() storetest.Harness {
 			open(t) // create the file before the inspection handle opens it
 			return open, testdb.OpenSQLite(t, path)
 		},
-		TableExists: func(t *testing.T, db *sql.DB, name string) bool {
-			var n int
-			if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n == 1
-		},
-		Placeholder: func(n int) string { return fmt.Sprintf("?%d", n) },
+		TableExists: storetest.SQLiteTableExists,
+		Placeholder: storetest.SQLitePlaceholder,
 	}
 }
 

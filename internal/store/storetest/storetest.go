@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 
 	"github.com/dbprep/dbprep/internal/migration"
@@ -109,3 +110,27 @@ func count(t *testing.T, db *sql.DB, query string) int {
 	}
 	return n
 }
+
+// SQLiteTableExists and the functions below fill a Harness for each engine.
+func SQLiteTableExists(t *testing.T, db *sql.DB, name string) bool {
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// PostgresTableExists reports whether a table exists on PostgreSQL.
+func PostgresTableExists(t *testing.T, db *sql.DB, name string) bool {
+	var ok bool
+	if err := db.QueryRow("SELECT to_regclass($1) IS NOT NULL", name).Scan(&ok); err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// SQLitePlaceholder is "?n"; PostgresPlaceholder is "$n".
+func SQLitePlaceholder(n int) string { return fmt.Sprintf("?%d", n) }
+
+// PostgresPlaceholder is "$n".
+func PostgresPlaceholder(n int) string { return fmt.Sprintf("$%d", n) }
