@@ -7,6 +7,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/analysis/unitchecker"
@@ -23,11 +24,19 @@ func main() {
 }
 
 // vetTool says whether go vet runs dbprep as its -vettool: it asks for
-// -V=full and -flags, then passes one package's .cfg file.
+// -V=full and -flags, then passes analyzer flags and one package's
+// vet.cfg (the name cmd/go gives that file).
 func vetTool(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	last := args[len(args)-1]
-	return args[0] == "-V=full" || args[0] == "-flags" || strings.HasSuffix(last, ".cfg") && !strings.HasPrefix(last, "-")
+	if len(args) == 1 && (args[0] == "-V=full" || args[0] == "-flags") {
+		return true
+	}
+	for _, a := range args[:len(args)-1] {
+		if !strings.HasPrefix(a, "-") {
+			return false
+		}
+	}
+	return filepath.Base(args[len(args)-1]) == "vet.cfg"
 }

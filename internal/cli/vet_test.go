@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/testbin"
 )
 
 // goEnv is what `go list` needs in the tests' bare environment.
@@ -99,4 +101,17 @@ func TestVetUsage(t *testing.T) {
 	c.Run(t, "vet", "./nothing/...").Want(t, 1, "./nothing/")
 	os.WriteFile(dir+"/broken.go", []byte("package main\n\nfunc broken() { undefined() }\n"), 0o644)
 	c.Run(t, "vet").Want(t, 1, "do not build", "undefined")
+}
+
+// dbprep is also go vet's -vettool: the same check, package by package.
+func TestVetAsGoVetTool(t *testing.T) {
+	app := strings.Replace(vetApp, "SELECT favorite_color FROM users", "SELECT favourite_colour FROM users", 1)
+	_, dir := vetProject(t, app)
+	run := exec.Command("go", "vet", "-vettool="+testbin.Path, ".")
+	run.Dir = dir
+	run.Env = append(goEnv(t), "PATH="+os.Getenv("PATH"), "DATABASE_URL=sqlite:db.sqlite3")
+	out, err := run.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "main.go:11:14: no such column: favourite_colour") {
+		t.Errorf("go vet -vettool=dbprep: %v\n%s", err, out)
+	}
 }
