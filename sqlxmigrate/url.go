@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -123,17 +122,7 @@ func open(u dburl.URL) (*sql.DB, Dialect, error) {
 // sqliteDSN is the "file:" URI of u for the driver: modernc takes pragmas
 // as _pragma=name(value), mattn as _name=value.
 func sqliteDSN(driver string, u dburl.SQLiteOptions) string {
-	q := url.Values{}
-	q.Set("mode", u.Mode)
-	if u.Cache != "" {
-		q.Set("cache", u.Cache)
-	}
-	if u.Immutable {
-		q.Set("immutable", "1")
-	}
-	if u.VFS != "" {
-		q.Set("vfs", u.VFS)
-	}
+	q := u.URIQuery()
 	if driver == "sqlite" {
 		q.Add("_pragma", "busy_timeout(30000)")
 		q.Add("_pragma", "foreign_keys(1)")

@@ -62,6 +62,23 @@ type SQLiteOptions struct {
 	VFS string
 }
 
+// URIQuery is the query of a SQLite "file:" URI for o's own parameters
+// (mode, cache, immutable, vfs); drivers add their pragmas to it.
+func (o SQLiteOptions) URIQuery() url.Values {
+	q := url.Values{}
+	q.Set("mode", o.Mode)
+	if o.Cache != "" {
+		q.Set("cache", o.Cache)
+	}
+	if o.Immutable {
+		q.Set("immutable", "1")
+	}
+	if o.VFS != "" {
+		q.Set("vfs", o.VFS)
+	}
+	return q
+}
+
 // URIPath is the path part of a SQLite "file:" URI for o (":memory:" for
 // an in-memory database): '%', '?' and '#' escaped, and a leading "//"
 // collapsed so that it does not read as a URI authority.

@@ -244,13 +244,16 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration) (time.Dura
 		}
 		return s.insertRow(ctx, m, time.Since(start))
 	}
-	var err error
+	return time.Since(start), s.runStep(ctx, m, step)
+}
+
+// runStep runs step in a transaction, or on its own for a "--
+// no-transaction" migration where the dialect honours it.
+func (s *SQLStore) runStep(ctx context.Context, m *migration.Migration, step func() error) error {
 	if m.NoTx && s.noTx {
-		err = step()
-	} else {
-		err = s.inTx(ctx, step)
+		return step()
 	}
-	return time.Since(start), err
+	return s.inTx(ctx, step)
 }
 
 func (s *SQLStore) insertRow(ctx context.Context, m *migration.Migration, elapsed time.Duration) error {
@@ -282,13 +285,7 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration) (time.Dur
 		}
 		return nil
 	}
-	var err error
-	if m.NoTx && s.noTx {
-		err = step()
-	} else {
-		err = s.inTx(ctx, step)
-	}
-	return time.Since(start), err
+	return time.Since(start), s.runStep(ctx, m, step)
 }
 
 // Close returns the connection to the caller's pool (after releasing the

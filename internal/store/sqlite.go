@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"time"
 
@@ -89,17 +88,7 @@ func displayPath(u dburl.SQLiteOptions) string {
 
 // SQLiteDSN builds modernc's "file:" URI for u.
 func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
-	q := url.Values{}
-	q.Set("mode", u.Mode)
-	if u.Cache != "" {
-		q.Set("cache", u.Cache)
-	}
-	if u.Immutable {
-		q.Set("immutable", "1")
-	}
-	if u.VFS != "" {
-		q.Set("vfs", u.VFS)
-	}
+	q := u.URIQuery()
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")

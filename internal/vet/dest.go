@@ -73,26 +73,11 @@ func (v *checkCall) scans() []*ast.CallExpr {
 		if name != "Scan" {
 			continue
 		}
-		if e := v.exprAt(common); e != nil {
+		if e := v.exprs[common.Pos()]; e != nil {
 			out = append(out, e)
 		}
 	}
 	return out
-}
-
-func (v *checkCall) exprAt(common *ssa.CallCommon) *ast.CallExpr {
-	var found *ast.CallExpr
-	for _, f := range v.pass.Files {
-		if f.FileStart <= common.Pos() && common.Pos() < f.FileEnd {
-			ast.Inspect(f, func(n ast.Node) bool {
-				if c, ok := n.(*ast.CallExpr); ok && c.Lparen == common.Pos() {
-					found = c
-				}
-				return found == nil
-			})
-		}
-	}
-	return found
 }
 
 // textTypes and the others are PostgreSQL types a Go destination can only

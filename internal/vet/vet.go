@@ -114,6 +114,7 @@ func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
 		})
 	}
 	ign := newIgnores(pass)
+	rewriter := queryRewriter(pass)
 	res := &resolver{pkg: pkg, funcs: funcs, visiting: map[ssa.Value]bool{}}
 	skipped := &Skipped{}
 	var calls []call
@@ -141,7 +142,7 @@ func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
 			skipped.Calls = append(skipped.Calls, pass.Fset.Position(arg.Pos()))
 			continue
 		}
-		v := checkCall{pass: pass, checker: checker, call: c, arg: arg}
+		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter}
 		for _, q := range variants {
 			v.check(q)
 		}
@@ -181,6 +182,10 @@ type checkCall struct {
 	checker *querycheck.Checker
 	call    call
 	arg     ast.Expr
+	// exprs are the package's calls by the position of their '(' (for the
+	// Scan calls on a query's rows); rewriter is pgx's QueryRewriter.
+	exprs    map[token.Pos]*ast.CallExpr
+	rewriter *types.Interface
 }
 
 func (v *checkCall) check(q variant) {
@@ -246,7 +251,7 @@ func (v *checkCall) countArgs() (int, string) {
 		case pgxPath + ".QueryExecMode", pgxPath + ".QueryResultFormats", pgxPath + ".QueryResultFormatsByOID":
 			continue // options to pgx, not arguments
 		}
-		if t != nil && types.Implements(t, queryRewriter(v.pass)) {
+		if t != nil && types.Implements(t, v.rewriter) {
 			return -1, "named"
 		}
 		n++
