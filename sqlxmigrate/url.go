@@ -12,18 +12,36 @@ import (
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/ledger"
 )
 
-// drivers are the database/sql driver names Open looks for, in order, by
-// engine: a program imports one of them.
-var drivers = map[dburl.Kind][]string{
-	dburl.SQLite:   {"sqlite", "sqlite3"}, // modernc.org/sqlite, github.com/mattn/go-sqlite3
-	dburl.Postgres: {"pgx", "postgres"},   // github.com/jackc/pgx/v5/stdlib, github.com/lib/pq
+// engine is how this package reaches a dialect through database/sql.
+type engine struct {
+	// drivers are the driver names Open looks for, in order: a program
+	// imports one of them.
+	drivers []string
+	// imports is what to import for one.
+	imports string
+	// dsn is the driver's data source name for u.
+	dsn func(driver string, u dburl.URL) string
+	// server is true for an engine behind a server, which Connect waits
+	// for; false for a file, which must exist unless CreateIfMissing.
+	server bool
 }
 
-var imports = map[dburl.Kind]string{
-	dburl.SQLite:   `_ "modernc.org/sqlite" (or _ "github.com/mattn/go-sqlite3")`,
-	dburl.Postgres: `_ "github.com/jackc/pgx/v5/stdlib" (or _ "github.com/lib/pq")`,
+// engines are the engines by dialect (ledger.DialectOf maps a URL to one).
+var engines = map[Dialect]engine{
+	SQLite: {
+		drivers: []string{"sqlite", "sqlite3"}, // modernc.org/sqlite, github.com/mattn/go-sqlite3
+		imports: `_ "modernc.org/sqlite" (or _ "github.com/mattn/go-sqlite3")`,
+		dsn:     func(driver string, u dburl.URL) string { return sqliteDSN(driver, u.SQLite) },
+	},
+	Postgres: {
+		drivers: []string{"pgx", "postgres"}, // github.com/jackc/pgx/v5/stdlib, github.com/lib/pq
+		imports: `_ "github.com/jackc/pgx/v5/stdlib" (or _ "github.com/lib/pq")`,
+		dsn:     func(_ string, u dburl.URL) string { return u.Conn },
+		server:  true,
+	},
 }
 
 // Run applies the pending migrations in dir of fsys to the database at
@@ -65,16 +83,23 @@ func Connect(ctx context.Context, databaseURL string, opts Options) (*sql.DB, Di
 	if err != nil {
 		return nil, 0, err
 	}
-	if u.Kind == dburl.SQLite && !u.SQLite.Memory && u.SQLite.Mode == "rw" {
+	d, err := ledger.DialectOf(u)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !engines[d].server && !u.SQLite.Memory && u.SQLite.Mode == "rw" {
 		if opts.CreateIfMissing {
 			u.SQLite.Mode = "rwc"
 		} else if _, err := os.Stat(u.SQLite.Path); errors.Is(err, os.ErrNotExist) {
 			return nil, 0, fmt.Errorf("%s: the database does not exist (set Options.CreateIfMissing, or add ?mode=rwc to the URL)", u.SQLite.Path)
 		}
 	}
-	db, d, err := open(u)
+	db, err := open(u, d)
 	if err != nil {
 		return nil, 0, scrub(err, databaseURL)
+	}
+	if !engines[d].server {
+		return db, d, nil
 	}
 	if err := waitForServer(ctx, db, u, opts.ConnectTimeout); err != nil {
 		db.Close()
@@ -93,30 +118,27 @@ func Open(databaseURL string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, _, err := open(u)
+	d, err := ledger.DialectOf(u)
+	if err != nil {
+		return nil, err
+	}
+	db, err := open(u, d)
 	if err != nil {
 		return nil, scrub(err, databaseURL)
 	}
 	return db, nil
 }
 
-func open(u dburl.URL) (*sql.DB, Dialect, error) {
+// open opens u with the first registered driver of dialect d.
+func open(u dburl.URL, d Dialect) (*sql.DB, error) {
+	e := engines[d]
 	have := sql.Drivers()
-	for _, name := range drivers[u.Kind] {
-		if !slices.Contains(have, name) {
-			continue
+	for _, name := range e.drivers {
+		if slices.Contains(have, name) {
+			return sql.Open(name, e.dsn(name, u))
 		}
-		if u.Kind == dburl.Postgres {
-			db, err := sql.Open(name, u.Conn)
-			return db, Postgres, err
-		}
-		db, err := sql.Open(name, sqliteDSN(name, u.SQLite))
-		return db, SQLite, err
 	}
-	if u.Kind != dburl.SQLite && u.Kind != dburl.Postgres {
-		return nil, 0, dburl.ErrUnsupportedScheme
-	}
-	return nil, 0, fmt.Errorf("no database/sql driver for %s is registered: import %s", u.Kind, imports[u.Kind])
+	return nil, fmt.Errorf("no database/sql driver for %s is registered: import %s", d, e.imports)
 }
 
 // sqliteDSN is the "file:" URI of u for the driver: modernc takes pragmas
@@ -133,12 +155,9 @@ func sqliteDSN(driver string, u dburl.SQLiteOptions) string {
 	return "file:" + u.URIPath() + "?" + q.Encode()
 }
 
-// waitForServer pings a PostgreSQL server until it answers or timeout (10 s
-// when zero) has passed, so that Run right after starting a server works.
+// waitForServer pings a server until it answers or timeout (10 s when
+// zero) has passed, so that Run right after starting a server works.
 func waitForServer(ctx context.Context, db *sql.DB, u dburl.URL, timeout time.Duration) error {
-	if u.Kind != dburl.Postgres {
-		return nil
-	}
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}

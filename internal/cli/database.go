@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
@@ -29,13 +30,17 @@ func databaseCommand(s *session) *cli.Command {
 	}
 }
 
-func (s *session) admin(c *cli.Context) (store.Admin, error) {
+func (s *session) admin(c *cli.Context) (store.Admin, dburl.URL, error) {
 	u, err := s.databaseURL(c)
-	return store.Admin{URL: u, ConnectTimeout: connectTimeout(c), OnWait: s.waiting, SQLiteWAL: c.Bool("sqlite-create-db-wal")}, err
+	if err != nil {
+		return nil, u, err
+	}
+	a, err := store.NewAdmin(u, store.AdminConfig{ConnectTimeout: connectTimeout(c), OnWait: s.waiting, SQLiteWAL: c.Bool("sqlite-create-db-wal")})
+	return a, u, err
 }
 
 func (s *session) databaseCreate(c *cli.Context) error {
-	a, err := s.admin(c)
+	a, _, err := s.admin(c)
 	if err != nil {
 		return err
 	}
@@ -47,7 +52,7 @@ func (s *session) databaseCreate(c *cli.Context) error {
 }
 
 func (s *session) databaseDrop(c *cli.Context) error {
-	a, err := s.admin(c)
+	a, u, err := s.admin(c)
 	if err != nil {
 		return err
 	}
@@ -56,7 +61,7 @@ func (s *session) databaseDrop(c *cli.Context) error {
 		return err
 	}
 	if !c.Bool("yes") {
-		if err := s.confirm(fmt.Sprintf("Drop database at %s? [y/N] ", a.URL)); err != nil {
+		if err := s.confirm(fmt.Sprintf("Drop database at %s? [y/N] ", u)); err != nil {
 			return err
 		}
 	}

@@ -3,10 +3,10 @@ package cli
 import (
 	"errors"
 	"io/fs"
-	"strings"
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/prepare"
 	"github.com/dbprep/dbprep/internal/store"
 )
@@ -15,14 +15,15 @@ import (
 func hint(err error) string {
 	var ee *store.ExecError
 	var pe *prepare.Error
+	var de *migration.DirError
 	switch {
 	case errors.Is(err, prepare.ErrNotPrepared):
 		return "prepare writes a new database from the migrations alone; it never keeps what a file held"
 	case errors.As(err, &pe) && errors.As(err, &ee):
 		return "nothing was written: " + pe.Out + " is as it was. Fix " + ee.File + " and run `dbprep prepare` again"
-	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "migrations directory"):
+	case errors.As(err, &de) && errors.Is(err, fs.ErrNotExist):
 		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
-	case strings.Contains(err.Error(), "disk I/O error") || strings.Contains(err.Error(), "disk is full"):
+	case errors.Is(err, store.ErrNoSpace):
 		return "the disk may be full, or a file-size limit (ulimit -f) reached; the change was rolled back. Free space and run again"
 	case errors.Is(err, store.ErrNoDatabase):
 		return "create it with `dbprep database create` (or `dbprep database setup` to create it and run the migrations)"
@@ -34,7 +35,7 @@ func hint(err error) string {
 		return "a database URL looks like sqlite:db.sqlite3 or postgres://USER:PASSWORD@HOST:5432/DBNAME"
 	case errors.Is(err, store.ErrConnectionLost):
 		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied: check it). Run again once the server is back"
-	case strings.Contains(err.Error(), "within a transaction") && strings.Contains(err.Error(), "SQL logic error"):
+	case errors.Is(err, store.ErrInTransaction):
 		return "sqlx 0.8 runs every SQLite migration in a transaction. Make `-- no-transaction` the file's first line and pass " +
 			"`dbprep --sqlx-compat 0.9` to run it outside one, as sqlx 0.9 (main) does"
 	case errors.As(err, &ee) && ee.Down:

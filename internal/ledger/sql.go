@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"strings"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/migration"
@@ -71,6 +70,13 @@ type SQLOptions struct {
 	// SQLiteNoTx honours "-- no-transaction" on SQLite, as sqlx 0.9 does;
 	// sqlx 0.8 ignores it there. PostgreSQL always honours it.
 	SQLiteNoTx bool
+	// Pin, when set, makes ledger rows reproducible: installed_on is Pin
+	// (UTC) instead of the current time and execution_time is 0.
+	Pin *time.Time
+	// Describe, when set, turns the error of a migration's SQL into the
+	// backend's own (a line and column, a typed cause) before it is wrapped
+	// in an *ExecError. It is given the store's connection.
+	Describe func(conn *sql.Conn, err error, m *migration.Migration) error
 }
 
 // SQLStore is a Store on one connection of a caller's *sql.DB, from any
@@ -80,11 +86,13 @@ type SQLOptions struct {
 // one session, and starts transactions with SQL (BEGIN IMMEDIATE on SQLite)
 // rather than through the driver, so that every driver locks the same way.
 type SQLStore struct {
-	conn    *sql.Conn
-	dialect Dialect
-	table   string
-	noTx    bool
-	lockKey *int64
+	conn     *sql.Conn
+	dialect  Dialect
+	table    string
+	noTx     bool
+	pin      *time.Time
+	describe func(*sql.Conn, error, *migration.Migration) error
+	lockKey  *int64
 }
 
 // NewSQL takes a connection from db for a store in dialect d.
@@ -96,12 +104,21 @@ func NewSQL(ctx context.Context, db *sql.DB, d Dialect, o SQLOptions) (*SQLStore
 	if err != nil {
 		return nil, err
 	}
+	return OnConn(conn, d, o), nil
+}
+
+// OnConn is a store on conn, which the caller has taken out of its pool
+// for the store's lifetime. Close returns it.
+func OnConn(conn *sql.Conn, d Dialect, o SQLOptions) *SQLStore {
 	table := o.Table
 	if table == "" {
 		table = DefaultTable
 	}
-	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d == Postgres}, nil
+	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d == Postgres, pin: o.Pin, describe: o.Describe}
 }
+
+// Table is the ledger table's name.
+func (s *SQLStore) Table() string { return s.table }
 
 // p is the n-th placeholder of the dialect.
 func (s *SQLStore) p(n int) string {
@@ -148,8 +165,10 @@ func (s *SQLStore) EnsureLedger(ctx context.Context) error {
 		ddl = PostgresLedgerDDL
 	}
 	_, err := s.conn.ExecContext(ctx, fmt.Sprintf(ddl, s.table))
-	if err != nil && s.dialect == Postgres && (strings.Contains(err.Error(), "23505") || strings.Contains(err.Error(), "42P07") || strings.Contains(err.Error(), "already exists")) {
-		// Two sessions raced on IF NOT EXISTS; the table is there now.
+	if err != nil && s.dialect == Postgres {
+		// Two sessions may race on IF NOT EXISTS (possible without the
+		// lock), and the loser fails on the catalog's unique index; the
+		// table is there now, so once more succeeds.
 		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(ddl, s.table))
 	}
 	if err != nil {
@@ -217,14 +236,30 @@ func (s *SQLStore) inTx(ctx context.Context, fn func() error) error {
 		return fmt.Errorf("starting a transaction: %w", err)
 	}
 	if err := fn(); err != nil {
-		s.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		return err
+		return s.rollback(ctx, err)
 	}
 	if _, err := s.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		s.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		return fmt.Errorf("committing: %w", err)
+		return s.rollback(ctx, fmt.Errorf("committing: %w", err))
 	}
 	return nil
+}
+
+// rollback ends a failed transaction and returns err. On SQLite it then
+// makes sure the file is whole again: after an I/O error (disk full,
+// file-size limit) SQLite may leave the rollback unfinished, with a hot
+// journal beside the file, and reading the schema makes it play the
+// journal back now rather than leave that to the next process.
+func (s *SQLStore) rollback(ctx context.Context, err error) error {
+	ctx = context.WithoutCancel(ctx)
+	s.conn.ExecContext(ctx, "ROLLBACK")
+	if s.dialect != SQLite {
+		return err
+	}
+	var n int
+	if rerr := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); rerr != nil {
+		return fmt.Errorf("%w; restoring the database afterwards also failed: %v (SQLite restores it from the -journal file the next time it is opened: keep that file)", err, rerr)
+	}
+	return err
 }
 
 // Apply runs m and records it, in one transaction unless m is a
@@ -239,12 +274,33 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration) (time.Dura
 		} else if ok {
 			return ErrAlreadyApplied
 		}
-		if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
-			return &ExecError{Version: m.Version, File: m.File, Err: err}
+		if err := s.exec(ctx, m, false); err != nil {
+			return err
 		}
 		return s.insertRow(ctx, m, time.Since(start))
 	}
-	return time.Since(start), s.runStep(ctx, m, step)
+	err := s.runStep(ctx, m, step)
+	var ee *ExecError
+	if err != nil && !errors.Is(err, ErrAlreadyApplied) && !errors.As(err, &ee) {
+		// Without the lock, a concurrent run may have recorded the version
+		// first: the INSERT then failed on the primary key.
+		if ok, _ := s.isApplied(context.WithoutCancel(ctx), m.Version); ok {
+			return 0, ErrAlreadyApplied
+		}
+	}
+	return time.Since(start), err
+}
+
+// exec runs m's SQL as one script, verbatim, as sqlx sends it.
+func (s *SQLStore) exec(ctx context.Context, m *migration.Migration, down bool) error {
+	_, err := s.conn.ExecContext(ctx, m.SQL)
+	if err == nil {
+		return nil
+	}
+	if s.describe != nil {
+		err = s.describe(s.conn, err, m)
+	}
+	return &ExecError{Version: m.Version, File: m.File, Down: down, Err: err}
 }
 
 // runStep runs step in a transaction, or on its own for a "--
@@ -256,10 +312,26 @@ func (s *SQLStore) runStep(ctx context.Context, m *migration.Migration, step fun
 	return s.inTx(ctx, step)
 }
 
+// insertRow records m. sqlx inserts execution_time = -1 and sets it after
+// the commit, in a second transaction; nothing ever reads it, so the time
+// is written in the same INSERT. With Pin, installed_on is the pinned time
+// (as SQLite's CURRENT_TIMESTAMP renders one, or a timestamptz) and
+// execution_time is 0.
 func (s *SQLStore) insertRow(ctx context.Context, m *migration.Migration, elapsed time.Duration) error {
-	_, err := s.conn.ExecContext(ctx, fmt.Sprintf(
-		`INSERT INTO %s ( version, description, success, checksum, execution_time ) VALUES ( %s, %s, TRUE, %s, %s )`,
-		s.table, s.p(1), s.p(2), s.p(3), s.p(4)), m.Version, m.Description, m.Checksum, elapsed.Nanoseconds())
+	var err error
+	if s.pin == nil {
+		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(
+			`INSERT INTO %s ( version, description, success, checksum, execution_time ) VALUES ( %s, %s, TRUE, %s, %s )`,
+			s.table, s.p(1), s.p(2), s.p(3), s.p(4)), m.Version, m.Description, m.Checksum, elapsed.Nanoseconds())
+	} else {
+		var installed any = s.pin.UTC()
+		if s.dialect == SQLite {
+			installed = s.pin.UTC().Format(time.DateTime)
+		}
+		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(
+			`INSERT INTO %s ( version, description, installed_on, success, checksum, execution_time ) VALUES ( %s, %s, %s, TRUE, %s, 0 )`,
+			s.table, s.p(1), s.p(2), s.p(3), s.p(4)), m.Version, m.Description, installed, m.Checksum)
+	}
 	if err != nil {
 		return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
 	}
@@ -277,8 +349,8 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration) (time.Dur
 		} else if !ok {
 			return ErrNotApplied
 		}
-		if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
-			return &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
+		if err := s.exec(ctx, m, true); err != nil {
+			return err
 		}
 		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE version = %s", s.table, s.p(1)), m.Version); err != nil {
 			return fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)

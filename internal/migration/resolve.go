@@ -38,6 +38,19 @@ type Options struct {
 // ErrNotDir is returned by Resolve when the source is not a directory.
 var ErrNotDir = errors.New("not a directory")
 
+// DirError is a migrations directory that could not be read: missing, not
+// a directory, or unreadable (errors.Is(err, fs.ErrNotExist), ErrNotDir…).
+type DirError struct {
+	Dir string
+	Err error
+}
+
+func (e *DirError) Error() string {
+	return fmt.Sprintf("error reading migrations directory %s: %v", e.Dir, e.Err)
+}
+
+func (e *DirError) Unwrap() error { return e.Err }
+
 // Resolve reads the migrations in dir of fsys as sqlx does: top-level regular
 // files only (symlinks followed, a dangling one is an error), names parsed by
 // ParseName, contents required to be UTF-8, sorted by version with a stable
@@ -51,10 +64,10 @@ func Resolve(fsys fs.FS, dir string, opts Options) ([]Migration, error) {
 func ResolveDir(dir string, opts Options) ([]Migration, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("error reading migrations directory %s: %w", dir, unwrapPath(err))
+		return nil, &DirError{Dir: dir, Err: unwrapPath(err)}
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("error reading migrations directory %s: %w (--source must name a directory)", dir, ErrNotDir)
+		return nil, &DirError{Dir: dir, Err: fmt.Errorf("%w (--source must name a directory)", ErrNotDir)}
 	}
 	return resolveWith(os.DirFS(dir), ".", dir, opts, func(name string) ([]byte, error) {
 		return readOSFile(filepath.Join(dir, name))
@@ -72,14 +85,14 @@ func resolve(fsys fs.FS, dir, display string, opts Options) ([]Migration, error)
 func resolveWith(fsys fs.FS, dir, display string, opts Options, read func(name string) ([]byte, error)) ([]Migration, error) {
 	info, err := fs.Stat(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("error reading migrations directory %s: %w", display, unwrapPath(err))
+		return nil, &DirError{Dir: display, Err: unwrapPath(err)}
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("error reading migrations directory %s: %w", display, ErrNotDir)
+		return nil, &DirError{Dir: display, Err: ErrNotDir}
 	}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("error reading migrations directory %s: %w", display, unwrapPath(err))
+		return nil, &DirError{Dir: display, Err: unwrapPath(err)}
 	}
 	var out []Migration
 	for _, e := range entries {

@@ -6,7 +6,6 @@ package prepare
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -135,29 +134,11 @@ func build(ctx context.Context, cfg Config, path string, progress func(migrate.E
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := st.Conn().QueryRowContext(ctx,
-		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&tables); err != nil {
-		return 0, 0, err
-	}
-	if err := markPrepared(ctx, st.Conn()); err != nil {
-		return 0, 0, err
-	}
-	return res.Done, tables, st.VacuumInto(ctx, path)
-}
-
-// markPrepared sets the application_id that tells a later Prepare the file
-// is its own, unless a migration set one of its own (then that one is kept,
-// and a later Prepare needs --force).
-func markPrepared(ctx context.Context, conn *sql.Conn) error {
-	var id int64
-	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
-		return err
-	}
-	if id != 0 {
-		return nil
-	}
-	_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID))
-	return err
+	// The application_id tells a later Prepare the file is its own, unless
+	// a migration set one of its own (then that one is kept, and a later
+	// Prepare needs --force).
+	snap, err := st.Snapshot(ctx, path, ApplicationID)
+	return res.Done, snap.Tables, err
 }
 
 // syncAndHash flushes the file to disk and returns its size and SHA-256.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/sqltext"
 	"github.com/dbprep/dbprep/internal/store"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -21,7 +22,16 @@ type postgres struct {
 }
 
 func (p *postgres) check(ctx context.Context, sql string) Result {
-	conn := p.pg.Conn().PgConn()
+	var r Result
+	p.pg.Raw(func(c *pgx.Conn) error {
+		r = p.describe(ctx, c, sql)
+		return nil
+	})
+	return r
+}
+
+func (p *postgres) describe(ctx context.Context, c *pgx.Conn, sql string) Result {
+	conn := c.PgConn()
 	var r Result
 	if err := conn.Exec(ctx, "BEGIN").Close(); err != nil {
 		r.Err = errorf(-1, "%v", err)
@@ -39,7 +49,7 @@ func (p *postgres) check(ctx context.Context, sql string) Result {
 		r.Params += len(desc.ParamOIDs)
 		r.Columns = make([]Column, len(desc.Fields))
 		for j, f := range desc.Fields {
-			r.Columns[j] = Column{Name: f.Name, Type: p.typeName(f.DataTypeOID)}
+			r.Columns[j] = Column{Name: f.Name, Type: typeName(c, f.DataTypeOID)}
 		}
 		if i < len(stmts)-1 && changesSchema(st.Text) {
 			conn.Exec(ctx, "SAVEPOINT dbprep_vet").Close()
@@ -51,8 +61,8 @@ func (p *postgres) check(ctx context.Context, sql string) Result {
 	return r
 }
 
-func (p *postgres) typeName(oid uint32) string {
-	if t, ok := p.pg.Conn().TypeMap().TypeForOID(oid); ok {
+func typeName(c *pgx.Conn, oid uint32) string {
+	if t, ok := c.TypeMap().TypeForOID(oid); ok {
 		return t.Name
 	}
 	return ""

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
@@ -75,21 +76,27 @@ type Options struct {
 
 // Open opens a checker on the database at u. It never writes to it.
 func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
-	switch u.Kind {
-	case dburl.SQLite:
-		eng, err := openSQLite(u.SQLite)
-		if err != nil {
-			return nil, err
-		}
-		return &Checker{eng: eng, memo: map[string]Result{}}, nil
-	case dburl.Postgres:
+	d, err := ledger.DialectOf(u)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engines[d](ctx, u, o)
+	if err != nil {
+		return nil, err
+	}
+	return &Checker{Postgres: d == ledger.Postgres, eng: eng, memo: map[string]Result{}}, nil
+}
+
+// engines open a checker's engine, by the database's dialect.
+var engines = map[ledger.Dialect]func(context.Context, dburl.URL, Options) (engine, error){
+	ledger.SQLite: func(_ context.Context, u dburl.URL, _ Options) (engine, error) { return openSQLite(u.SQLite) },
+	ledger.Postgres: func(ctx context.Context, u dburl.URL, o Options) (engine, error) {
 		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{URL: u.Conn, ConnectTimeout: o.ConnectTimeout, OnWait: o.OnWait})
 		if err != nil {
 			return nil, err
 		}
-		return &Checker{Postgres: true, eng: &postgres{pg: pg}, memo: map[string]Result{}}, nil
-	}
-	return nil, dburl.ErrUnsupportedScheme
+		return &postgres{pg: pg}, nil
+	},
 }
 
 // Check prepares sql against the database and reports what it found.

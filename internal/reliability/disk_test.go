@@ -23,7 +23,7 @@ func TestFileSizeLimit(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "migrations/2_big.sql"), []byte(bigInsert), 0o644)
 	before, _ := os.ReadFile(filepath.Join(dir, "db.sqlite3"))
 	r := c.Shell(t, "ulimit -f 256; exec", "migrate", "run")
-	r.Want(t, 1, "while executing migration 2", "2_big.sql")
+	r.Want(t, 1, "while executing migration 2", "2_big.sql", "the disk may be full")
 	after, _ := os.ReadFile(filepath.Join(dir, "db.sqlite3"))
 	if !bytes.Equal(before, after) {
 		t.Error("the database changed")

@@ -2,14 +2,15 @@ package store
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dbprep/dbprep/internal/ledger"
+	"github.com/dbprep/dbprep/internal/migration"
 )
 
 // PostgresLedgerDDL is sqlx's ledger table for PostgreSQL, byte for byte.
@@ -18,14 +19,18 @@ const PostgresLedgerDDL = ledger.PostgresLedgerDDL
 // LockKey is sqlx's advisory-lock key for a database name.
 func LockKey(database string) int64 { return ledger.LockKey(database) }
 
-// Postgres is a Store on one pgx connection.
+// Postgres is a Store on one PostgreSQL session (pgx, through its
+// database/sql driver). The ledger (Lock … Revert) is package ledger's SQL
+// store in its PostgreSQL dialect: sqlx's advisory lock, and a migration's
+// SQL sent verbatim as one simple-protocol query, as sqlx sends it; unless
+// it starts with "-- no-transaction", the SQL and its ledger row commit
+// together.
 type Postgres struct {
-	conn   *pgx.Conn
-	table  string
-	pin    *time.Time
+	*ledger.SQLStore
+	db     *sql.DB
+	conn   *sql.Conn
+	cfg    *pgx.ConnConfig
 	schema []string
-	// lockKey is set while this store holds the advisory lock.
-	lockKey *int64
 }
 
 // PostgresConfig is how to open a PostgreSQL store.
@@ -48,92 +53,51 @@ func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid database URL: %w", err)
 	}
-	conn, err := connectRetry(ctx, pcfg, cfg.ConnectTimeout, cfg.OnWait)
+	db, conn, err := connectRetry(ctx, pcfg, cfg.ConnectTimeout, cfg.OnWait)
 	if err != nil {
 		return nil, err
 	}
-	return &Postgres{conn: conn, table: cfg.table(), pin: cfg.Pin, schema: cfg.CreateSchemas}, nil
-}
-
-// Lock takes sqlx's session advisory lock, waiting for it.
-func (p *Postgres) Lock(ctx context.Context) error {
-	var db string
-	if err := p.conn.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
-		return fmt.Errorf("taking the migration lock: %w", err)
-	}
-	key := LockKey(db)
-	if _, err := p.conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		return fmt.Errorf("taking the migration lock: %w", err)
-	}
-	p.lockKey = &key
-	return nil
-}
-
-// Unlock releases the advisory lock if this store holds it.
-func (p *Postgres) Unlock(ctx context.Context) error {
-	if p.lockKey == nil {
-		return nil
-	}
-	if _, err := p.conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", *p.lockKey); err != nil {
-		return fmt.Errorf("releasing the migration lock: %w", err)
-	}
-	p.lockKey = nil
-	return nil
+	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describePostgres}
+	return &Postgres{SQLStore: ledger.OnConn(conn, ledger.Postgres, lo), db: db, conn: conn, cfg: pcfg, schema: cfg.CreateSchemas}, nil
 }
 
 // EnsureLedger creates the schemas asked for and the ledger table.
 func (p *Postgres) EnsureLedger(ctx context.Context) error {
 	for _, s := range p.schema {
-		if _, err := p.conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
+		if _, err := p.conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
 			return fmt.Errorf("creating schema %s: %w", s, err)
 		}
 	}
-	ddl := fmt.Sprintf(PostgresLedgerDDL, p.table)
-	_, err := p.conn.Exec(ctx, ddl)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "42P07") {
-		// Two sessions raced on IF NOT EXISTS (possible with --no-lock); the table is there now.
-		_, err = p.conn.Exec(ctx, ddl)
-	}
-	if err != nil {
-		return fmt.Errorf("creating ledger table %s: %w", p.table, err)
-	}
-	return nil
+	return p.SQLStore.EnsureLedger(ctx)
 }
 
-// Dirty returns the smallest version with success = false.
-func (p *Postgres) Dirty(ctx context.Context) (int64, bool, error) {
-	var v int64
-	err := p.conn.QueryRow(ctx, fmt.Sprintf("SELECT version FROM %s WHERE success = false ORDER BY version LIMIT 1", p.table)).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("reading %s: %w", p.table, err)
-	}
-	return v, true, nil
-}
-
-// Applied lists the ledger.
-func (p *Postgres) Applied(ctx context.Context) ([]Applied, error) {
-	rows, err := p.conn.Query(ctx, fmt.Sprintf("SELECT version, checksum FROM %s ORDER BY version", p.table))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", p.table, err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Applied, error) {
-		var a Applied
-		return a, r.Scan(&a.Version, &a.Checksum)
+// describePostgres is the ledger's Describe for PostgreSQL: a lost
+// connection is ErrConnectionLost; a server error gets its line and column.
+func describePostgres(conn *sql.Conn, err error, m *migration.Migration) error {
+	closed := false
+	conn.Raw(func(dc any) error {
+		if c, ok := dc.(*stdlib.Conn); ok {
+			closed = c.Conn().IsClosed()
+		}
+		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", p.table, err)
+	if closed {
+		return fmt.Errorf("%w (%v)", ErrConnectionLost, err)
 	}
-	return out, nil
+	return describePgError(err, m)
 }
 
-// Close closes the connection; a session advisory lock goes with it.
+// Raw runs fn on the store's pgx connection, for callers that speak
+// PostgreSQL's own protocol (dbprep vet's Parse and Describe).
+func (p *Postgres) Raw(fn func(*pgx.Conn) error) error {
+	return p.conn.Raw(func(dc any) error { return fn(dc.(*stdlib.Conn).Conn()) })
+}
+
+// Close releases the lock and closes the session.
 func (p *Postgres) Close() error {
-	return p.conn.Close(context.Background())
+	err := p.SQLStore.Close()
+	if err2 := p.db.Close(); err == nil {
+		err = err2
+	}
+	return err
 }
-
-// Conn is the store's connection, for callers that inspect the database.
-func (p *Postgres) Conn() *pgx.Conn { return p.conn }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -11,13 +12,19 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // connectRetry connects, retrying with exponential backoff while the server
 // refuses or resets connections or says it is starting up, until timeout.
 // While it waits it tells onWait (when set) once at the start and then
 // every few seconds, so a wait is never silent.
-func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duration, onWait func(string)) (*pgx.Conn, error) {
+//
+// The session is the one connection of a *sql.DB of pgx's driver, taken
+// out of it; the caller closes both.
+func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duration, onWait func(string)) (*sql.DB, *sql.Conn, error) {
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(1)
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
@@ -28,13 +35,14 @@ func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duratio
 	for {
 		// The last attempt, at the deadline, still gets a moment to connect.
 		attempt, cancel := context.WithDeadline(ctx, later(deadline, time.Now().Add(time.Second)))
-		conn, err := pgx.ConnectConfig(attempt, cfg)
+		conn, err := db.Conn(attempt)
 		cancel()
 		if err == nil {
-			return conn, nil
+			return db, conn, nil
 		}
 		if !retryable(err) || !time.Now().Before(deadline) {
-			return nil, newConnectError(describeTarget(cfg), err)
+			db.Close()
+			return nil, nil, newConnectError(describeTarget(cfg), err)
 		}
 		if onWait != nil && time.Since(told) >= waitNotice {
 			if told.IsZero() {
@@ -46,7 +54,8 @@ func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duratio
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			db.Close()
+			return nil, nil, ctx.Err()
 		case <-time.After(min(wait, time.Until(deadline))):
 		}
 		wait = min(wait*2, time.Second)

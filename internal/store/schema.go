@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -48,7 +49,7 @@ func ledgerInserts(table string, rows []ledgerRow, blob func([]byte) string) str
 // ledgerRowsSQL reads the applied rows a dump lists (%s: the table).
 const ledgerRowsSQL = "SELECT version, description, checksum FROM %s WHERE success ORDER BY version"
 
-func readLedgerRows(ctx context.Context, q querier, table string) ([]ledgerRow, error) {
+func readLedgerRows(ctx context.Context, q *sql.Conn, table string) ([]ledgerRow, error) {
 	rows, err := q.QueryContext(ctx, fmt.Sprintf(ledgerRowsSQL, table))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", table, err)

@@ -23,7 +23,7 @@ func (p *Postgres) DumpSchema(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: install PostgreSQL's client tools (Debian: postgresql-client; Nix: pkgs.postgresql), as new as the server", ErrNoPgDump)
 	}
-	cfg := p.conn.Config()
+	cfg := p.cfg
 	cmd := exec.CommandContext(ctx, bin, "--schema-only", "--no-owner", "--no-privileges", "--no-comments")
 	cmd.Env = append(os.Environ(), "PGHOST="+cfg.Host, "PGPORT="+strconv.Itoa(int(cfg.Port)),
 		"PGUSER="+cfg.User, "PGDATABASE="+cfg.Database, "PGPASSWORD="+cfg.Password, "PGCONNECT_TIMEOUT=10")
@@ -40,29 +40,19 @@ func (p *Postgres) DumpSchema(ctx context.Context) (string, error) {
 	b.WriteString(schemaHeader)
 	b.WriteString(stablePgDump(string(out)))
 	var exists bool
-	if err := p.conn.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", p.table).Scan(&exists); err != nil {
-		return "", fmt.Errorf("reading %s: %w", p.table, err)
+	if err := p.conn.QueryRowContext(ctx, "SELECT to_regclass($1) IS NOT NULL", p.Table()).Scan(&exists); err != nil {
+		return "", fmt.Errorf("reading %s: %w", p.Table(), err)
 	}
 	if exists {
-		rows, err := p.conn.Query(ctx, fmt.Sprintf(ledgerRowsSQL, p.table))
+		ledger, err := readLedgerRows(ctx, p.conn, p.Table())
 		if err != nil {
-			return "", fmt.Errorf("reading %s: %w", p.table, err)
+			return "", err
 		}
-		var ledger []ledgerRow
-		for rows.Next() {
-			var r ledgerRow
-			if err := rows.Scan(&r.version, &r.description, &r.checksum); err != nil {
-				rows.Close()
-				return "", fmt.Errorf("reading %s: %w", p.table, err)
-			}
-			ledger = append(ledger, r)
-		}
-		rows.Close()
 		// pg_dump empties search_path: name the ledger with its schema.
-		table := p.table
+		table := p.Table()
 		if !strings.Contains(table, ".") {
 			var schema string
-			if err := p.conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			if err := p.conn.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 				return "", fmt.Errorf("reading the current schema: %w", err)
 			}
 			table = schema + "." + table

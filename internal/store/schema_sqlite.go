@@ -13,7 +13,7 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	rows, err := s.conn.QueryContext(ctx, `SELECT sql, type = 'table' AND name = ? FROM sqlite_master
 		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
 		ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END,
-		         CASE type WHEN 'view' THEN printf('%020d', rowid) ELSE name END`, s.table)
+		         CASE type WHEN 'view' THEN printf('%020d', rowid) ELSE name END`, s.Table())
 	if err != nil {
 		return "", fmt.Errorf("reading the schema: %w", err)
 	}
@@ -35,11 +35,11 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	}
 	rows.Close()
 	if hasLedger {
-		ledger, err := readLedgerRows(ctx, s.conn, s.table)
+		ledger, err := readLedgerRows(ctx, s.conn, s.Table())
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(ledgerInserts(s.table, ledger, sqliteBlob))
+		b.WriteString(ledgerInserts(s.Table(), ledger, sqliteBlob))
 	}
 	return b.String(), nil
 }

@@ -24,12 +24,14 @@ const DefaultBusyTimeout = 30 * time.Second
 // SQLite is a Store on one SQLite connection (modernc.org/sqlite, no cgo).
 // Foreign keys are on, as sqlx turns them on; transactions are BEGIN
 // IMMEDIATE, so two processes never interleave inside a migration.
+//
+// The ledger (Lock … Revert) is package ledger's SQL store in its SQLite
+// dialect: "-- no-transaction" is ignored, as sqlx 0.8 ignores it on
+// SQLite, unless the store was opened with SQLiteNoTx (sqlx 0.9).
 type SQLite struct {
-	db    *sql.DB
-	conn  *sql.Conn
-	table string
-	pin   *time.Time
-	noTx  bool
+	*ledger.SQLStore
+	db   *sql.DB
+	conn *sql.Conn
 }
 
 // SQLiteConfig is how to open a SQLite store.
@@ -76,7 +78,8 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", displayPath(u), err)
 	}
-	return &SQLite{db: db, conn: conn, table: cfg.table(), pin: cfg.Pin, noTx: cfg.SQLiteNoTx}, nil
+	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin}
+	return &SQLite{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
 }
 
 func displayPath(u dburl.SQLiteOptions) string {
@@ -95,168 +98,58 @@ func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
 	return "file:" + u.URIPath() + "?" + q.Encode()
 }
 
-// Lock does nothing: Apply takes SQLite's write lock for each migration.
-func (s *SQLite) Lock(context.Context) error { return nil }
-
-// Unlock does nothing.
-func (s *SQLite) Unlock(context.Context) error { return nil }
+// Apply runs m and records it, in one BEGIN IMMEDIATE transaction (see
+// ledger.SQLStore.Apply). Its errors carry the cause SQLite gave
+// (ErrNoSpace, ErrInTransaction).
+func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
+	d, err := s.SQLStore.Apply(ctx, m)
+	return d, classifySQLite(err)
+}
 
 // EnsureLedger creates the ledger table if it is missing.
 func (s *SQLite) EnsureLedger(ctx context.Context) error {
-	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(SQLiteLedgerDDL, s.table)); err != nil {
-		return fmt.Errorf("creating ledger table %s: %w", s.table, err)
-	}
-	return nil
+	return classifySQLite(s.SQLStore.EnsureLedger(ctx))
 }
 
-// Dirty returns the smallest version with success = false.
-func (s *SQLite) Dirty(ctx context.Context) (int64, bool, error) {
-	return dirty(ctx, s.conn, s.table)
-}
-
-// Applied lists the ledger.
-func (s *SQLite) Applied(ctx context.Context) ([]Applied, error) {
-	return applied(ctx, s.conn, s.table)
-}
-
-// Apply runs m and records it, in one BEGIN IMMEDIATE transaction.
-// "-- no-transaction" is ignored on SQLite, as sqlx 0.8 ignores it, unless
-// the store was opened with SQLiteNoTx (sqlx 0.9): then the SQL runs on its
-// own and the row is written after it, as on PostgreSQL.
-//
-// sqlx inserts execution_time = -1 and sets it after the commit, in a
-// second transaction; nothing ever reads it, so dbprep writes the time the
-// SQL took in the same INSERT and commits once per migration.
-func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
-	if m.NoTx && s.noTx {
-		return s.applyNoTx(ctx, m)
-	}
-	start := time.Now()
-	tx, err := s.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("starting the transaction for migration %d: %w", m.Version, err)
-	}
-	defer tx.Rollback()
-	if err := checkNotApplied(ctx, tx, s.table, m.Version, "?1"); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-		return 0, s.settle(ctx, tx, &ExecError{Version: m.Version, File: m.File, Err: err})
-	}
-	if err := s.insertRow(ctx, tx, m, time.Since(start)); err != nil {
-		return 0, s.settle(ctx, tx, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, s.settle(ctx, tx, fmt.Errorf("committing migration %d: %w", m.Version, err))
-	}
-	return time.Since(start), nil
-}
-
-func (s *SQLite) applyNoTx(ctx context.Context, m *migration.Migration) (time.Duration, error) {
-	start := time.Now()
-	if err := checkNotApplied(ctx, s.conn, s.table, m.Version, "?1"); err != nil {
-		return 0, err
-	}
-	if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
-		return 0, &ExecError{Version: m.Version, File: m.File, Err: err}
-	}
-	tx, err := s.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	if err := s.insertRow(ctx, tx, m, time.Since(start)); err != nil {
-		return 0, err
-	}
-	return time.Since(start), tx.Commit()
-}
-
-func (s *SQLite) insertRow(ctx context.Context, tx *sql.Tx, m *migration.Migration, elapsed time.Duration) error {
-	installed, execTime := "CURRENT_TIMESTAMP", elapsed.Nanoseconds()
-	if s.pin != nil {
-		installed, execTime = "'"+installedOn(*s.pin)+"'", 0
-	}
-	_, err := tx.ExecContext(ctx, fmt.Sprintf(
-		`INSERT INTO %s ( version, description, installed_on, success, checksum, execution_time ) VALUES ( ?1, ?2, %s, TRUE, ?3, ?4 )`,
-		s.table, installed), m.Version, m.Description, m.Checksum, execTime)
-	if err != nil {
-		return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
-	}
-	return nil
-}
-
-// Revert runs the down migration m and deletes its row, in one transaction.
+// Revert runs the down migration m and deletes its row, as Apply does.
 func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Duration, error) {
-	if m.NoTx && s.noTx {
-		return s.revertNoTx(ctx, m)
-	}
-	start := time.Now()
-	tx, err := s.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("starting the transaction for migration %d: %w", m.Version, err)
-	}
-	defer tx.Rollback()
-	if err := checkNotApplied(ctx, tx, s.table, m.Version, "?1"); err == nil {
-		return 0, ErrNotApplied
-	} else if !errors.Is(err, ErrAlreadyApplied) {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-		return 0, s.settle(ctx, tx, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err})
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE version = ?1`, s.table), m.Version); err != nil {
-		return 0, fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("committing the revert of migration %d: %w", m.Version, err)
-	}
-	return time.Since(start), nil
+	d, err := s.SQLStore.Revert(ctx, m)
+	return d, classifySQLite(err)
 }
 
-// settle rolls back after a failed write and makes sure the file is whole
-// again. After an I/O error (disk full, file-size limit) SQLite may leave
-// the rollback unfinished, with a hot journal beside the file; reading the
-// schema makes it play the journal back now, rather than leave that to the
-// next process to open the file. The error returned is err, or err and the
-// reason the file could not be restored.
-func (s *SQLite) settle(ctx context.Context, tx *sql.Tx, err error) error {
-	tx.Rollback()
-	var n int
-	if rerr := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); rerr != nil {
-		return fmt.Errorf("%w; restoring the database afterwards also failed: %v (SQLite restores it from the -journal file the next time it is opened: keep that file)", err, rerr)
-	}
-	return err
+// Snapshot is what a snapshot holds.
+type Snapshot struct {
+	// Tables counts the tables, the ledger's among them, SQLite's own not.
+	Tables int
 }
 
-// revertNoTx runs a "-- no-transaction" down migration on its own, then
-// deletes its row (sqlx 0.9).
-func (s *SQLite) revertNoTx(ctx context.Context, m *migration.Migration) (time.Duration, error) {
-	start := time.Now()
-	if err := checkNotApplied(ctx, s.conn, s.table, m.Version, "?1"); err == nil {
-		return 0, ErrNotApplied
-	} else if !errors.Is(err, ErrAlreadyApplied) {
-		return 0, err
+// Snapshot writes a compacted copy of the database to path, which must not
+// exist (VACUUM INTO; SQLite creates the file with its usual mode, 0644
+// less the umask). appID, when not 0, is first set as the database's
+// application_id, unless a migration set one of its own.
+func (s *SQLite) Snapshot(ctx context.Context, path string, appID uint32) (Snapshot, error) {
+	var snap Snapshot
+	if err := s.conn.QueryRowContext(ctx,
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&snap.Tables); err != nil {
+		return snap, fmt.Errorf("reading the schema: %w", err)
 	}
-	if _, err := s.conn.ExecContext(ctx, m.SQL); err != nil {
-		return 0, &ExecError{Version: m.Version, File: m.File, Down: true, Err: err}
+	if appID != 0 {
+		var id int64
+		if err := s.conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
+			return snap, fmt.Errorf("reading the application_id: %w", err)
+		}
+		if id == 0 {
+			// The pragma takes a signed 32-bit integer.
+			if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", int32(appID))); err != nil {
+				return snap, fmt.Errorf("setting the application_id: %w", err)
+			}
+		}
 	}
-	if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE version = ?1`, s.table), m.Version); err != nil {
-		return 0, fmt.Errorf("removing migration %d from %s: %w", m.Version, s.table, err)
-	}
-	return time.Since(start), nil
-}
-
-// VacuumInto writes a compacted copy of the database to path, which must not
-// exist. SQLite creates the file with its usual mode (0644 less the umask).
-func (s *SQLite) VacuumInto(ctx context.Context, path string) error {
 	if _, err := s.conn.ExecContext(ctx, "VACUUM INTO ?1", path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return snap, classifySQLite(fmt.Errorf("writing %s: %w", path, err))
 	}
-	return nil
+	return snap, nil
 }
-
-// Conn is the store's connection, for callers that inspect the database.
-func (s *SQLite) Conn() *sql.Conn { return s.conn }
 
 // Close closes the connection; with a rollback journal nothing is left beside the file.
 func (s *SQLite) Close() error {

@@ -9,6 +9,18 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 )
 
+// sqliteAdmin creates and drops SQLite database files.
+type sqliteAdmin struct {
+	u   dburl.SQLiteOptions
+	wal bool
+}
+
+func (a sqliteAdmin) Exists(context.Context) (bool, error) { return SQLiteExists(a.u) }
+func (a sqliteAdmin) Create(ctx context.Context) error     { return CreateSQLite(ctx, a.u, a.wal) }
+
+// Drop deletes the file; there are no sessions to end.
+func (a sqliteAdmin) Drop(_ context.Context, _ bool) error { return DropSQLite(a.u) }
+
 // SQLiteExists reports whether the database file exists (always true in memory).
 func SQLiteExists(u dburl.SQLiteOptions) (bool, error) {
 	if u.Memory {

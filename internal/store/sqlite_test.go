@@ -227,10 +227,10 @@ func TestSQLiteConnectionSettings(t *testing.T) {
 	u, _ := testdb.SQLiteFile(t)
 	st := openSQLite(t, u, store.Options{})
 	var fk, busy int
-	if err := st.Conn().QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+	if err := store.Conn(st).QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Conn().QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+	if err := store.Conn(st).QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
 		t.Fatal(err)
 	}
 	if fk != 1 || busy != int(store.DefaultBusyTimeout.Milliseconds()) || busy != 30000 {

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// postgresAdmin creates and drops databases on a PostgreSQL server.
+type postgresAdmin struct {
+	conn    string // the URL as pgx takes it
+	timeout time.Duration
+	onWait  func(string)
+}
+
+func (a postgresAdmin) Exists(ctx context.Context) (bool, error) {
+	var exists bool
+	err := a.maintenance(ctx, func(conn *sql.Conn, name string) error {
+		return conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists)
+	})
+	return exists, err
+}
+
+func (a postgresAdmin) Create(ctx context.Context) error {
+	return a.maintenance(ctx, func(conn *sql.Conn, name string) error {
+		if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return fmt.Errorf("creating database %q: %w", name, err)
+		}
+		return nil
+	})
+}
+
+func (a postgresAdmin) Drop(ctx context.Context, force bool) error {
+	return a.maintenance(ctx, func(conn *sql.Conn, name string) error {
+		if force {
+			if _, err := conn.ExecContext(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name); err != nil {
+				return fmt.Errorf("ending sessions on %q: %w", name, err)
+			}
+		}
+		if _, err := conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return fmt.Errorf("dropping database %q: %w (other sessions connected? use --force)", name, err)
+		}
+		return nil
+	})
+}
+
+// maintenance connects to the server's maintenance database: postgres, or
+// template1 when the target is postgres, as sqlx-cli does.
+func (a postgresAdmin) maintenance(ctx context.Context, fn func(conn *sql.Conn, name string) error) error {
+	cfg, err := pgx.ParseConfig(a.conn)
+	if err != nil {
+		return fmt.Errorf("invalid database URL: %w", err)
+	}
+	name := cfg.Database
+	if name == "" {
+		return fmt.Errorf("the URL names no database: add one, e.g. postgres://USER@HOST/DBNAME")
+	}
+	cfg.Database = "postgres"
+	if name == "postgres" {
+		cfg.Database = "template1"
+	}
+	db, conn, err := connectRetry(ctx, cfg, a.timeout, a.onWait)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	defer conn.Close()
+	return fn(conn, name)
+}
