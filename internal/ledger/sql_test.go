@@ -3,12 +3,15 @@ package ledger_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "github.com/lib/pq"           // "postgres": not dbprep's own pgx
 	_ "github.com/mattn/go-sqlite3" // "sqlite3": not dbprep's own modernc (cgo)
 
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/store"
 	"github.com/dbprep/dbprep/internal/store/storetest"
@@ -69,5 +72,23 @@ func TestLockKeyVectors(t *testing.T) {
 		if got := ledger.LockKey(name); got != want {
 			t.Errorf("LockKey(%q) = %d, want %d", name, got, want)
 		}
+	}
+}
+
+// DialectOf is the one URL-to-engine mapping: a URL of no engine it knows
+// is an error that names the ones it does.
+func TestDialectOf(t *testing.T) {
+	for raw, want := range map[string]ledger.Dialect{"sqlite:db.sqlite3": ledger.SQLite, "postgresql://u@h/d": ledger.Postgres} {
+		u, err := dburl.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err := ledger.DialectOf(u); d != want || err != nil {
+			t.Errorf("DialectOf(%s) = %v, %v; want %v", raw, d, err, want)
+		}
+	}
+	_, err := ledger.DialectOf(dburl.URL{})
+	if !errors.Is(err, dburl.ErrUnsupportedScheme) || !strings.Contains(err.Error(), "sqlite:") || !strings.Contains(err.Error(), "postgres://") {
+		t.Errorf("DialectOf(no engine) = %v", err)
 	}
 }

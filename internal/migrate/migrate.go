@@ -121,7 +121,7 @@ func (m *Migrator) begin(ctx context.Context, ignoreMissing bool) (map[int64][]b
 
 func (m *Migrator) table() string {
 	if m.Table == "" {
-		return "_sqlx_migrations"
+		return ledger.DefaultTable
 	}
 	return m.Table
 }
