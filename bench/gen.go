@@ -31,6 +31,40 @@ func migrationSQL(i int) string {
 	}
 }
 
+// postgresSQL is migration i for PostgreSQL: the same schema as
+// migrationSQL, in PostgreSQL's words (serial keys, a trigger function).
+func postgresSQL(i int) string {
+	t := fmt.Sprintf("t%d", i/5)
+	switch i % 5 {
+	case 0:
+		return fmt.Sprintf("CREATE TABLE %s (\n    id SERIAL PRIMARY KEY,\n    name TEXT NOT NULL,\n    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    counter INTEGER NOT NULL DEFAULT 0\n);\nCREATE INDEX %s_name ON %s (name);\n", t, t, t)
+	case 4:
+		return fmt.Sprintf("CREATE FUNCTION %s_count() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    UPDATE %s SET counter = counter + 1 WHERE id = NEW.id;\n    RETURN NEW;\nEND $$;\n"+
+			"CREATE TRIGGER %s_count AFTER UPDATE OF score ON %s FOR EACH ROW EXECUTE FUNCTION %s_count();\n", t, t, t, t, t)
+	}
+	return migrationSQL(i)
+}
+
+// GeneratePostgres writes n PostgreSQL migrations into dir/migrations and,
+// for psql, each.sql: one transaction per migration, in one session.
+func GeneratePostgres(dir string, n int) error {
+	mig := filepath.Join(dir, "migrations")
+	if err := os.MkdirAll(mig, 0o755); err != nil {
+		return err
+	}
+	var each strings.Builder
+	each.WriteString("\\set ON_ERROR_STOP on\n")
+	for i := 0; i < n; i++ {
+		sql := postgresSQL(i)
+		name := fmt.Sprintf("%014d_step_%d.sql", 20240101000000+i, i)
+		if err := os.WriteFile(filepath.Join(mig, name), []byte(sql), 0o644); err != nil {
+			return err
+		}
+		each.WriteString("BEGIN;\n" + sql + "COMMIT;\n")
+	}
+	return os.WriteFile(filepath.Join(dir, "each.sql"), []byte(each.String()), 0o644)
+}
+
 // Generate writes n migrations into dir/migrations and two scripts for the
 // sqlite3 command line: all.sql (one transaction in total) and each.sql
 // (one transaction per migration).
