@@ -292,13 +292,19 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration) (time.Dura
 }
 
 // exec runs m's SQL as one script, verbatim, as sqlx sends it.
+// A file too large to keep since it was resolved is read again here.
 func (s *SQLStore) exec(ctx context.Context, m *migration.Migration, down bool) error {
-	_, err := s.conn.ExecContext(ctx, m.SQL)
-	if err == nil {
+	sql, err := m.Load()
+	if err != nil {
+		return &ExecError{Version: m.Version, File: m.File, Down: down, Err: err}
+	}
+	if _, err = s.conn.ExecContext(ctx, sql); err == nil {
 		return nil
 	}
 	if s.describe != nil {
-		err = s.describe(s.conn, err, m)
+		loaded := *m
+		loaded.SQL = sql
+		err = s.describe(s.conn, err, &loaded)
 	}
 	return &ExecError{Version: m.Version, File: m.File, Down: down, Err: err}
 }
