@@ -9,9 +9,10 @@ buildGoModule rec {
   src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).
-  vendorHash = "sha256-mBeFiBkIpfrniwtmiml1qO9xwgW0n+Z5FE91HQTdC84=";
-  # The same for the source with examples/ (the example imports pgx's
-  # database/sql driver, which dbprep itself does not).
+  vendorHash = "sha256-pLzE1XETuWeVw58VMzXiAe5HXHO4xJdgQTNE+VDAb9U=";
+  # The same for the source with examples/. It equals vendorHash while the
+  # example imports no package dbprep does not (both use pgx's database/sql
+  # driver now); it differs as soon as one does.
   passthru.examplesVendorHash = "sha256-pLzE1XETuWeVw58VMzXiAe5HXHO4xJdgQTNE+VDAb9U=";
   subPackages = [ "cmd/dbprep" ];
   env.CGO_ENABLED = "0";
