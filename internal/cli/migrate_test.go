@@ -1,12 +1,17 @@
 package cli_test
 
 import (
+	"bytes"
+	"crypto/sha512"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 func TestMigrateFlow(t *testing.T) {
@@ -193,4 +198,28 @@ func TestMigrateLintCLI(t *testing.T) {
 	j.Want(t, 0, `"rule": "crlf"`, `"severity": "warning"`, `"line": 1`)
 	os.WriteFile(filepath.Join(dir, "sqlx.toml"), []byte("[migrate]\nignored-chars = [\"\\r\"]\n"), 0o644)
 	c.Run(t, "migrate", "lint", "--strict").Want(t, 0, "lint: 0 warning(s), no errors")
+}
+
+// A migration over migration.KeepLimit (4 MiB) is hashed as a stream and
+// read again to run: run, check and prepare treat it as any other, and
+// sqlx's checksum of it is the one of the whole file.
+func TestLargeMigration(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("CREATE TABLE big (n INTEGER, pad TEXT);\n")
+	for i := 0; big.Len() < 5<<20; i++ {
+		fmt.Fprintf(&big, "INSERT INTO big VALUES (%d, '%s');\n", i, strings.Repeat("é", 100))
+	}
+	dir := project(t, map[string]string{"migrations/1_big.sql": big.String()})
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
+	c.Run(t, "migrate", "run").Want(t, 0, "Applied 1/migrate big")
+	c.Run(t, "migrate", "check").Want(t, 0)
+	c.Run(t, "prepare", "--out", "p.sqlite3").Want(t, 0, "1 migrations applied")
+	db := testdb.OpenSQLite(t, filepath.Join(dir, "db.sqlite3"))
+	var sum []byte
+	var rows int
+	db.QueryRow("SELECT checksum, (SELECT count(*) FROM big) FROM _sqlx_migrations").Scan(&sum, &rows)
+	want := sha512.Sum384([]byte(big.String()))
+	if !bytes.Equal(sum, want[:]) || rows != strings.Count(big.String(), "INSERT") {
+		t.Errorf("checksum %x (want %x), %d rows", sum, want, rows)
+	}
 }
