@@ -3,9 +3,9 @@ package migration
 import (
 	"bytes"
 	"crypto/sha512"
-	"io"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -30,7 +30,7 @@ type Migration struct {
 	NoTx bool
 	// reread, for a file too large to keep (over KeepLimit), reads it
 	// again for Load; SQL is then empty.
-	reread func() ([]byte, error)
+	reread  func() ([]byte, error)
 	ignored []rune
 }
 
