@@ -38,13 +38,3 @@ type Options struct {
 	// does; sqlx 0.8 ignores it there. PostgreSQL always honours it.
 	SQLiteNoTx bool
 }
-
-func (o Options) table() string {
-	if o.Table == "" {
-		return ledger.DefaultTable
-	}
-	return o.Table
-}
-
-// installedOn renders t as SQLite's CURRENT_TIMESTAMP does.
-func installedOn(t time.Time) string { return t.UTC().Format(time.DateTime) }
