@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -60,14 +61,35 @@ func (s *session) migrateAdd(c *cli.Context) error {
 
 // withMigrator resolves the migrations, connects, runs fn and disconnects.
 func (s *session) withMigrator(c *cli.Context, fn func(m *migrate.Migrator) error) error {
-	ms, err := s.migrations(c)
-	if err != nil {
-		return err
+	// Read the migrations while connecting (on SQLite: while SQLite reads
+	// the schema), which on a run with nothing to do take about as long as
+	// each other. An error in the migrations wins, and stops the connecting.
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	type resolved struct {
+		ms  []migration.Migration
+		err error
 	}
+	done := make(chan resolved, 1)
+	go func(resolve func() ([]migration.Migration, error)) {
+		ms, err := resolve()
+		if err != nil {
+			cancel()
+		}
+		done <- resolved{ms, err}
+	}(s.resolver(c))
+	st, _, err := s.openContext(ctx, c)
+	r := <-done
+	if r.err != nil {
+		if err == nil {
+			st.Close()
+		}
+		return r.err
+	}
+	ms := r.ms
 	if len(ms) == 0 {
 		fmt.Fprintf(s.stderr, "warning: %v\n", migration.NoMigrations(s.source(c)))
 	}
-	st, _, err := s.open(c)
 	if err != nil {
 		return err
 	}

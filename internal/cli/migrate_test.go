@@ -200,8 +200,8 @@ func TestMigrateLintCLI(t *testing.T) {
 	c.Run(t, "migrate", "lint", "--strict").Want(t, 0, "lint: 0 warning(s), no errors")
 }
 
-// A migration over migration.KeepLimit (4 MiB) is hashed as a stream and
-// read again to run: run, check and prepare treat it as any other, and
+// A 5 MiB migration, many of the resolver's chunks, is hashed as a stream
+// and read again to run: run, check and prepare treat it as any other, and
 // sqlx's checksum of it is the one of the whole file.
 func TestLargeMigration(t *testing.T) {
 	var big strings.Builder

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -111,16 +112,29 @@ func (s *session) source(c *cli.Context) string {
 }
 
 func (s *session) migrations(c *cli.Context) ([]migration.Migration, error) {
-	return migration.ResolveDir(s.source(c), migration.Options{IgnoredChars: s.config.Ignored()})
+	return s.resolver(c)()
+}
+
+// resolver is migrations to run later, from another goroutine: it reads
+// the command's flags now.
+func (s *session) resolver(c *cli.Context) func() ([]migration.Migration, error) {
+	dir, opts := s.source(c), migration.Options{IgnoredChars: s.config.Ignored()}
+	return func() ([]migration.Migration, error) { return migration.ResolveDir(dir, opts) }
 }
 
 // open connects to the database of the command's URL.
 func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
+	return s.openContext(c.Context, c)
+}
+
+// openContext is open with its own context, for connecting while something
+// else runs.
+func (s *session) openContext(ctx context.Context, c *cli.Context) (store.Store, dburl.URL, error) {
 	u, err := s.databaseURL(c)
 	if err != nil {
 		return nil, u, err
 	}
-	st, err := store.Open(c.Context, u, store.OpenConfig{
+	st, err := store.Open(ctx, u, store.OpenConfig{
 		Options:        store.Options{Table: s.config.Table(), SQLiteNoTx: s.sqlxMain},
 		ConnectTimeout: connectTimeout(c),
 		CreateSchemas:  s.config.Migrate.CreateSchemas,

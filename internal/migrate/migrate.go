@@ -106,9 +106,13 @@ func (m *Migrator) begin(ctx context.Context, ignoreMissing bool) (map[int64][]b
 		return nil, 0, release, err
 	}
 	applied := make(map[int64][]byte, len(rows))
+	known := make(map[int64]bool, len(m.Migrations))
+	for i := range m.Migrations {
+		known[m.Migrations[i].Version] = true
+	}
 	var latest int64
 	for i, r := range rows {
-		if !ignoreMissing && !m.versionExists(r.Version) {
+		if !ignoreMissing && !known[r.Version] {
 			return nil, 0, release, &Error{Kind: ErrVersionMissing, Version: r.Version}
 		}
 		applied[r.Version] = r.Checksum

@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -47,8 +48,11 @@ func FuzzNoTransaction(f *testing.F) {
 			}
 			t.Fatal(err)
 		}
-		if len(ms) != 1 || ms[0].NoTx != want || ms[0].SQL != sql {
+		if len(ms) != 1 || ms[0].NoTx != want || !bytes.Equal(ms[0].Checksum, Checksum(sql, nil)) {
 			t.Fatalf("resolved %+v", ms)
+		}
+		if got, err := ms[0].Load(); err != nil || got != sql {
+			t.Fatalf("Load: %q, %v", got, err)
 		}
 	})
 }

@@ -5,51 +5,71 @@ package migration
 import (
 	"io"
 	"io/fs"
-	"os"
 	"syscall"
 )
 
-// readOSFile reads a whole file with plain system calls: os.Open would
-// register each file with Go's network poller (an fcntl and a failing
-// epoll_ctl apiece), which for a directory of small migrations costs more
-// than reading them. A file over limit (when limit >= 0) is returned open,
-// as a stream, instead.
-func readOSFile(path string, limit int64) ([]byte, io.ReadCloser, error) {
-	var fd int
-	var err error
+// fdFile is a file read with plain system calls: os.Open would register
+// each file with Go's network poller (an fcntl and a failing epoll_ctl
+// apiece), which for a directory of small migrations costs more than
+// reading them.
+type fdFile struct {
+	fd   int
+	path string
+}
+
+func openOSFile(path string) (*fdFile, error) {
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if err != syscall.EINTR {
-			break
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		switch err {
+		case nil:
+			return &fdFile{fd: fd, path: path}, nil
+		case syscall.EINTR:
+			continue
 		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+}
+
+func (f *fdFile) Read(p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(f.fd, p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, &fs.PathError{Op: "read", Path: f.path, Err: err}
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+func (f *fdFile) Close() error { return syscall.Close(f.fd) }
+
+// readOSFile reads a whole file, in a buffer of the size fstat reports.
+func readOSFile(path string) ([]byte, error) {
+	f, err := openOSFile(path)
 	if err != nil {
-		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
+	defer f.Close()
 	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		syscall.Close(fd)
-		return nil, nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+	if err := syscall.Fstat(f.fd, &st); err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	if limit >= 0 && st.Size > limit {
-		return nil, os.NewFile(uintptr(fd), path), nil
-	}
-	defer syscall.Close(fd)
 	buf := make([]byte, 0, st.Size+1) // +1: EOF is seen without growing
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if err == syscall.EINTR {
-			continue
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
 		}
 		if err != nil {
-			return nil, nil, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, err
 		}
-		if n == 0 {
-			return buf, nil, nil
-		}
-		buf = buf[:len(buf)+n]
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -22,26 +23,22 @@ type Migration struct {
 	Name
 	// File is the path of the file, as given to Resolve joined with its name.
 	File string
-	// SQL is the file's contents, unchanged; it is what gets executed.
+	// SQL is the text to execute, for a Migration built in memory. Resolve
+	// leaves it empty: it keeps no file's contents, and Load reads the file
+	// again when the migration runs.
 	SQL string
 	// Checksum is the 48-byte SHA-384 stored in the ledger.
 	Checksum []byte
 	// NoTx is true when SQL starts with "-- no-transaction".
 	NoTx bool
-	// reread, for a file too large to keep (over KeepLimit), reads it
-	// again for Load; SQL is then empty.
+	// reread reads a resolved file again for Load.
 	reread  func() ([]byte, error)
 	ignored []rune
 }
 
-// KeepLimit is the size above which Resolve does not keep a migration's
-// contents: it checks and hashes the file as a stream, and Load reads it
-// again when the migration runs. A no-op run or check of a directory with
-// a 100 MB migration then never holds it.
-var KeepLimit int64 = 4 << 20
-
-// Load returns the SQL to execute: SQL, or for a file over KeepLimit the
-// file read again, refused if it changed since it was resolved.
+// Load returns the SQL to execute: SQL, or for a resolved file the file
+// read again, refused if it changed since it was resolved. A run that has
+// nothing to apply, and a check, then never hold the files, however large.
 func (m *Migration) Load() (string, error) {
 	if m.reread == nil {
 		return m.SQL, nil
@@ -97,34 +94,29 @@ func ResolveDir(dir string, opts Options) ([]Migration, error) {
 	if !info.IsDir() {
 		return nil, &DirError{Dir: dir, Err: fmt.Errorf("%w (--source must name a directory)", ErrNotDir)}
 	}
-	return resolveWith(os.DirFS(dir), ".", dir, opts, func(name string, limit int64) ([]byte, io.ReadCloser, error) {
-		return readOSFile(filepath.Join(dir, name), limit)
+	return resolveWith(os.DirFS(dir), ".", dir, opts, files{
+		open:    func(name string) (io.ReadCloser, error) { return openOSFile(filepath.Join(dir, name)) },
+		readAll: func(name string) ([]byte, error) { return readOSFile(filepath.Join(dir, name)) },
 	})
 }
 
-// reader reads a migration file of the directory by name: whole when it is
-// at most limit bytes long, else as a stream (data nil) for the caller to
-// close. limit < 0 means no limit.
-type reader func(name string, limit int64) (data []byte, stream io.ReadCloser, err error)
+// files reads the migration files of a directory by name: open for the
+// streamed check and checksum, readAll for Load.
+type files struct {
+	open    func(name string) (io.ReadCloser, error)
+	readAll func(name string) ([]byte, error)
+}
 
 // resolve reads dir of fsys; display is how dir is named in File and errors.
 func resolve(fsys fs.FS, dir, display string, opts Options) ([]Migration, error) {
-	return resolveWith(fsys, dir, display, opts, func(name string, limit int64) ([]byte, io.ReadCloser, error) {
-		f, err := fsys.Open(path.Join(dir, name))
-		if err != nil {
-			return nil, nil, err
-		}
-		if info, err := f.Stat(); err == nil && limit >= 0 && info.Size() > limit {
-			return nil, f, nil
-		}
-		defer f.Close()
-		data, err := io.ReadAll(f)
-		return data, nil, err
+	return resolveWith(fsys, dir, display, opts, files{
+		open:    func(name string) (io.ReadCloser, error) { return fsys.Open(path.Join(dir, name)) },
+		readAll: func(name string) ([]byte, error) { return fs.ReadFile(fsys, path.Join(dir, name)) },
 	})
 }
 
-// resolveWith is resolve with read for reading a file of dir by name.
-func resolveWith(fsys fs.FS, dir, display string, opts Options, read reader) ([]Migration, error) {
+// resolveWith is resolve with src for reading the files of dir.
+func resolveWith(fsys fs.FS, dir, display string, opts Options, src files) ([]Migration, error) {
 	info, err := fs.Stat(fsys, dir)
 	if err != nil {
 		return nil, &DirError{Dir: display, Err: unwrapPath(err)}
@@ -146,7 +138,7 @@ func resolveWith(fsys fs.FS, dir, display string, opts Options, read reader) ([]
 			out = append(out, m)
 		}
 	}
-	if err := readAll(read, out, opts); err != nil {
+	if err := scanAll(src, out, opts); err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b Migration) int {
@@ -184,19 +176,30 @@ func resolveName(fsys fs.FS, dir, display string, e fs.DirEntry, opts Options) (
 	return Migration{Name: n, File: file}, ok, nil
 }
 
-// readAll reads and checksums every migration, a few files at a time; the
-// error reported is the first in directory order, whatever finishes first.
-func readAll(read reader, ms []Migration, opts Options) error {
+// scanWorkers is how many files are read at once. Each worker keeps one
+// chunk buffer for all its files, so a run allocates next to nothing per
+// file (no garbage to collect, no goroutine stacks to grow).
+const scanWorkers = 4
+
+// chunk is how much of a file is read, checked and hashed at a time.
+const chunk = 64 << 10
+
+// scanAll checks and checksums every migration, scanWorkers files at a
+// time; the error reported is the first in directory order, whatever
+// finishes first.
+func scanAll(src files, ms []Migration, opts Options) error {
 	errs := make([]error, len(ms))
-	sem := make(chan struct{}, 8)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i := range ms {
+	for range min(scanWorkers, len(ms)) {
 		wg.Add(1)
-		sem <- struct{}{}
-		go func(m *Migration, errp *error) {
-			defer func() { <-sem; wg.Done() }()
-			*errp = readContents(read, m, opts)
-		}(&ms[i], &errs[i])
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, chunk)
+			for i := int(next.Add(1) - 1); i < len(ms); i = int(next.Add(1) - 1) {
+				errs[i] = scanFile(src, &ms[i], opts.IgnoredChars, buf)
+			}
+		}()
 	}
 	wg.Wait()
 	return firstNonNil(errs)
@@ -211,35 +214,20 @@ func firstNonNil(errs []error) error {
 	return nil
 }
 
-func readContents(read reader, m *Migration, opts Options) error {
+// scanFile checks and checksums one migration and arranges for Load to
+// read it again; buf is the caller's chunk buffer.
+func scanFile(src files, m *Migration, ignored []rune, buf []byte) error {
 	name := filepath.Base(m.File)
-	data, stream, err := read(name, KeepLimit)
+	f, err := src.open(name)
 	if err != nil {
 		return fmt.Errorf("error reading contents of migration %s: %w", m.File, unwrapPath(err))
 	}
-	if stream != nil {
-		defer stream.Close()
-		if err := scanStream(stream, m, opts.IgnoredChars); err != nil {
-			return err
-		}
-		m.ignored = opts.IgnoredChars
-		m.reread = func() ([]byte, error) {
-			data, _, err := read(name, -1)
-			return data, err
-		}
-		return nil
-	}
-	if err := checkText(data, m.File, 1); err != nil {
+	defer f.Close()
+	if err := scanStream(f, m, ignored, buf); err != nil {
 		return err
 	}
-	if !utf8.Valid(data) {
-		return errNotUTF8(m.File)
-	}
-	// data is never written again: the string shares its memory rather
-	// than holding a second copy of the file.
-	m.SQL = unsafe.String(unsafe.SliceData(data), len(data))
-	m.Checksum = checksumBytes(data, opts.IgnoredChars)
-	m.NoTx = HasNoTransaction(m.SQL)
+	m.ignored = ignored
+	m.reread = func() ([]byte, error) { return src.readAll(name) }
 	return nil
 }
 
@@ -256,11 +244,11 @@ func checkText(data []byte, file string, firstLine int) error {
 	return nil
 }
 
-// scanStream checks and hashes a migration read as a stream, as
-// readContents does a file in memory, holding one buffer at a time.
-func scanStream(r io.Reader, m *Migration, ignored []rune) error {
+// scanStream checks a migration read as a stream, a buffer at a time —
+// UTF-8 throughout (a rune may straddle two chunks), no NUL byte — and
+// sets its Checksum and NoTx.
+func scanStream(r io.Reader, m *Migration, ignored []rune, buf []byte) error {
 	h := sha512.New384()
-	buf := make([]byte, 256<<10)
 	var carry, head, filtered []byte // carry: an unfinished rune at a chunk's end
 	line := 1
 	for {

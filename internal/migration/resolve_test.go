@@ -56,11 +56,19 @@ func TestResolveDir(t *testing.T) {
 	for _, m := range ms {
 		byVersion[m.Version] = m
 	}
-	if m := byVersion[5]; m.SQL != "SELECT 5;\r\n" || string(m.Checksum) != string(Checksum("SELECT 5;\r\n", nil)) {
-		t.Errorf("CRLF must be kept verbatim: %q", m.SQL)
+	load := func(v int64) string {
+		m := byVersion[v]
+		sql, err := m.Load()
+		if err != nil || m.SQL != "" {
+			t.Fatalf("Load %d: %v; SQL kept: %q", v, err, m.SQL)
+		}
+		return sql
 	}
-	if m := byVersion[6]; !strings.HasPrefix(m.SQL, "\uFEFF") {
-		t.Errorf("BOM must be kept: %q", m.SQL)
+	if sql := load(5); sql != "SELECT 5;\r\n" || string(byVersion[5].Checksum) != string(Checksum("SELECT 5;\r\n", nil)) {
+		t.Errorf("CRLF must be kept verbatim: %q", sql)
+	}
+	if sql := load(6); !strings.HasPrefix(sql, "\uFEFF") {
+		t.Errorf("BOM must be kept: %q", sql)
 	}
 	if !byVersion[7].NoTx || byVersion[8].NoTx || byVersion[6].NoTx {
 		t.Errorf("NoTx: 7=%v 8=%v 6=%v, want true false false", byVersion[7].NoTx, byVersion[8].NoTx, byVersion[6].NoTx)

@@ -8,61 +8,45 @@ import (
 	"testing"
 )
 
-// withKeepLimit resolves with a small KeepLimit, so files are streamed.
-func withKeepLimit(t *testing.T, limit int64) {
-	old := KeepLimit
-	KeepLimit = limit
-	t.Cleanup(func() { KeepLimit = old })
-}
-
-// A streamed file gets the checksum, no-transaction flag and refusals of
-// one read whole, across the scanner's 256 KiB chunks (runes of two and
-// three bytes straddle their ends), and Load reads it again.
-func TestStreamedMatchesWhole(t *testing.T) {
-	body := "-- no-transaction\nSELECT 'x" + strings.Repeat("é€a", 200_000) + "';\n"
+// A file several chunks long gets the checksum and no-transaction flag of
+// its whole text (runes of two and three bytes straddle the chunks' ends),
+// with and without ignored characters, from a directory and an fs.FS; the
+// text is not kept, and Load reads it again.
+func TestScanAcrossChunks(t *testing.T) {
+	body := "-- no-transaction\nSELECT 'x" + strings.Repeat("é€a", 3*chunk/5) + "';\n"
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "1_big.sql"), []byte(body), 0o644)
 	for _, ignored := range [][]rune{nil, {'€', '\n'}} {
-		whole, err := ResolveDir(dir, Options{IgnoredChars: ignored})
+		fromDir, err := ResolveDir(dir, Options{IgnoredChars: ignored})
 		if err != nil {
 			t.Fatal(err)
 		}
-		withKeepLimit(t, 1024)
-		streamed, err := ResolveDir(dir, Options{IgnoredChars: ignored})
-		KeepLimit = 4 << 20
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := streamed[0]
-		if s.SQL != "" || whole[0].SQL != body {
-			t.Fatalf("streamed SQL kept (%d bytes), or whole SQL wrong", len(s.SQL))
-		}
-		if !bytes.Equal(s.Checksum, whole[0].Checksum) || !bytes.Equal(s.Checksum, Checksum(body, ignored)) || !s.NoTx {
-			t.Errorf("ignored %q: streamed checksum %x, NoTx %v; whole %x", ignored, s.Checksum, s.NoTx, whole[0].Checksum)
-		}
-		if got, err := s.Load(); err != nil || got != body {
-			t.Errorf("Load: %d bytes, %v", len(got), err)
-		}
-		withKeepLimit(t, 1024) // the same through an fs.FS
 		fromFS, err := Resolve(os.DirFS(dir), ".", Options{IgnoredChars: ignored})
-		KeepLimit = 4 << 20
-		if err != nil || fromFS[0].SQL != "" || !bytes.Equal(fromFS[0].Checksum, s.Checksum) {
-			t.Fatalf("fs.FS: %v, kept %d bytes", err, len(fromFS[0].SQL))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if got, err := fromFS[0].Load(); err != nil || got != body {
-			t.Errorf("fs.FS Load: %d bytes, %v", len(got), err)
+		for _, m := range []Migration{fromDir[0], fromFS[0]} {
+			if m.SQL != "" {
+				t.Fatalf("resolved text kept (%d bytes)", len(m.SQL))
+			}
+			if !bytes.Equal(m.Checksum, Checksum(body, ignored)) || !m.NoTx {
+				t.Errorf("ignored %q: checksum %x, NoTx %v; want %x", ignored, m.Checksum, m.NoTx, Checksum(body, ignored))
+			}
+			if got, err := m.Load(); err != nil || got != body {
+				t.Errorf("Load: %d bytes, %v", len(got), err)
+			}
 		}
 	}
 }
 
-func TestStreamedRefusals(t *testing.T) {
-	withKeepLimit(t, 1024)
-	big := strings.Repeat("SELECT 1;\n", 60_000) // 600 kB, 60,000 lines
+func TestScanRefusals(t *testing.T) {
+	big := strings.Repeat("SELECT 1;\n", 60_000) // 600 kB, 60,000 lines: many chunks
 	for name, tc := range map[string]struct{ body, want string }{
 		"NUL":               {big + "SELECT 2;\x00\n", "NUL byte on line 60001"},
+		"NUL in first":      {"SELECT 1;\n\x00", "NUL byte on line 2"},
 		"bad UTF-8":         {big[:300_000] + "\xff" + big, "valid UTF-8"},
 		"truncated at end":  {big + "é"[:1], "valid UTF-8"},
-		"rune across chunk": {strings.Repeat("a", 256<<10-1) + "\xc3(", "valid UTF-8"},
+		"rune across chunk": {strings.Repeat("a", chunk-1) + "\xc3(", "valid UTF-8"},
 	} {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "1_big.sql"), []byte(tc.body), 0o644)
@@ -73,8 +57,7 @@ func TestStreamedRefusals(t *testing.T) {
 }
 
 // A file changed between resolving and running is refused, not run.
-func TestStreamedChangedBeforeLoad(t *testing.T) {
-	withKeepLimit(t, 1024)
+func TestChangedBeforeLoad(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "1_big.sql")
 	os.WriteFile(p, []byte(strings.Repeat("SELECT 1;\n", 1000)), 0o644)
@@ -85,5 +68,23 @@ func TestStreamedChangedBeforeLoad(t *testing.T) {
 	os.WriteFile(p, []byte(strings.Repeat("SELECT 2;\n", 1000)), 0o644)
 	if _, err := ms[0].Load(); err == nil || !strings.Contains(err.Error(), "changed") {
 		t.Errorf("Load after a change: %v", err)
+	}
+	os.Remove(p)
+	if _, err := ms[0].Load(); err == nil || !strings.Contains(err.Error(), "1_big.sql") {
+		t.Errorf("Load after removal: %v", err)
+	}
+}
+
+// Errors name the first bad file in directory order, whichever worker
+// reads it first.
+func TestScanFirstErrorInOrder(t *testing.T) {
+	dir := t.TempDir()
+	for i, body := range []string{"SELECT 1;", "SELECT 2;", "\xff", "SELECT 4;", "\x00"} {
+		os.WriteFile(filepath.Join(dir, string(rune('1'+i))+"_m.sql"), []byte(body), 0o644)
+	}
+	for range 20 {
+		if _, err := ResolveDir(dir, Options{}); err == nil || !strings.Contains(err.Error(), "3_m.sql") {
+			t.Fatalf("err = %v, want 3_m.sql's", err)
+		}
 	}
 }

@@ -78,6 +78,15 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", displayPath(u), err)
 	}
+	// Have SQLite read the schema now, which the first statement would do
+	// anyway: a caller that opens while it reads the migrations (cli's
+	// migrate commands) does the two at once, and a file that is not a
+	// database is refused here.
+	if _, err := conn.ExecContext(ctx, "SELECT 1 FROM sqlite_master LIMIT 0"); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", displayPath(u), classifySQLite(err))
+	}
 	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin}
 	return &SQLite{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
 }
