@@ -77,6 +77,10 @@ type SQLOptions struct {
 	// backend's own (a line and column, a typed cause) before it is wrapped
 	// in an *ExecError. It is given the store's connection.
 	Describe func(conn *sql.Conn, err error, m *migration.Migration) error
+	// Exec, when set, runs a migration's script on the store's connection
+	// in place of one conn.ExecContext (the SQLite backend runs a large
+	// script in pieces); it must run the whole script or fail.
+	Exec func(ctx context.Context, conn *sql.Conn, script string) error
 }
 
 // SQLStore is a Store on one connection of a caller's *sql.DB, from any
@@ -92,6 +96,7 @@ type SQLStore struct {
 	noTx     bool
 	pin      *time.Time
 	describe func(*sql.Conn, error, *migration.Migration) error
+	execFn   func(context.Context, *sql.Conn, string) error
 	lockKey  *int64
 }
 
@@ -114,7 +119,7 @@ func OnConn(conn *sql.Conn, d Dialect, o SQLOptions) *SQLStore {
 	if table == "" {
 		table = DefaultTable
 	}
-	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d == Postgres, pin: o.Pin, describe: o.Describe}
+	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d == Postgres, pin: o.Pin, describe: o.Describe, execFn: o.Exec}
 }
 
 // Table is the ledger table's name.
@@ -298,7 +303,12 @@ func (s *SQLStore) exec(ctx context.Context, m *migration.Migration, down bool) 
 	if err != nil {
 		return &ExecError{Version: m.Version, File: m.File, Down: down, Err: err}
 	}
-	if _, err = s.conn.ExecContext(ctx, sql); err == nil {
+	if s.execFn != nil {
+		err = s.execFn(ctx, s.conn, sql)
+	} else {
+		_, err = s.conn.ExecContext(ctx, sql)
+	}
+	if err == nil {
 		return nil
 	}
 	if s.describe != nil {

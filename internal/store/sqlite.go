@@ -87,7 +87,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", displayPath(u), classifySQLite(err))
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin}
+	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execSQLiteScript}
 	return &SQLite{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
 }
 
