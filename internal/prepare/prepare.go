@@ -59,7 +59,7 @@ type Summary struct {
 	SHA256  string `json:"sha256"`
 }
 
-// Prepare applies cfg.Migrations to a new database, in memory, one
+// Prepare applies cfg.Migrations to a new scratch database beside Out, one
 // transaction per migration as sqlx does, then writes it compacted with
 // VACUUM INTO to a temporary file beside Out, syncs it and renames it into
 // place. Out is never seen half-written; on error it is left as it was.
@@ -110,19 +110,29 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	return sum, syncDir(filepath.Dir(cfg.Out))
 }
 
-// build applies the migrations to a new in-memory database with SQLite's
-// clock and randomness pinned (package sqlitepin), and writes it to path
-// with VACUUM INTO. It returns how many migrations were applied and how
-// many tables the database has.
+// build applies the migrations to a new scratch database beside Out with
+// SQLite's clock and randomness pinned (package sqlitepin), and writes it to
+// path with VACUUM INTO. It returns how many migrations were applied and how
+// many tables the database has. The scratch file (journal in memory, no
+// syncs, a bounded page cache; see store.SQLiteConfig.Scratch) builds as
+// fast as an in-memory database did, and holds the pages on disk rather
+// than in memory: an in-memory database took twice its size in memory,
+// the allocator rounding each page up to the next power of two.
 func build(ctx context.Context, cfg Config, path string, progress func(migrate.Event)) (applied, tables int, err error) {
 	end, err := sqlitepin.Begin(cfg.SourceDateEpoch)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer end()
+	scratch, err := tempName(cfg.Out)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer removeTemp(scratch)
 	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
 	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
-		URL:     dburl.SQLiteOptions{Memory: true, Mode: "rw", VFS: sqlitepin.VFS},
+		URL:     dburl.SQLiteOptions{Path: scratch, Mode: "rwc", VFS: sqlitepin.VFS},
+		Scratch: true,
 		Options: store.Options{Table: cfg.Table, Pin: &pin, SQLiteNoTx: cfg.SQLiteNoTx},
 	})
 	if err != nil {

@@ -10,3 +10,4 @@ var PieceEnd = pieceEnd
 
 // ScriptPiece is the size above which a script runs in pieces.
 const ScriptPiece = scriptPiece
+

@@ -41,6 +41,11 @@ type SQLiteConfig struct {
 	Create bool
 	// BusyTimeout defaults to DefaultBusyTimeout.
 	BusyTimeout time.Duration
+	// Scratch is for a file no other connection opens and nothing keeps
+	// after a failure (prepare's build): the rollback journal is kept in
+	// memory, nothing is synced, the lock is held until Close, and the page
+	// cache is 16 MiB, so memory stays bounded however large it grows.
+	Scratch bool
 	Options
 }
 
@@ -64,7 +69,11 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 	if busy == 0 {
 		busy = DefaultBusyTimeout
 	}
-	db, err := sql.Open("sqlite", SQLiteDSN(u, busy))
+	dsn := SQLiteDSN(u, busy)
+	if cfg.Scratch {
+		dsn += "&_pragma=journal_mode(MEMORY)&_pragma=synchronous(OFF)&_pragma=locking_mode(EXCLUSIVE)&_pragma=cache_size(-16384)"
+	}
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
