@@ -88,20 +88,36 @@ func BenchmarkApply(b *testing.B) {
 	})
 }
 
-// BenchmarkNoop compares a run that has nothing to do with opening the
-// database and running one query.
+// BenchmarkNoop compares a run, and a check, that have nothing to do with
+// opening the database and running one query, alone and followed by
+// sha384sum of the migrations (the reading and hashing sqlx requires).
 func BenchmarkNoop(b *testing.B) {
 	f := setup(b)
 	db := filepath.Join(f.dir, "noop.db")
 	f.run(b, "", f.dbprep, "prepare", "--out", db)
+	files, err := filepath.Glob(filepath.Join(f.dir, "migrations", "*.sql"))
+	if err != nil || len(files) != n() {
+		b.Fatalf("%d migrations, %v", len(files), err)
+	}
 	b.Run(fmt.Sprintf("n=%d/dbprep-migrate-run-noop", n()), func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			f.run(b, "", f.dbprep, "migrate", "run", "-D", "sqlite:"+db)
 		}
 	})
+	b.Run(fmt.Sprintf("n=%d/dbprep-migrate-check-noop", n()), func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			f.run(b, "", f.dbprep, "migrate", "check", "-D", "sqlite:"+db)
+		}
+	})
 	b.Run(fmt.Sprintf("n=%d/sqlite3-open-one-query", n()), func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			f.run(b, "", "sqlite3", db, "SELECT count(*) FROM _sqlx_migrations")
+		}
+	})
+	b.Run(fmt.Sprintf("n=%d/sqlite3-one-query-and-sha384sum", n()), func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			f.run(b, "", "sqlite3", db, "SELECT count(*) FROM _sqlx_migrations")
+			f.run(b, "", "sha384sum", files...)
 		}
 	})
 }

@@ -34,6 +34,8 @@ awk '
     ratio("dbprep-prepare", "sqlite3-one-transaction")
     ratio("dbprep-migrate-run", "sqlite3-transaction-per-migration")
     ratio("dbprep-migrate-run-noop", "sqlite3-open-one-query")
+    ratio("dbprep-migrate-run-noop", "sqlite3-one-query-and-sha384sum")
+    ratio("dbprep-migrate-check-noop", "sqlite3-one-query-and-sha384sum")
     ratio("dbprep-migrate-run-postgres", "psql-transaction-per-migration")
     ratio("dbprep-vet-warm", "go-vet-warm")
     ratio("dbprep-vet-cold", "go-vet-cold")
