@@ -7,6 +7,7 @@
 #   bench/run.sh            # N=1000 migrations, 5 iterations each
 #   DBPREP_BENCH_N=200 COUNT=3 bench/run.sh
 set -euo pipefail
+[ -x /usr/bin/time ] || { echo "bench/run.sh needs GNU time for peak RSS: apt-get install time" >&2; exit 1; }
 cd "$(dirname "$0")/.."
 export DBPREP_BENCH_N=${DBPREP_BENCH_N:-1000}
 if [ -z "${SKIP_PEERS:-}" ]; then
