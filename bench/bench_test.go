@@ -31,7 +31,7 @@ func setup(b *testing.B) fixture {
 		b.Fatal(err)
 	}
 	bin := filepath.Join(dir, "dbprep")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/dbprep").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin, "../cmd/dbprep").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	return fixture{dir: dir, dbprep: bin}

@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 )
@@ -62,10 +64,16 @@ func runRSS(b *testing.B, dir string, argv ...string) int64 {
 	return kib
 }
 
+// noopRounds is how many times each tool's no-op run is timed per
+// iteration: one is a few milliseconds, within this machine's noise.
+const noopRounds = 10
+
 // BenchmarkPeers applies the same n migrations with dbprep and each peer,
-// fresh and then once more with nothing to do, side by side in one run,
-// after checking that each leaves the schema dbprep leaves. Peak RSS is
-// reported as KiB-rss.
+// fresh and then once more with nothing to do, after checking that each
+// leaves the schema dbprep leaves. The tools take turns within every
+// iteration (the order rotating), so that a machine getting busier or
+// quieter weighs on all alike; each tool's median is reported as
+// <tool>-ms, and its peak RSS, from one more untimed run, as <tool>-KiB.
 func BenchmarkPeers(b *testing.B) {
 	f := setup(b)
 	if err := GeneratePeers(f.dir, n()); err != nil {
@@ -94,27 +102,43 @@ func BenchmarkPeers(b *testing.B) {
 		dir := filepath.Join(f.dir, p.Name)
 		tools = append(tools, tool{p.Name, func(db string) []string { return p.Up(bin, dir, db) }, p.Ledger})
 	}
+	checked := func(t tool) string { return filepath.Join(f.dir, t.name+"-check.db") }
 	for _, t := range tools {
-		check := filepath.Join(f.dir, t.name+"-check.db")
-		runTool(b, f.dir, t.up(check)...)
-		if got := schemaOf(b, check, t.ledger); got != want {
+		runTool(b, f.dir, t.up(checked(t))...)
+		if got := schemaOf(b, checked(t), t.ledger); got != want {
 			b.Fatalf("%s leaves another schema:\n%s\nwant\n%s", t.name, got, want)
 		}
-		// Timed runs, then one more untimed under GNU time for the peak RSS.
-		b.Run(fmt.Sprintf("n=%d/apply/%s", n(), t.name), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				runTool(b, f.dir, t.up(f.fresh(b, t.name+".db"))...)
-			}
-			db := f.fresh(b, t.name+".db")
-			b.StopTimer()
-			b.ReportMetric(float64(runRSS(b, f.dir, t.up(db)...)), "KiB-rss")
-		})
-		b.Run(fmt.Sprintf("n=%d/noop/%s", n(), t.name), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				runTool(b, f.dir, t.up(check)...)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(runRSS(b, f.dir, t.up(check)...)), "KiB-rss")
-		})
 	}
+	// timeTurns runs every tool rounds times per iteration, in turns, and
+	// reports each one's median and peak RSS.
+	timeTurns := func(b *testing.B, rounds int, argv func(t tool) []string) {
+		times := make([][]time.Duration, len(tools))
+		for i := 0; i < b.N; i++ {
+			for r := range rounds {
+				for k := range tools {
+					j := (k + i*rounds + r) % len(tools)
+					args := argv(tools[j])
+					start := time.Now()
+					runTool(b, f.dir, args...)
+					times[j] = append(times[j], time.Since(start))
+				}
+			}
+		}
+		b.StopTimer()
+		for j, t := range tools {
+			slices.Sort(times[j])
+			b.ReportMetric(float64(times[j][len(times[j])/2])/1e6, t.name+"-ms")
+			b.ReportMetric(float64(runRSS(b, f.dir, argv(t)...)), t.name+"-KiB")
+		}
+	}
+	b.Run(fmt.Sprintf("n=%d/apply", n()), func(b *testing.B) {
+		timeTurns(b, 1, func(t tool) []string {
+			db := filepath.Join(f.dir, t.name+".db")
+			os.Remove(db)
+			return t.up(db)
+		})
+	})
+	b.Run(fmt.Sprintf("n=%d/noop", n()), func(b *testing.B) {
+		timeTurns(b, noopRounds, func(t tool) []string { return t.up(checked(t)) })
+	})
 }

@@ -25,9 +25,18 @@ if [ -z "${SKIP_PEERS:-}" ]; then
     echo "dbmate could not be installed; it is left out" >&2
   export DBPREP_BENCH_PEERS=$peers
 fi
-out=$(go test -run '^$' -bench . -benchtime "${COUNT:-5}x" ./bench/ | tee /dev/stderr)
+# BENCH picks benchmarks by name (default: all), e.g. BENCH='Apply|Noop|Peers'.
+out=$(go test -run '^$' -bench "${BENCH:-.}" -benchtime "${COUNT:-5}x" ./bench/ | tee /dev/stderr)
 awk '
-  /^BenchmarkPeers/ { split($1, p, "/"); tool = p[4]; sub(/-[0-9]+$/, "", tool); peer[p[3] "/" tool] = $3; rss[p[3] "/" tool] = $5; tools[tool] = 1; next }
+  /^BenchmarkPeers/ {
+    split($1, p, "/"); kind = p[3]; sub(/-[0-9]+$/, "", kind)
+    for (i = 3; i < NF; i += 2) {
+      unit = $(i + 1)
+      if (unit ~ /-ms$/) { tool = unit; sub(/-ms$/, "", tool); peer[kind "/" tool] = $i; tools[tool] = 1 }
+      if (unit ~ /-KiB$/) { tool = unit; sub(/-KiB$/, "", tool); rss[kind "/" tool] = $i }
+    }
+    next
+  }
   /^Benchmark/ { k = split($1, p, "/"); name = p[k]; sub(/-[0-9]+$/, "", name); ns[name] = $3 }
   function ratio(a, b) { if (ns[a] && ns[b]) printf "%-34s %6.2fx of %s\n", a, ns[a] / ns[b], b }
   END {
@@ -47,12 +56,12 @@ awk '
       for (i = 1; i <= n; i++) {
         t = order[i]
         if (!(t in tools)) continue
-        printf "%-16s %14.1f %14.1f %9.1f MiB %9.1f MiB\n", t, peer["apply/" t] / 1e6, peer["noop/" t] / 1e6, rss["apply/" t] / 1024, rss["noop/" t] / 1024
+        printf "%-16s %14.1f %14.1f %9.1f MiB %9.1f MiB\n", t, peer["apply/" t], peer["noop/" t], rss["apply/" t] / 1024, rss["noop/" t] / 1024
       }
       for (i = 2; i <= n; i++) {
         t = order[i]
         if (!(t in tools)) continue
-        printf "dbprep / %-16s apply %5.2fx   no-op %5.2fx\n", t, peer["apply/dbprep"] / peer["apply/" t], peer["noop/dbprep"] / peer["noop/" t]
+        printf "dbprep / %-16s apply %5.2fx   no-op %5.2fx   no-op RSS %5.2fx\n", t, peer["apply/dbprep"] / peer["apply/" t], peer["noop/dbprep"] / peer["noop/" t], rss["noop/dbprep"] / rss["noop/" t]
       }
     }
   }' <<<"$out"

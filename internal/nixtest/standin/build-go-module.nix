@@ -65,7 +65,7 @@ mkDerivation (finalAttrs:
       runHook preBuild
       for pkg in $(goDirs); do
         echo "Building subPackage $pkg"
-        go install ''${ldflags:+-ldflags="$ldflags"} "$pkg"
+        go install ''${tags:+-tags="$tags"} ''${ldflags:+-ldflags="$ldflags"} "$pkg"
       done
       runHook postBuild
     '';
