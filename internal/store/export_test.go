@@ -10,4 +10,3 @@ var PieceEnd = pieceEnd
 
 // ScriptPiece is the size above which a script runs in pieces.
 const ScriptPiece = scriptPiece
-
