@@ -48,7 +48,7 @@ func (m *Migration) Load() (string, error) {
 		return "", fmt.Errorf("reading %s again to run it: %w", m.File, unwrapPath(err))
 	}
 	if !bytes.Equal(checksumBytes(data, m.ignored), m.Checksum) {
-		return "", fmt.Errorf("%s changed while dbprep was running: run again", m.File)
+		return "", fmt.Errorf("%s changed after it was read and checksummed, before it could run: nothing of it ran; run again", m.File)
 	}
 	return unsafe.String(unsafe.SliceData(data), len(data)), nil
 }
