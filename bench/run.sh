@@ -26,7 +26,7 @@ if [ -z "${SKIP_PEERS:-}" ]; then
   export DBPREP_BENCH_PEERS=$peers
 fi
 # BENCH picks benchmarks by name (default: all), e.g. BENCH='Apply|Noop|Peers'.
-out=$(go test -run '^$' -bench "${BENCH:-.}" -benchtime "${COUNT:-5}x" ./bench/ | tee /dev/stderr)
+out=$(go test -run '^$' -bench "${BENCH:-.}" -benchtime "${COUNT:-5}x" ./bench/ | tee >(cat >&2))
 awk '
   /^BenchmarkPeers/ {
     split($1, p, "/"); kind = p[3]; sub(/-[0-9]+$/, "", kind)
