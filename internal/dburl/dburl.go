@@ -96,6 +96,8 @@ func (o SQLiteOptions) URIPath() string {
 // ErrUnsupportedScheme is returned for a URL that is neither SQLite nor PostgreSQL.
 var ErrUnsupportedScheme = errors.New("unsupported database URL scheme")
 
+const unsupportedSchemeHint = "use sqlite:PATH (e.g. sqlite:db.sqlite3) or postgres://USER@HOST/DB"
+
 // Parse classifies and checks s. Errors never contain the password.
 func Parse(s string) (URL, error) {
 	u := URL{Raw: s}
@@ -119,8 +121,7 @@ func Parse(s string) (URL, error) {
 		if !ok || strings.ContainsAny(scheme, "/@ ") {
 			scheme = ""
 		}
-		return URL{}, fmt.Errorf("%w %q in %s: use sqlite:PATH (e.g. sqlite:db.sqlite3) or postgres://USER@HOST/DB",
-			ErrUnsupportedScheme, scheme, Redact(s))
+		return URL{}, fmt.Errorf("%w %q in %s: %s", ErrUnsupportedScheme, scheme, Redact(s), unsupportedSchemeHint)
 	}
 	return u, nil
 }
