@@ -223,3 +223,17 @@ func TestLargeMigration(t *testing.T) {
 		t.Errorf("checksum %x (want %x), %d rows", sum, want, rows)
 	}
 }
+
+// The migrations are read while dbprep connects: a bad file is reported,
+// not the server that is not there, and the waiting for it stops at once.
+func TestBadMigrationWinsOverConnecting(t *testing.T) {
+	dir := project(t, map[string]string{"migrations/1_bad.sql": "SELECT 1;\x00\n"})
+	r := cmd{Dir: dir}.Run(t, "migrate", "run", "--connect-timeout", "20s", "-D", "postgres://u@127.0.0.1:1/app")
+	r.Want(t, 1, "1_bad.sql", "NUL byte on line 1")
+	if strings.Contains(r.Stderr, "refused") || strings.Contains(r.Stderr, "waiting") {
+		t.Errorf("the connection is reported, or waited for:\n%s", r)
+	}
+	// A good directory and a missing database: the database's error.
+	os.WriteFile(filepath.Join(dir, "migrations", "1_bad.sql"), []byte("SELECT 1;\n"), 0o644)
+	cmd{Dir: dir}.Run(t, "migrate", "run", "-D", "sqlite:missing.db").Want(t, 1, "missing.db", "database does not exist")
+}
