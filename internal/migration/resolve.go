@@ -95,7 +95,13 @@ func ResolveDir(dir string, opts Options) ([]Migration, error) {
 		return nil, &DirError{Dir: dir, Err: fmt.Errorf("%w (--source must name a directory)", ErrNotDir)}
 	}
 	return resolveWith(os.DirFS(dir), ".", dir, opts, files{
-		open:    func(name string) (io.ReadCloser, error) { return openOSFile(filepath.Join(dir, name)) },
+		open: func(name string) (io.ReadCloser, error) {
+			f, err := openOSFile(filepath.Join(dir, name))
+			if err != nil {
+				return nil, err // not a nil *fdFile in a non-nil interface
+			}
+			return f, nil
+		},
 		readAll: func(name string) ([]byte, error) { return readOSFile(filepath.Join(dir, name)) },
 	})
 }
