@@ -92,9 +92,11 @@ type Provider struct {
 	opts       Options
 }
 
-// New reads the migrations of fsys (in opts.Dir) for db, whose engine is d.
-// A directory without migrations is ErrNoMigrations; two files with one
-// version, ErrDuplicate.
+// New reads the migrations of fsys (in opts.Dir) for db, whose engine is d:
+// it checks and checksums them and keeps none of their text, so fsys must
+// stay readable; a migration is read again when it runs, and refused if it
+// changed since New. A directory without migrations is ErrNoMigrations; two
+// files with one version, ErrDuplicate.
 func New(db *sql.DB, d Dialect, fsys fs.FS, opts Options) (*Provider, error) {
 	if db == nil {
 		return nil, errors.New("sqlxmigrate.New: nil *sql.DB")
