@@ -60,8 +60,9 @@ func setupVet(b *testing.B) fixture {
 	if err := GenerateVetModule(dir, 50, 20); err != nil {
 		b.Fatal(err)
 	}
+	// dbprep vet runs the dbprep-vet beside it.
 	bin := filepath.Join(dir, "dbprep")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/dbprep").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../cmd/dbprep", "../cmd/dbprep-vet").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	f := fixture{dir: dir, dbprep: bin}

@@ -39,7 +39,7 @@ func (e *exitError) Unwrap() error { return e.err }
 // code. Errors are printed to stderr as "error: …" with any hint, and with
 // every password of the URL in use masked.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	s := &session{stdin: stdin, stdout: stdout, stderr: stderr}
+	s := &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
 	// sqlx-cli accepts --no-dotenv anywhere on the line; so does dbprep.
 	if slices.Contains(args, "--no-dotenv") {
 		s.noDotenv = true

@@ -20,6 +20,9 @@ import (
 // session is one run of the command line: its streams and what it learns
 // from the environment, .env and sqlx.toml.
 type session struct {
+	// args is the command line as given (without the program name), for
+	// handing `vet` to dbprep-vet unchanged.
+	args           []string
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	noDotenv       bool

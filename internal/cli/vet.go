@@ -3,20 +3,11 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"go/token"
 	"math"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 
-	"github.com/dbprep/dbprep/internal/querycheck"
-	"github.com/dbprep/dbprep/internal/vet"
+	"github.com/dbprep/dbprep/internal/vet/finding"
 )
 
 func vetCommand(s *session) *cli.Command {
@@ -34,21 +25,20 @@ func vetCommand(s *session) *cli.Command {
 			&cli.BoolFlag{Name: "tests", Value: true, Usage: "check test files too, as go vet does"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list the calls whose SQL is built at run time (skipped)"},
 		},
-		Action: action(s, math.MaxInt, s.vet),
+		Action: func(c *cli.Context) error {
+			if Vet == nil {
+				return HandOffVet(s.args)
+			}
+			return action(s, math.MaxInt, s.vet)(c)
+		},
 	}
 }
 
-// vetProblem is one finding, as --format json prints it.
-type vetProblem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Message string `json:"message"`
-}
-
-func (p vetProblem) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
-}
+// Vet is the query checker behind `dbprep vet`. dbprep leaves it nil and
+// hands the whole command line to the dbprep-vet program (HandOffVet), the
+// only one that links the analyzer and golang.org/x/tools: that keeps them
+// out of the start-up of every other command. dbprep-vet sets it.
+var Vet finding.Check
 
 func (s *session) vet(c *cli.Context) error {
 	if err := checkFormat(c); err != nil {
@@ -58,99 +48,26 @@ func (s *session) vet(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	patterns := c.Args().Slice()
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
-	}
-	var open *querycheck.Checker
-	defer func() {
-		if open != nil {
-			open.Close()
-		}
-	}()
-	a := vet.New(func() (*querycheck.Checker, error) {
-		ch, err := vet.OpenURLWith(s.rawURL, querycheck.Options{ConnectTimeout: connectTimeout(c), OnWait: s.waiting})
-		open = ch
-		return ch, err
+	rep, err := Vet(c.Context, finding.Request{
+		Patterns:       c.Args().Slice(),
+		Tags:           c.String("tags"),
+		Tests:          c.Bool("tests"),
+		URL:            s.rawURL,
+		ConnectTimeout: connectTimeout(c),
+		OnWait:         s.waiting,
 	})
-	cfg := &packages.Config{Mode: packages.LoadSyntax, Context: c.Context, Tests: c.Bool("tests")}
-	if tags := c.String("tags"); tags != "" {
-		cfg.BuildFlags = []string{"-tags=" + tags}
-	}
-	pkgs, err := packages.Load(cfg, patterns...)
-	if err != nil {
-		return fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
-	}
-	var loadErrs []string
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		for _, e := range p.Errors {
-			loadErrs = append(loadErrs, e.Error())
-		}
-	})
-	if len(loadErrs) > 0 {
-		return fmt.Errorf("the packages do not build, so their queries cannot be checked:\n%s", strings.Join(loadErrs, "\n"))
-	}
-	if len(pkgs) == 0 {
-		return fmt.Errorf("no Go packages match %s", strings.Join(patterns, " "))
-	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
 	if err != nil {
 		return err
 	}
-	wd, _ := os.Getwd()
-	rel := func(p token.Position) token.Position {
-		if r, err := filepath.Rel(wd, p.Filename); err == nil && !strings.HasPrefix(r, "..") {
-			p.Filename = r
-		}
-		return p
-	}
-	seen := map[string]bool{}
-	var problems []vetProblem
-	var skipped []token.Position
-	for _, act := range graph.Roots {
-		if act.Err != nil {
-			return act.Err
-		}
-		fset := act.Package.Fset
-		for _, d := range act.Diagnostics {
-			p := rel(fset.Position(d.Pos))
-			pr := vetProblem{File: p.Filename, Line: p.Line, Column: p.Column, Message: d.Message}
-			if !seen[pr.String()] { // a package and its test variant share files
-				seen[pr.String()] = true
-				problems = append(problems, pr)
-			}
-		}
-		if r, ok := act.Result.(*vet.Skipped); ok && r != nil {
-			for _, p := range r.Calls {
-				if p = rel(p); !seen["skip "+p.String()] {
-					seen["skip "+p.String()] = true
-					skipped = append(skipped, p)
-				}
-			}
-		}
-	}
-	sort.Slice(problems, func(i, j int) bool {
-		a, b := problems[i], problems[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Message < b.Message
-	})
 	if c.Bool("verbose") {
-		sort.Slice(skipped, func(i, j int) bool { return skipped[i].String() < skipped[j].String() })
-		for _, p := range skipped {
+		for _, p := range rep.Skipped {
 			fmt.Fprintf(s.stderr, "%s: skipped: the SQL is built at run time\n", p)
 		}
 	}
 	if c.String("format") == "json" {
+		problems := rep.Problems
 		if problems == nil {
-			problems = []vetProblem{}
+			problems = []finding.Problem{}
 		}
 		enc := json.NewEncoder(s.stdout)
 		enc.SetIndent("", "  ")
@@ -158,15 +75,15 @@ func (s *session) vet(c *cli.Context) error {
 			return err
 		}
 	} else {
-		for _, p := range problems {
+		for _, p := range rep.Problems {
 			s.printf("%s\n", p)
 		}
 	}
-	if len(problems) > 0 {
-		return &exitError{code: ExitError, err: fmt.Errorf("vet: %d problem(s) in queries checked against %s", len(problems), u)}
+	if n := len(rep.Problems); n > 0 {
+		return &exitError{code: ExitError, err: fmt.Errorf("vet: %d problem(s) in queries checked against %s", n, u)}
 	}
 	if c.String("format") == "text" {
-		fmt.Fprintf(s.stderr, "vet: no problems (%s skipped as built at run time)\n", pluralCount(len(skipped), "call"))
+		fmt.Fprintf(s.stderr, "vet: no problems (%s skipped as built at run time)\n", pluralCount(len(rep.Skipped), "call"))
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package cli_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -113,5 +115,65 @@ func TestVetAsGoVetTool(t *testing.T) {
 	out, err := run.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "main.go:11:14: no such column: favourite_colour") {
 		t.Errorf("go vet -vettool=dbprep: %v\n%s", err, out)
+	}
+}
+
+// dbprep itself links neither the analyzer nor golang.org/x/tools: `vet`
+// is handed to dbprep-vet, so every other command starts without them.
+func TestDbprepDoesNotLinkTheChecker(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../../cmd/dbprep", "../../cmd/dbprep-vet").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	both := string(out)
+	out, err = exec.Command("go", "list", "-deps", "../../cmd/dbprep").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	deps := string(out)
+	for _, pkg := range []string{"golang.org/x/tools/go/analysis\n", "github.com/dbprep/dbprep/internal/vet\n", "go/types\n"} {
+		if !strings.Contains(both, pkg) {
+			t.Fatalf("go list -deps of dbprep-vet lacks %s", pkg)
+		}
+		if strings.Contains(deps, pkg) {
+			t.Errorf("dbprep links %s", strings.TrimSpace(pkg))
+		}
+	}
+}
+
+// A dbprep installed without dbprep-vet says what to install, and nothing else
+// runs.
+func TestVetWithoutVetProgram(t *testing.T) {
+	_, dir := vetProject(t, vetApp)
+	bin := filepath.Join(t.TempDir(), "dbprep")
+	data, err := os.ReadFile(testbin.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"vet", "-D", "sqlite:db.sqlite3"}, {"-V=full"}} {
+		run := exec.Command(bin, args...)
+		run.Dir = dir
+		run.Env = append(goEnv(t), "PATH=/usr/bin:/bin")
+		out, err := run.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 ||
+			!strings.Contains(string(out), "dbprep vet runs dbprep-vet, the query checker, which is not installed") ||
+			!strings.Contains(string(out), "go install github.com/dbprep/dbprep/cmd/...@") {
+			t.Errorf("dbprep %s without dbprep-vet: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	// Found on PATH when not beside dbprep.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := exec.Command(bin, "vet", "-D", "sqlite:db.sqlite3")
+	run.Dir = dir
+	run.Env = append(goEnv(t), "PATH="+filepath.Dir(testbin.Path)+":"+filepath.Dir(goBin)+":/usr/bin:/bin")
+	if out, err := run.CombinedOutput(); err != nil || !strings.Contains(string(out), "vet: no problems") {
+		t.Errorf("dbprep vet with dbprep-vet on PATH: %v\n%s", err, out)
 	}
 }

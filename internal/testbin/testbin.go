@@ -19,15 +19,16 @@ import (
 // Path is the built binary; set by Build.
 var Path string
 
-// Build compiles ./cmd/dbprep (relative to the module root root) into a
-// temporary directory and returns a function that removes it.
+// Build compiles ./cmd/dbprep and ./cmd/dbprep-vet (relative to the module
+// root root), which `dbprep vet` runs, into one temporary directory, as
+// `go install …/cmd/...` does, and returns a function that removes it.
 func Build(root string) (cleanup func(), err error) {
 	dir, err := os.MkdirTemp("", "dbprep-bin")
 	if err != nil {
 		return nil, err
 	}
 	Path = filepath.Join(dir, "dbprep")
-	build := exec.Command("go", "build", "-o", Path, "./cmd/dbprep")
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/dbprep", "./cmd/dbprep-vet")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {

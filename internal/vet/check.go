@@ -1,0 +1,95 @@
+package vet
+
+import (
+	"context"
+	"fmt"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/dbprep/dbprep/internal/querycheck"
+	"github.com/dbprep/dbprep/internal/vet/finding"
+)
+
+// Check loads the packages r names, with their tests if asked, and checks
+// their queries against r.URL: what `dbprep vet` runs. Packages that do not
+// build are an error, as are patterns matching none.
+func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
+	var open *querycheck.Checker
+	defer func() {
+		if open != nil {
+			open.Close()
+		}
+	}()
+	a := New(func() (*querycheck.Checker, error) {
+		ch, err := OpenURLWith(r.URL, querycheck.Options{ConnectTimeout: r.ConnectTimeout, OnWait: r.OnWait})
+		open = ch
+		return ch, err
+	})
+	patterns := r.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	cfg := &packages.Config{Mode: packages.LoadSyntax, Context: ctx, Tests: r.Tests}
+	if r.Tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + r.Tags}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return finding.Report{}, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	var loadErrs []string
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			loadErrs = append(loadErrs, e.Error())
+		}
+	})
+	if len(loadErrs) > 0 {
+		return finding.Report{}, fmt.Errorf("the packages do not build, so their queries cannot be checked:\n%s", strings.Join(loadErrs, "\n"))
+	}
+	if len(pkgs) == 0 {
+		return finding.Report{}, fmt.Errorf("no Go packages match %s", strings.Join(patterns, " "))
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
+	if err != nil {
+		return finding.Report{}, err
+	}
+	wd, _ := os.Getwd()
+	pos := func(p token.Position) finding.Position {
+		if r, err := filepath.Rel(wd, p.Filename); err == nil && !strings.HasPrefix(r, "..") {
+			p.Filename = r
+		}
+		return finding.Position{File: p.Filename, Line: p.Line, Column: p.Column}
+	}
+	// A package and its test variant share files: each finding once.
+	seen := map[string]bool{}
+	var rep finding.Report
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			return finding.Report{}, act.Err
+		}
+		fset := act.Package.Fset
+		for _, d := range act.Diagnostics {
+			p := finding.Problem{Position: pos(fset.Position(d.Pos)), Message: d.Message}
+			if !seen[p.String()] {
+				seen[p.String()] = true
+				rep.Problems = append(rep.Problems, p)
+			}
+		}
+		if s, ok := act.Result.(*Skipped); ok && s != nil {
+			for _, c := range s.Calls {
+				if p := pos(c); !seen["skip "+p.String()] {
+					seen["skip "+p.String()] = true
+					rep.Skipped = append(rep.Skipped, p)
+				}
+			}
+		}
+	}
+	rep.Sort()
+	return rep, nil
+}

@@ -1,0 +1,77 @@
+// Package finding is what `dbprep vet` asks for and reports, kept apart from
+// the analyzer (internal/vet, which links golang.org/x/tools) so that the
+// command line can print findings without linking the analyzer: dbprep hands
+// `vet` to the dbprep-vet program, and only that program links it.
+package finding
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Request is one `dbprep vet` run.
+type Request struct {
+	// Patterns are the Go packages to check, as go vet takes them.
+	Patterns []string
+	// Tags are go build's -tags, comma-separated.
+	Tags string
+	// Tests checks the packages' test files too.
+	Tests bool
+	// URL is the database the queries are checked against, as given
+	// (password included: never print it, print dburl.URL's String).
+	URL string
+	// ConnectTimeout bounds the wait for a server; 0 is the default.
+	ConnectTimeout time.Duration
+	// OnWait is told, once, that a server is being waited for.
+	OnWait func(msg string)
+}
+
+// Position is a place in Go source; File is relative to the working
+// directory when it lies under it.
+type Position struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+func (p Position) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
+
+// Problem is one query the database rejects, or one call that does not fit
+// its query (arguments, Scan destinations).
+type Problem struct {
+	Position
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string { return p.Position.String() + ": " + p.Message }
+
+// Report is the outcome of a run: Problems sorted by file, line, column and
+// message, each once; Skipped, sorted, the calls whose SQL is built at run
+// time.
+type Report struct {
+	Problems []Problem
+	Skipped  []Position
+}
+
+// Check runs a Request: internal/vet's Check.
+type Check func(ctx context.Context, r Request) (Report, error)
+
+// Sort puts the report in its order.
+func (r *Report) Sort() {
+	sort.Slice(r.Problems, func(i, j int) bool {
+		a, b := r.Problems[i], r.Problems[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Message < b.Message
+	})
+	sort.Slice(r.Skipped, func(i, j int) bool { return r.Skipped[i].String() < r.Skipped[j].String() })
+}
