@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,9 +24,19 @@ func HandOffVet(args []string) error {
 	if err != nil {
 		return err
 	}
-	err = syscall.Exec(path, append([]string{path}, args...), os.Environ())
+	if from := os.Getenv(handOffEnv); from != "" {
+		// A dbprep installed under dbprep-vet's name would hand off to itself
+		// for ever.
+		return &exitError{code: ExitError, err: fmt.Errorf("%s, run by %s, does not hold the query checker: it is a copy of dbprep; "+
+			"install the real one: go install github.com/dbprep/dbprep/cmd/...@%s", path, from, installVersion())}
+	}
+	self, _ := os.Executable()
+	err = syscall.Exec(path, append([]string{path}, args...), append(os.Environ(), handOffEnv+"="+self))
 	return fmt.Errorf("running %s: %w", path, err)
 }
+
+// handOffEnv names, in dbprep-vet's environment, the dbprep that ran it.
+const handOffEnv = "DBPREP_VET_HANDED_OFF_BY"
 
 func vetProgram() (string, error) {
 	var beside string
@@ -42,8 +50,6 @@ func vetProgram() (string, error) {
 	}
 	if path, err := exec.LookPath(VetProgram); err == nil {
 		return path, nil
-	} else if !errors.Is(err, exec.ErrNotFound) && !errors.Is(err, fs.ErrNotExist) {
-		return "", err
 	}
 	where := "on PATH"
 	if beside != "" {

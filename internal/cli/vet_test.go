@@ -165,6 +165,18 @@ func TestVetWithoutVetProgram(t *testing.T) {
 			t.Errorf("dbprep %s without dbprep-vet: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
+	// A dbprep copied under dbprep-vet's name is refused, not run in a loop.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(bin), "dbprep-vet"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	loop := exec.Command(bin, "vet", "-D", "sqlite:db.sqlite3")
+	loop.Dir = dir
+	loop.Env = append(goEnv(t), "PATH=/usr/bin:/bin")
+	out, err := loop.CombinedOutput()
+	if !strings.Contains(string(out), "does not hold the query checker: it is a copy of dbprep") {
+		t.Errorf("dbprep vet with a copy of dbprep as dbprep-vet: %v\n%s", err, out)
+	}
+	os.Remove(filepath.Join(filepath.Dir(bin), "dbprep-vet"))
 	// Found on PATH when not beside dbprep.
 	goBin, err := exec.LookPath("go")
 	if err != nil {
