@@ -39,7 +39,7 @@ var engines = map[Dialect]engine{
 	Postgres: {
 		drivers: []string{"pgx", "postgres"}, // github.com/jackc/pgx/v5/stdlib, github.com/lib/pq
 		imports: `_ "github.com/jackc/pgx/v5/stdlib" (or _ "github.com/lib/pq")`,
-		dsn:     func(_ string, u dburl.URL) string { return u.Conn },
+		dsn:     func(_ string, u dburl.URL) string { return u.Postgres.ConnString(true) },
 		server:  true,
 	},
 }

@@ -33,18 +33,28 @@ func (k Kind) String() string {
 type URL struct {
 	Kind Kind
 	// Raw is the URL as given. It may hold a password: never print it; use
-	// String or Redact.
+	// String.
 	Raw string
 	// SQLite is set when Kind is SQLite.
 	SQLite SQLiteOptions
-	// Conn is the connection string to hand to the PostgreSQL driver: Raw,
-	// with a percent-encoded socket directory host moved to host=. It may
-	// hold a password, like Raw.
-	Conn string
+	// Postgres is set when Kind is Postgres. It holds the password: hand
+	// it to the driver, print String.
+	Postgres PostgresOptions
 }
 
-// String is the URL with any password redacted.
-func (u URL) String() string { return Redact(u.Raw) }
+// String is the URL rendered from its parsed parts, every password masked.
+func (u URL) String() string {
+	switch u.Kind {
+	case Postgres:
+		return u.Postgres.String()
+	case SQLite:
+		return u.SQLite.String()
+	}
+	return "(no URL)"
+}
+
+// Notes are warnings about the URL for the user (parameters sqlx ignores).
+func (u URL) Notes() []string { return u.Postgres.Notes }
 
 // SQLiteOptions are the parts of a sqlite: URL that sqlx understands.
 type SQLiteOptions struct {
@@ -60,6 +70,31 @@ type SQLiteOptions struct {
 	Cache string
 	// VFS is the vfs= parameter.
 	VFS string
+}
+
+// String renders o as a sqlite: URL.
+func (o SQLiteOptions) String() string {
+	if o.Memory {
+		return "sqlite::memory:"
+	}
+	q := url.Values{}
+	if o.Mode != "rw" {
+		q.Set("mode", o.Mode)
+	}
+	if o.Cache != "" {
+		q.Set("cache", o.Cache)
+	}
+	if o.Immutable {
+		q.Set("immutable", "true")
+	}
+	if o.VFS != "" {
+		q.Set("vfs", o.VFS)
+	}
+	s := "sqlite:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(o.Path)
+	if len(q) > 0 {
+		s += "?" + q.Encode()
+	}
+	return s
 }
 
 // URIQuery is the query of a SQLite "file:" URI for o's own parameters
@@ -98,30 +133,36 @@ var ErrUnsupportedScheme = errors.New("unsupported database URL scheme")
 
 const unsupportedSchemeHint = "use sqlite:PATH (e.g. sqlite:db.sqlite3) or postgres://USER@HOST/DB"
 
-// Parse classifies and checks s. Errors never contain the password.
+// Parse classifies and checks s as sqlx does. Errors never quote the URL.
 func Parse(s string) (URL, error) {
 	u := URL{Raw: s}
+	// sqlx reads a postgres URL with the WHATWG parser, which strips
+	// surrounding spaces and controls and reads the scheme in any case; a
+	// sqlite: URL it reads as it stands.
+	pg := strings.ToLower(cleanURL(s))
 	switch {
 	case strings.HasPrefix(s, "sqlite:"):
 		u.Kind = SQLite
 		o, err := parseSQLite(s)
 		if err != nil {
-			return URL{}, fmt.Errorf("%w %s: %v", ErrInvalidURL, Redact(s), err)
+			return URL{}, fmt.Errorf("%w: %v", ErrInvalidURL, err)
 		}
 		u.SQLite = o
-	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+	case strings.HasPrefix(pg, "postgres://"), strings.HasPrefix(pg, "postgresql://"):
 		u.Kind = Postgres
-		conn, err := parsePostgres(s)
+		o, err := parsePostgres(s)
 		if err != nil {
-			return URL{}, fmt.Errorf("%w %s: %v", ErrInvalidURL, Redact(s), err)
+			return URL{}, fmt.Errorf("%w: %v", ErrInvalidURL, err)
 		}
-		u.Conn = conn
+		u.Postgres = o
 	default:
 		scheme, _, ok := strings.Cut(s, ":")
-		if !ok || strings.ContainsAny(scheme, "/@ ") {
-			scheme = ""
+		if !ok || strings.ContainsFunc(scheme, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '+' || r == '-' || r == '.')
+		}) || len(scheme) > 20 {
+			return URL{}, fmt.Errorf("%w: the value is not a URL: %s", ErrUnsupportedScheme, unsupportedSchemeHint)
 		}
-		return URL{}, fmt.Errorf("%w %q in %s: %s", ErrUnsupportedScheme, scheme, Redact(s), unsupportedSchemeHint)
+		return URL{}, fmt.Errorf("%w %q: %s", ErrUnsupportedScheme, scheme, unsupportedSchemeHint)
 	}
 	return u, nil
 }

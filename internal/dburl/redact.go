@@ -1,121 +1,119 @@
 package dburl
 
 import (
-	"net/url"
-	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Mask replaces a password in output.
 const Mask = "xxxxx"
 
-// secretParams match password-like parameters. In a URL's query a value
-// runs to the next '&' or '#'; in a key=value string it is quoted ('…') or
-// not, and runs to the next space.
-var secretParams = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)([?&](?:ssl)?password=)([^&#]*)`),
-	regexp.MustCompile(`(?i)((?:^|\s)(?:ssl)?password=)('(?:[^'\\]|\\.)*'\S*|\S*)`),
-}
-
-// Redact masks the password of a URL (user:PASSWORD@host) and the values of
-// password= and sslpassword= parameters. It works on strings that do not
-// parse as URLs too, so that a malformed URL is safe to print. Every secret
-// span is found in the string as given and the union is masked, so one
-// reading can never hide another's secret from the mask.
-func Redact(s string) string {
-	var spans [][2]int
-	if scheme, rest, ok := strings.Cut(s, "://"); ok {
-		if colon, at, ok := passwordSpan(rest); ok {
-			off := len(scheme) + len("://")
-			spans = append(spans, [2]int{off + colon + 1, off + at})
-		}
-	}
-	for _, re := range secretParams {
-		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
-			spans = append(spans, [2]int{m[4], m[5]})
-		}
-	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
-	var out strings.Builder
-	pos := 0
-	for _, sp := range spans {
-		if sp[1] <= pos {
-			continue // inside a span already masked
-		}
-		out.WriteString(s[pos:max(pos, sp[0])])
-		if sp[0] >= pos {
-			out.WriteString(Mask)
-		}
-		pos = sp[1]
-	}
-	out.WriteString(s[pos:])
-	return out.String()
-}
-
-// passwordSpan finds the widest password of rest (a URL after "://"):
-// rest[colon+1:at].
-func passwordSpan(rest string) (colon, at int, ok bool) {
-	at = strings.LastIndex(rest, "@")
-	if at < 0 {
-		return 0, 0, false
-	}
-	colon = strings.Index(rest[:at], ":")
-	return colon, at, colon >= 0
-}
-
-// Secrets returns the password strings of a URL, in the forms they can take
-// in output (as written, percent-decoded), so that a last line of defence
-// can scrub them from any message. Empty strings are never returned.
-func Secrets(s string) []string {
+// Secrets returns the secret values of a database URL in the forms they
+// can take in a driver's or server's message: as dbprep passes them
+// (decoded) and as written. A URL that does not parse gives every
+// candidate a parser could read as its password. Empty strings are never
+// returned.
+func Secrets(raw string) []string {
 	var out []string
 	add := func(v string) {
-		if v == "" || v == Mask {
-			return
-		}
-		out = append(out, v)
-		if d, err := url.QueryUnescape(v); err == nil && d != v {
-			out = append(out, d)
+		if v != "" && v != Mask && !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
-	if _, rest, ok := strings.Cut(s, "://"); ok {
-		if colon, at, ok := passwordSpan(rest); ok {
-			// The userinfo ends at the last '@', or at an earlier one
-			// when the host, path or query holds an '@': each is a
-			// candidate, and so is the password a URL parser reads.
-			pw := rest[colon+1 : at]
-			add(pw)
-			for i := range len(pw) {
-				if pw[i] == '@' {
-					add(pw[:i])
+	if u, err := Parse(raw); err == nil {
+		if u.Kind == Postgres {
+			for _, s := range u.Postgres.secrets() {
+				add(s)
+			}
+		}
+	}
+	// As written: the userinfo's password up to the last '@' and up to
+	// each earlier one, and every password= value in the query.
+	if _, rest, ok := strings.Cut(cleanURL(raw), "://"); ok {
+		auth, tail := authority(rest)
+		if at := strings.LastIndex(auth, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(auth[:at], ":"); ok {
+				add(pw)
+				add(percentDecode(pw))
+			}
+		}
+		// A password holding '/', '?' or '#' puts its '@' after the
+		// authority: each '@' in the whole URL may end the userinfo.
+		for i := range len(rest) {
+			if rest[i] == '@' {
+				if _, pw, ok := strings.Cut(rest[:i], ":"); ok {
+					add(pw)
+					add(percentDecode(pw))
 				}
 			}
 		}
-		if u, err := url.Parse(s); err == nil && u.User != nil {
-			if p, ok := u.User.Password(); ok {
-				add(p)
-				add(url.PathEscape(p))
-			}
-		}
-	}
-	for _, re := range secretParams {
-		for _, m := range re.FindAllStringSubmatch(s, -1) {
-			v := m[2]
-			add(v)
-			if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
-				add(v[1 : len(v)-1])
+		// A password= value up to each later '&' and to the end, '#…'
+		// included: what a parser with other rules could read as the value.
+		_, query, _ := strings.Cut(tail, "?")
+		pairs := strings.Split(query, "&")
+		for i, kv := range pairs {
+			if k, v, ok := strings.Cut(kv, "="); ok && secretKeys[canonicalKey(decodeForm(k))] {
+				for j := i; j < len(pairs); j++ {
+					if j > i {
+						v += "&" + pairs[j]
+					}
+					add(v)
+					add(decodeForm(v))
+					if head, _, ok := strings.Cut(v, "#"); ok {
+						add(head)
+						add(decodeForm(head))
+					}
+				}
 			}
 		}
 	}
 	return out
 }
 
-// Scrub replaces every secret of rawURL that occurs in msg with Mask.
-func Scrub(msg, rawURL string) string {
-	secrets := Secrets(rawURL)
+// Scrub masks in msg, a driver's or server's message, every secret of the
+// URL raw that stands there as a whole token: an occurrence is masked
+// unless a letter or digit touches it on a side where the secret itself
+// begins or ends with a letter or digit. So a password "p" is masked in
+// `password "p"` but "lookup" stays as it is: redaction never changes
+// text that is not the password.
+func Scrub(msg, raw string) string {
+	secrets := Secrets(raw)
 	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
 	for _, sec := range secrets {
-		msg = strings.ReplaceAll(msg, sec, Mask)
+		msg = maskTokens(msg, sec)
 	}
 	return msg
 }
+
+// maskTokens replaces each whole-token occurrence of sec in s with Mask.
+func maskTokens(s, sec string) string {
+	first, _ := utf8.DecodeRuneInString(sec)
+	last, _ := utf8.DecodeLastRuneInString(sec)
+	var b strings.Builder
+	done := 0 // s[:done] is written to b
+	for from := 0; from <= len(s); {
+		i := strings.Index(s[from:], sec)
+		if i < 0 {
+			break
+		}
+		i += from
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(sec):])
+		if i > 0 && isWord(before) && isWord(first) || i+len(sec) < len(s) && isWord(after) && isWord(last) {
+			// Not a token: step one rune on, as a later, overlapping
+			// occurrence may be one.
+			_, n := utf8.DecodeRuneInString(s[i:])
+			from = i + n
+			continue
+		}
+		b.WriteString(s[done:i] + Mask)
+		done = i + len(sec)
+		from = done
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }

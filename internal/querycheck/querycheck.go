@@ -91,7 +91,7 @@ func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
 var engines = map[ledger.Dialect]func(context.Context, dburl.URL, Options) (engine, error){
 	ledger.SQLite: func(_ context.Context, u dburl.URL, _ Options) (engine, error) { return openSQLite(u.SQLite) },
 	ledger.Postgres: func(ctx context.Context, u dburl.URL, o Options) (engine, error) {
-		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{URL: u.Conn, ConnectTimeout: o.ConnectTimeout, OnWait: o.OnWait})
+		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{Conn: u.Postgres, ConnectTimeout: o.ConnectTimeout, OnWait: o.OnWait})
 		if err != nil {
 			return nil, err
 		}

@@ -118,9 +118,9 @@ func (sqliteBackend) Admin(u dburl.URL, cfg AdminConfig) Admin {
 type postgresBackend struct{}
 
 func (postgresBackend) Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Store, error) {
-	return OpenPostgres(ctx, PostgresConfig{URL: u.Conn, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options, OnWait: cfg.OnWait})
+	return OpenPostgres(ctx, PostgresConfig{Conn: u.Postgres, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options, OnWait: cfg.OnWait})
 }
 
 func (postgresBackend) Admin(u dburl.URL, cfg AdminConfig) Admin {
-	return postgresAdmin{conn: u.Conn, timeout: cfg.ConnectTimeout, onWait: cfg.OnWait}
+	return postgresAdmin{conn: u.Postgres, timeout: cfg.ConnectTimeout, onWait: cfg.OnWait}
 }

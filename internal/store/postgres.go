@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migration"
 )
@@ -35,8 +36,8 @@ type Postgres struct {
 
 // PostgresConfig is how to open a PostgreSQL store.
 type PostgresConfig struct {
-	// URL is a postgres:// URL with any pgx connection parameter.
-	URL string
+	// Conn is the parsed postgres:// URL.
+	Conn dburl.PostgresOptions
 	// ConnectTimeout bounds retries of refused connections; 0 means 10 s.
 	ConnectTimeout time.Duration
 	// OnWait, when set, is told while connecting waits for the server.
@@ -49,9 +50,9 @@ type PostgresConfig struct {
 // OpenPostgres connects, retrying while the server refuses connections or
 // is starting up, until ConnectTimeout has passed.
 func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
-	pcfg, err := pgx.ParseConfig(cfg.URL)
+	pcfg, err := pgxConfig(cfg.Conn)
 	if err != nil {
-		return nil, fmt.Errorf("invalid database URL: %w", err)
+		return nil, err
 	}
 	db, conn, err := connectRetry(ctx, pcfg, cfg.ConnectTimeout, cfg.OnWait)
 	if err != nil {

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/dbprep/dbprep/internal/dburl"
 )
 
 // postgresAdmin creates and drops databases on a PostgreSQL server.
 type postgresAdmin struct {
-	conn    string // the URL as pgx takes it
+	conn    dburl.PostgresOptions
 	timeout time.Duration
 	onWait  func(string)
 }
@@ -50,9 +52,9 @@ func (a postgresAdmin) Drop(ctx context.Context, force bool) error {
 // maintenance connects to the server's maintenance database: postgres, or
 // template1 when the target is postgres, as sqlx-cli does.
 func (a postgresAdmin) maintenance(ctx context.Context, fn func(conn *sql.Conn, name string) error) error {
-	cfg, err := pgx.ParseConfig(a.conn)
+	cfg, err := pgxConfig(a.conn)
 	if err != nil {
-		return fmt.Errorf("invalid database URL: %w", err)
+		return err
 	}
 	name := cfg.Database
 	if name == "" {

@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/dbprep/dbprep/internal/dburl"
 )
 
 // connectRetry connects, retrying with exponential backoff while the server
@@ -146,4 +148,23 @@ func retryable(err error) bool {
 // describeTarget names the server and database without the password.
 func describeTarget(cfg *pgx.ConnConfig) string {
 	return fmt.Sprintf("database %q as user %q on %s:%d", cfg.Database, cfg.User, cfg.Host, cfg.Port)
+}
+
+// pgxConfig is pgx's configuration for o, built from its parsed parts:
+// pgx never reads the URL (its parser splits the userinfo at the first '@',
+// sqlx's at the last), and the password is set as a field, so no string
+// pgx parses or quotes in an error holds it.
+func pgxConfig(o dburl.PostgresOptions) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(o.ConnString(false))
+	if err != nil {
+		var pe *pgconn.ParseConfigError
+		if errors.As(err, &pe) && errors.Unwrap(pe) != nil {
+			err = errors.Unwrap(pe)
+		}
+		return nil, fmt.Errorf("%w: the PostgreSQL driver refused its parameters: %v", dburl.ErrInvalidURL, err)
+	}
+	if o.HasPassword {
+		cfg.Password = o.Password
+	}
+	return cfg, nil
 }

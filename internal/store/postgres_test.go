@@ -12,6 +12,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver for inspection
 
 	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
 	"github.com/dbprep/dbprep/internal/store/storetest"
@@ -22,7 +23,11 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 
 func openPG(t *testing.T, url string, opts store.Options) *store.Postgres {
 	t.Helper()
-	st, err := store.OpenPostgres(context.Background(), store.PostgresConfig{URL: url, Options: opts})
+	u, err := dburl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenPostgres(context.Background(), store.PostgresConfig{Conn: u.Postgres, Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
