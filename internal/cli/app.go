@@ -47,7 +47,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	err := NewApp(s).Run(append([]string{"dbprep"}, joinBoolValues(args)...))
 	if s.unknownCommand != "" {
-		err = &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q (see `dbprep --help`)", s.unknownCommand)}
+		err = &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q (see `%s --help`)", s.unknownCommand, s.unknownIn)}
 	}
 	if err == nil {
 		return ExitOK
@@ -79,10 +79,40 @@ func NewApp(s *session) *cli.App {
 		OnUsageError:    usageError,
 		HideHelpCommand: true,
 	}
-	notFound := func(_ *cli.Context, name string) { s.unknownCommand = name }
+	notFound := func(c *cli.Context, name string) {
+		s.unknownCommand, s.unknownIn = name, "dbprep"
+		if c.Command != nil && c.Command.HelpName != "" {
+			s.unknownIn = c.Command.HelpName
+		}
+	}
 	app.CommandNotFound = notFound
-	setUsageError(app.Commands, notFound)
+	// As sqlx-cli (clap) does, a command line without a command is a usage
+	// error: the help goes to stderr and the exit code is 2.
+	app.Action = func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			notFound(c, c.Args().First())
+			return nil
+		}
+		return noCommand(c, s, "dbprep")
+	}
+	setUsageError(app.Commands, notFound, s)
 	return app
+}
+
+// noCommand prints c's help to stderr and is a usage error.
+func noCommand(c *cli.Context, s *session, helpName string) error {
+	c.App.Writer = s.stderr
+	var err error
+	if c.Command == nil || c.Command.Name == "" || helpName == "dbprep" {
+		err = cli.ShowAppHelp(c)
+	} else {
+		err = cli.ShowSubcommandHelp(c)
+	}
+	c.App.Writer = s.stdout
+	if err != nil {
+		return err
+	}
+	return &exitError{code: ExitUsage, err: fmt.Errorf("no command given (see `%s --help`)", helpName)}
 }
 
 // versionFlag is sqlx-cli's -V/--version; -v is never the version (it is
@@ -94,7 +124,7 @@ func init() { cli.VersionFlag = versionFlag }
 // setUsageError gives every command dbprep's usage errors, every command
 // with subcommands its unknown-command handling, and every leaf command
 // the global flags.
-func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc) {
+func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc, s *session) {
 	for _, c := range cmds {
 		c.OnUsageError = usageError
 		if len(c.Subcommands) == 0 {
@@ -105,10 +135,10 @@ func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc) {
 					notFound(c, c.Args().First())
 					return nil
 				}
-				return cli.ShowSubcommandHelp(c)
+				return noCommand(c, s, c.Command.HelpName)
 			}
 		}
-		setUsageError(c.Subcommands, notFound)
+		setUsageError(c.Subcommands, notFound, s)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -32,6 +33,10 @@ type session struct {
 	rawURL string
 	// unknownCommand is a command name that matched nothing.
 	unknownCommand string
+	// unknownIn is the help name of the command it was given to.
+	unknownIn string
+	// notesShown is set once the URL's notes are printed.
+	notesShown bool
 	// sqlxMain is --sqlx-compat 0.9: sqlx main's behaviour.
 	sqlxMain bool
 }
@@ -92,6 +97,9 @@ var errNoURL = errors.New("no database URL")
 // sqlx.toml names another), then .env.
 func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	raw := globalString(c, "database-url")
+	if raw == "" && globalContext(c, "database-url").IsSet("database-url") {
+		return dburl.URL{}, &exitError{code: ExitUsage, err: fmt.Errorf("%w: --database-url (-D) is empty: give a URL, or leave the flag out to use %s", errNoURL, s.config.URLVar())}
+	}
 	if raw == "" {
 		raw, _ = s.getenv(s.config.URLVar())
 	}
@@ -100,7 +108,14 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 			errNoURL, s.config.URLVar(), s.config.URLVar())
 	}
 	s.rawURL = raw
-	return dburl.Parse(raw)
+	u, err := dburl.Parse(raw)
+	if err == nil && !s.notesShown {
+		s.notesShown = true
+		for _, n := range u.Notes() {
+			fmt.Fprintf(s.stderr, "warning: %s\n", n)
+		}
+	}
+	return u, err
 }
 
 // source is --source, else sqlx.toml's migrations-dir, else "migrations".
@@ -162,9 +177,9 @@ func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Category: category, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
 		&cli.StringFlag{Name: "source", Category: category, Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"},
-		&cli.DurationFlag{Name: "connect-timeout", Value: defaultConnectTimeout, Category: category, Usage: "how long to retry a refused connection (PostgreSQL)"},
+		&cli.GenericFlag{Name: "connect-timeout", Value: &seconds{defaultConnectTimeout}, DefaultText: "10", Category: category, Usage: "how long to retry a refused connection (PostgreSQL), in seconds as sqlx-cli takes it or as a duration (500ms, 1m)"},
 		&cli.StringFlag{Name: "config", Category: category, Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
-		&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Category: category, Usage: "behave as sqlx `0.8` (the stable release) or `0.9` (main): -- no-transaction on SQLite, migrate add inference"},
+		&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Category: category, Usage: "behave as sqlx `VERSION`: 0.8 (the stable release) or 0.9 (the current one): -- no-transaction on SQLite, migrate add inference"},
 		&cli.BoolFlag{Name: "no-dotenv", Category: category, Usage: "do not load .env"},
 	}
 }
@@ -187,5 +202,32 @@ func globalString(c *cli.Context, name string) string {
 }
 
 func connectTimeout(c *cli.Context) time.Duration {
-	return globalContext(c, "connect-timeout").Duration("connect-timeout")
+	if v, ok := globalContext(c, "connect-timeout").Generic("connect-timeout").(*seconds); ok {
+		return v.d
+	}
+	return defaultConnectTimeout
+}
+
+// seconds is a duration flag that takes whole seconds, as sqlx-cli's
+// --connect-timeout does, or a Go duration.
+type seconds struct{ d time.Duration }
+
+func (s *seconds) Set(v string) error {
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		s.d = time.Duration(n) * time.Second
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("not a number of seconds or a duration such as 500ms")
+	}
+	s.d = d
+	return nil
+}
+
+func (s *seconds) String() string {
+	if s == nil {
+		return ""
+	}
+	return s.d.String()
 }

@@ -106,11 +106,13 @@ func (p *parser) next(resolve func(string) string) (key, val string, ok bool, er
 	p.rest = strings.TrimPrefix(trimmed, "export ")
 	eq := strings.IndexAny(p.rest, "=\n")
 	if eq < 0 || p.rest[eq] != '=' {
-		return "", "", false, &LineError{Line: startLine, Msg: fmt.Sprintf("no '=' in %q", strings.TrimSpace(p.takeLine()))}
+		return "", "", false, &LineError{Line: startLine, Msg: "no '='" + after(leadingName(p.takeLine())) + " (write NAME=VALUE)" + notShown}
 	}
 	key = strings.TrimSpace(p.rest[:eq])
 	if !keyPattern.MatchString(key) {
-		return "", "", false, &LineError{Line: startLine, Msg: fmt.Sprintf("invalid variable name %q", key)}
+		p.takeLine()
+		return "", "", false, &LineError{Line: startLine, Msg: "the text before '='" + startsWith(leadingName(key)) +
+			" is not a variable name (letters, digits and _, not starting with a digit; write NAME=VALUE)" + notShown}
 	}
 	p.rest = strings.TrimLeft(p.rest[eq+1:], " \t")
 	switch {
@@ -129,4 +131,32 @@ func (p *parser) next(resolve func(string) string) (key, val string, ok bool, er
 		return "", "", false, &LineError{Line: startLine, Msg: fmt.Sprintf("%s: %v", key, err)}
 	}
 	return key, val, true, nil
+}
+
+// notShown ends a message about a line that is not quoted: a malformed
+// line may hold a password (DATABASE_URL: postgres://user:pw@…).
+const notShown = "; the line is not shown, as it may hold a secret"
+
+// leadingName is the variable name s starts with, or "".
+func leadingName(s string) string {
+	s = strings.TrimPrefix(strings.TrimLeft(s, " \t"), "export ")
+	end := 0
+	for end < len(s) && (s[end] == '_' || s[end] == '.' || 'a' <= s[end]|0x20 && s[end]|0x20 <= 'z' || end > 0 && '0' <= s[end] && s[end] <= '9') {
+		end++
+	}
+	return s[:end]
+}
+
+func after(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " after " + name
+}
+
+func startsWith(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " (starting " + name + ")"
 }

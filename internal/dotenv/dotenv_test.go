@@ -52,16 +52,42 @@ CRLF=x`+"\r\n"+`LAST=1`, lookup)
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"A=1\nJUST_A_WORD\n", "2: no '='"},
-		{"1BAD=x", "1: invalid variable name \"1BAD\""},
+		{"1BAD=x", "1: the text before '=' is not a variable name"},
 		{"A=1\nB='unterminated\nC=3", "2: B: unterminated quoted value"},
-		{`A="bad \q escape"`, `1: A: unknown escape \q`},
-		{`A="x" trailing`, `1: A: unexpected "trailing"`},
-		{"=value", "invalid variable name \"\""},
+		{`A="bad \q escape"`, `1: A: unknown escape sequence`},
+		{`A="x" trailing`, `1: A: unexpected text after the closing quote`},
+		{"=value", "1: the text before '=' is not a variable name"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.in, nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "KEY=value") {
 			t.Errorf("Parse(%q) = %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+// A malformed line is named by its number and its variable, never
+// quoted: it may hold a password.
+func TestParseErrorsShowNoValue(t *testing.T) {
+	const secret = "Hj4RtNp8Ys"
+	tests := []struct{ in, want string }{
+		{"DATABASE_URL: postgres://eu:" + secret + "@db/app\n", "1: no '=' after DATABASE_URL"},
+		{"export DATABASE_URL postgres://eu:" + secret + "@db/app\n", "1: no '=' after DATABASE_URL"},
+		{"PGPASSWORD " + secret + "\n", "1: no '=' after PGPASSWORD"},
+		{"DATABASE_URL: postgres://eu:" + secret + "@db/app?sslmode=disable\n", "1: the text before '=' (starting DATABASE_URL) is not a variable name"},
+		{`P="` + secret + `\q"`, "1: P: unknown escape sequence"},
+		{`P="` + secret[:4] + `" ` + secret[4:], "1: P: unexpected text after the closing quote"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in, nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Parse(%q) = %v, want %q", tt.in, err, tt.want)
+			continue
+		}
+		for i := 0; i+3 <= len(secret); i++ {
+			if strings.Contains(err.Error(), secret[i:i+3]) {
+				t.Errorf("Parse(%q) error shows %q of the secret: %v", tt.in, secret[i:i+3], err)
+			}
 		}
 	}
 }

@@ -32,7 +32,8 @@ func (p *parser) quoted(q byte, resolve func(string) string) (string, error) {
 			case '"', '\\', '$', '\'':
 				b.WriteString(`\` + string(e)) // kept escaped until substitution
 			default:
-				return "", fmt.Errorf("unknown escape \\%c", e)
+				_ = e
+				return "", fmt.Errorf("unknown escape sequence (\\ followed by a character other than n, t, r, \", \\, $ or '; write \\\\ for a backslash)%s", notShown)
 			}
 			continue
 		}
@@ -45,7 +46,7 @@ func (p *parser) quoted(q byte, resolve func(string) string) (string, error) {
 	p.rest = after
 	tail := p.takeLine()
 	if t := strings.TrimSpace(tail); t != "" && !strings.HasPrefix(t, "#") {
-		return "", fmt.Errorf("unexpected %q after the closing quote", t)
+		return "", fmt.Errorf("unexpected text after the closing quote (put the whole value inside the quotes)%s", notShown)
 	}
 	if resolve == nil {
 		return b.String(), nil
