@@ -13,7 +13,7 @@ import (
 )
 
 // goEnv is what `go list` needs in the tests' bare environment.
-func goEnv(t *testing.T) []string {
+func goEnv(t testing.TB) []string {
 	t.Helper()
 	var env []string
 	for _, k := range []string{"HOME", "GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOTOOLCHAIN"} {
