@@ -69,10 +69,10 @@ func FuzzPasswordProperty(f *testing.F) {
 type passwordForm int
 
 const (
-	formUserEncoded passwordForm = iota // postgres://prop:ENCODED@host/db
-	formUserRaw                         // postgres://prop:AS-IS@host/db
-	formQueryEncoded                    // postgres://host/db?user=prop&password=ENCODED
-	formQueryRaw                        // postgres://host/db?user=prop&password=AS-IS
+	formUserEncoded  passwordForm = iota // postgres://prop:ENCODED@host/db
+	formUserRaw                          // postgres://prop:AS-IS@host/db
+	formQueryEncoded                     // postgres://host/db?user=prop&password=ENCODED
+	formQueryRaw                         // postgres://host/db?user=prop&password=AS-IS
 	formCount
 )
 
