@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,5 +159,59 @@ func TestPrepareClockPinnedMigrateRunNot(t *testing.T) {
 	ts, err := time.Parse("2006-01-02 15:04:05", out)
 	if err != nil || time.Since(ts) > time.Minute || time.Since(ts) < -time.Minute {
 		t.Errorf("migrate run's CURRENT_TIMESTAMP = %q, want the real time", out)
+	}
+}
+
+// As root (CI containers are), --out never replaces a device, FIFO, link
+// or directory: prepare refuses a device or FIFO, schema writes into it as
+// shell redirection does, and both follow a link to the file it names.
+func TestOutNeverReplacesWhatDbprepDidNotCreate(t *testing.T) {
+	dir := project(t, map[string]string{"migrations/1_a.sql": "CREATE TABLE a (x);\n"})
+	null := filepath.Join(dir, "null")
+	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("mknod (CI runs as root): %v", err)
+		}
+		t.Skipf("mknod needs root: %v", err)
+	}
+	isDevice := func() {
+		t.Helper()
+		if fi, err := os.Lstat(null); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+			t.Fatalf("the device node was replaced: %v %v", fi.Mode(), err)
+		}
+	}
+	cmd{Dir: dir}.Run(t, "prepare", "--out", null).Want(t, 1, "--out "+null+" is a character device")
+	isDevice()
+	cmd{Dir: dir}.Run(t, "prepare", "--out", null, "--force").Want(t, 1, "is a character device")
+	isDevice()
+	cmd{Dir: dir}.Run(t, "prepare", "--out", "db.sqlite3").Want(t, 0)
+	cmd{Dir: dir}.Run(t, "schema", "-D", "sqlite:db.sqlite3", "--out", null).Want(t, 0)
+	isDevice()
+
+	// A link: its target is replaced, the link stays.
+	os.Symlink("real.sqlite3", filepath.Join(dir, "link.sqlite3"))
+	cmd{Dir: dir}.Run(t, "prepare", "--out", "link.sqlite3").Want(t, 0)
+	if fi, err := os.Lstat(filepath.Join(dir, "link.sqlite3")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "real.sqlite3")); err != nil {
+		t.Fatal("prepare did not write the link's target")
+	}
+	os.Symlink("schema.sql", filepath.Join(dir, "schema-link.sql"))
+	cmd{Dir: dir}.Run(t, "schema", "-D", "sqlite:db.sqlite3", "--out", "schema-link.sql").Want(t, 0)
+	if b, err := os.ReadFile(filepath.Join(dir, "schema.sql")); err != nil || !strings.Contains(string(b), "CREATE TABLE a") {
+		t.Errorf("schema.sql: %q %v", b, err)
+	}
+	if fi, _ := os.Lstat(filepath.Join(dir, "schema-link.sql")); fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("schema replaced the link")
+	}
+	// Directories, missing directories: named, never the temporary file.
+	os.Mkdir(filepath.Join(dir, "sdir"), 0o755)
+	r := cmd{Dir: dir}.Run(t, "schema", "-D", "sqlite:db.sqlite3", "--out", "sdir")
+	r.Want(t, 1, "--out sdir is a directory")
+	r = cmd{Dir: dir}.Run(t, "prepare", "--out", "newdir/x.sqlite3")
+	r.Want(t, 1, "--out newdir/x.sqlite3: the directory newdir does not exist")
+	if strings.Contains(r.Stderr, ".tmp") {
+		t.Errorf("the error names a temporary file:\n%s", r)
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/dbprep/dbprep/internal/outfile"
 	"github.com/dbprep/dbprep/internal/store"
 	"github.com/dbprep/dbprep/internal/textdiff"
 )
@@ -52,30 +52,12 @@ func (s *session) schema(c *cli.Context) error {
 		}
 		return nil
 	case c.String("out") != "":
-		return writeAtomically(c.String("out"), []byte(text))
+		t, err := outfile.Resolve(c.String("out"))
+		if err != nil {
+			return err
+		}
+		return outfile.Write(t, []byte(text))
 	}
 	s.printf("%s", text)
 	return nil
-}
-
-// writeAtomically replaces path with data through a temporary file beside
-// it, so that a reader never sees half of it.
-func writeAtomically(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/outfile"
 	"github.com/dbprep/dbprep/internal/sqlitepin"
 	"github.com/dbprep/dbprep/internal/store"
 )
@@ -77,6 +78,16 @@ func Prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 
 func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	sum.Out = cfg.Out
+	t, err := outfile.Resolve(cfg.Out)
+	if err != nil {
+		return sum, err
+	}
+	if t.Stream {
+		return sum, fmt.Errorf("--out %s is a %s: prepare writes a database file and never replaces a %s; name a regular file (e.g. --out db.sqlite3)", cfg.Out, t.Kind, t.Kind)
+	}
+	// Links followed: the database is built beside, and renamed over, the
+	// file a link at --out points at; the link stays.
+	cfg.Out = t.Path
 	if err := checkOut(cfg.Out, cfg.Force); err != nil {
 		return sum, err
 	}
@@ -104,8 +115,8 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 	if err := checkOut(cfg.Out, cfg.Force); err != nil {
 		return sum, err // something else took --out's name while preparing
 	}
-	if err := os.Rename(tmp, cfg.Out); err != nil {
-		return sum, fmt.Errorf("moving the prepared database into place: %w", err)
+	if err := outfile.Replace(t, tmp); err != nil {
+		return sum, err
 	}
 	return sum, syncDir(filepath.Dir(cfg.Out))
 }
