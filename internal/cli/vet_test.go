@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dbprep/dbprep/internal/testbin"
+	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 // goEnv is what `go list` needs in the tests' bare environment.
@@ -188,4 +189,78 @@ func TestVetWithoutVetProgram(t *testing.T) {
 	if out, err := run.CombinedOutput(); err != nil || !strings.Contains(string(out), "vet: no problems") {
 		t.Errorf("dbprep vet with dbprep-vet on PATH: %v\n%s", err, out)
 	}
+}
+
+// go vet caches each package's findings under the tool's -V=full answer,
+// which carries a digest of the database's schema: with the real go
+// command and its real cache, a schema change makes go vet check again,
+// changing it back makes it clean again, and a run without a database
+// fails instead of replaying old findings. Both engines.
+func TestGoVetCacheFollowsSchema(t *testing.T) {
+	const app = "package main\n\nimport \"database/sql\"\n\nfunc q(db *sql.DB) {\n\tvar e string\n\tdb.QueryRow(\"SELECT email FROM users WHERE id = $1\", 1).Scan(&e)\n}\n\nfunc main() {}\n"
+	tool := filepath.Join(filepath.Dir(testbin.Path), "dbprep-vet")
+	engines := []struct {
+		name string
+		url  func(t *testing.T, dir string) (string, func(sql string))
+	}{
+		{"sqlite", func(t *testing.T, dir string) (string, func(string)) {
+			path := filepath.Join(dir, "db.sqlite3")
+			db := testdb.OpenSQLite(t, path)
+			return "sqlite:" + path, func(q string) {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"postgres", func(t *testing.T, dir string) (string, func(string)) {
+			srv := testdb.Postgres(t)
+			u := srv.Fresh(t)
+			name := u[strings.LastIndex(u, "/")+1 : strings.Index(u, "?")]
+			return u, func(q string) { srv.Exec(t, name, q) }
+		}},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			dir := project(t, map[string]string{"go.mod": "module example.com/vetcache\n\ngo 1.25\n", "main.go": app})
+			url, run := e.url(t, dir)
+			// A column name of the test's own, so that no other run's cache
+			// entry can answer for this schema.
+			run("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, n_" + strings.ReplaceAll(filepath.Base(dir), "-", "_") + " INTEGER)")
+			vet := func(env ...string) result {
+				x := cmd{Dir: dir, Env: append(goEnv(t), env...)}.Command("")
+				x.Path, x.Args = goBin(t), []string{"go", "vet", "-vettool=" + tool, "./..."}
+				out, err := x.CombinedOutput()
+				r := result{Stderr: string(out)}
+				if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+					r.Code = ee.ExitCode()
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+			if r := vet("DATABASE_URL=" + url); r.Code != 0 {
+				t.Fatalf("clean schema: %s", r)
+			}
+			run("ALTER TABLE users DROP COLUMN email")
+			r := vet("DATABASE_URL=" + url)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "email") {
+				t.Fatalf("after DROP COLUMN email, go vet must report it (not replay the clean result):\n%s", r)
+			}
+			run("ALTER TABLE users ADD COLUMN email TEXT")
+			if r := vet("DATABASE_URL=" + url); r.Code != 0 {
+				t.Fatalf("with the column back: %s", r)
+			}
+			if r := vet(); r.Code == 0 || !strings.Contains(r.Stderr, "no database to check queries against") {
+				t.Fatalf("without DATABASE_URL go vet must fail, not replay a verdict:\n%s", r)
+			}
+		})
+	}
+}
+
+func goBin(t *testing.T) string {
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -1,0 +1,67 @@
+package vet
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/store"
+)
+
+// FullVersion is dbprep-vet's answer to go vet's `-V=full` question. go vet
+// keys its cache of each package's findings on that answer, so it holds a
+// digest of everything a verdict depends on: the program's own bytes, the
+// database engine and the schema of the database in $DATABASE_URL as
+// `dbprep schema` renders it. A schema change then makes go vet check
+// again instead of replaying findings made against the old schema.
+//
+// Without a database, or with one that cannot be read, the digest is new
+// on every run: nothing is replayed from the cache, and the check itself
+// reports the problem. The form is cmd/go's for a development build:
+// "NAME version devel … buildID=ID".
+func FullVersion(progname string) string {
+	h := sha256.New()
+	if exe, err := os.Executable(); err == nil {
+		if f, err := os.Open(exe); err == nil {
+			io.Copy(h, f)
+			f.Close()
+		}
+	}
+	if kind, schema, err := schemaOf(os.Getenv("DATABASE_URL")); err == nil {
+		fmt.Fprintf(h, "\x00engine %s\x00%s", kind, schema)
+	} else {
+		var nonce [16]byte
+		rand.Read(nonce[:])
+		fmt.Fprintf(h, "\x00no schema %x", nonce)
+	}
+	return fmt.Sprintf("%s version devel dbprep-schema-digest buildID=%x", progname, h.Sum(nil))
+}
+
+// schemaOf renders the schema of the database at raw.
+func schemaOf(raw string) (dburl.Kind, string, error) {
+	if raw == "" {
+		return 0, "", fmt.Errorf("no DATABASE_URL")
+	}
+	u, err := dburl.Parse(raw)
+	if err != nil {
+		return 0, "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, u, store.OpenConfig{})
+	if err != nil {
+		return 0, "", err
+	}
+	defer st.Close()
+	d, ok := st.(store.Dumper)
+	if !ok {
+		return 0, "", fmt.Errorf("%s cannot render its schema", u.Kind)
+	}
+	text, err := d.DumpSchema(ctx)
+	return u.Kind, text, err
+}
