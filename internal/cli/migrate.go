@@ -126,6 +126,8 @@ func (s *session) migrateRevert(c *cli.Context) error {
 	if err == nil && len(res.Events) == 0 {
 		// As sqlx-cli: say so and exit 0.
 		switch {
+		case res.Applied == 0:
+			s.printf("No migrations available to revert: nothing is applied\n")
 		case opts.Target != nil:
 			s.printf("No migrations available to revert: nothing applied above version %d has a .down.sql file\n", *opts.Target)
 		default:

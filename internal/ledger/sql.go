@@ -373,7 +373,8 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration) (time.Dur
 		}
 		return nil
 	}
-	return time.Since(start), s.runStep(ctx, m, step)
+	err := s.runStep(ctx, m, step)
+	return time.Since(start), err // measured after the step: Go evaluates the results left to right
 }
 
 // Close returns the connection to the caller's pool (after releasing the

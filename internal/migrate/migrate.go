@@ -61,6 +61,9 @@ type Result struct {
 	// NoDown lists, for a revert, the applied versions it passed over
 	// because they have no down file (newest first): they stay applied.
 	NoDown []int64
+	// Applied is, for a revert, how many migrations the ledger held
+	// applied when it began.
+	Applied int
 }
 
 func (m *Migrator) emit(res *Result, e Event) {
@@ -201,6 +204,7 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	res.Applied = len(applied)
 	if opts.Target != nil && *opts.Target > latest {
 		return res, &Error{Kind: ErrVersionTooNew, Version: *opts.Target, Latest: latest}
 	}
