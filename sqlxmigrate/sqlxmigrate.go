@@ -185,7 +185,7 @@ func (p *Provider) DownTo(ctx context.Context, version int64) ([]Result, error) 
 func (p *Provider) Status(ctx context.Context) ([]Status, error) {
 	var out []Status
 	err := p.with(ctx, func(m *migrate.Migrator) error {
-		st, err := m.Status(ctx)
+		st, err := m.Status(ctx, false)
 		for _, e := range st.Entries {
 			out = append(out, Status{Version: e.Version, Description: e.Description, State: e.State, File: e.File})
 		}

@@ -140,7 +140,7 @@ func (s *session) migrateRevert(c *cli.Context) error {
 // status validates --format, then compares the database with the
 // directory. Duplicate versions, which run and revert refuse, are warned
 // of on stderr and returned as dup.
-func (s *session) status(c *cli.Context) (st migrate.Status, dup, err error) {
+func (s *session) status(c *cli.Context, readOnly bool) (st migrate.Status, dup, err error) {
 	if err := checkFormat(c); err != nil {
 		return st, nil, err
 	}
@@ -148,7 +148,7 @@ func (s *session) status(c *cli.Context) (st migrate.Status, dup, err error) {
 		if dup = migration.CheckDuplicates(m.Migrations); dup != nil {
 			fmt.Fprintf(s.stderr, "warning: %v\n", dup)
 		}
-		st, err = m.Status(c.Context)
+		st, err = m.Status(c.Context, readOnly)
 		return err
 	})
 	return st, dup, err
@@ -164,7 +164,7 @@ func checkFormat(c *cli.Context) error {
 }
 
 func (s *session) migrateInfo(c *cli.Context) error {
-	st, _, err := s.status(c)
+	st, _, err := s.status(c, false)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *session) migrateInfo(c *cli.Context) error {
 }
 
 func (s *session) migrateCheck(c *cli.Context) error {
-	st, dup, err := s.status(c)
+	st, dup, err := s.status(c, true)
 	if err != nil {
 		return err
 	}

@@ -243,3 +243,34 @@ func TestBadMigrationWinsOverConnecting(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "migrations", "1_bad.sql"), []byte("SELECT 1;\n"), 0o644)
 	cmd{Dir: dir}.Run(t, "migrate", "run", "-D", "sqlite:missing.db").Want(t, 1, "missing.db", "database does not exist")
 }
+
+// migrate check never writes: on a database without a ledger (read-only
+// or not) it reports every migration pending (exit 3) and creates
+// nothing. migrate info creates the ledger as sqlx's does, where it can.
+func TestCheckAndInfoWithoutLedger(t *testing.T) {
+	dir := project(t, twoMigrations)
+	path := filepath.Join(dir, "fresh.db")
+	db := testdb.OpenSQLite(t, path)
+	if _, err := db.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	hasLedger := func() bool {
+		db := testdb.OpenSQLite(t, path)
+		defer db.Close()
+		var n int
+		db.QueryRow("SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'").Scan(&n)
+		return n > 0
+	}
+	c := cmd{Dir: dir}
+	c.Run(t, "migrate", "check", "-D", "sqlite:fresh.db?mode=ro").Want(t, 3, "pending: 20211209212234 first")
+	c.Run(t, "migrate", "info", "-D", "sqlite:fresh.db?mode=ro").Want(t, 0, "20211209212234/pending first", "20211209212255/pending second")
+	c.Run(t, "migrate", "check", "-D", "sqlite:fresh.db").Want(t, 3, "pending: 20211209212255 second")
+	if hasLedger() {
+		t.Fatal("migrate check created the ledger")
+	}
+	c.Run(t, "migrate", "info", "-D", "sqlite:fresh.db").Want(t, 0, "20211209212234/pending first")
+	if !hasLedger() {
+		t.Fatal("migrate info did not create the ledger, as sqlx's does")
+	}
+}

@@ -47,6 +47,8 @@ type Store interface {
 	Unlock(ctx context.Context) error
 	// EnsureLedger creates the ledger table if it does not exist.
 	EnsureLedger(ctx context.Context) error
+	// HasLedger reports whether the ledger table exists, writing nothing.
+	HasLedger(ctx context.Context) (bool, error)
 	// Dirty returns the smallest version recorded with success = false.
 	// ok is false when there is none.
 	Dirty(ctx context.Context) (version int64, ok bool, err error)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"strings"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/migration"
@@ -180,6 +181,25 @@ func (s *SQLStore) EnsureLedger(ctx context.Context) error {
 		return fmt.Errorf("creating ledger table %s: %w", s.table, err)
 	}
 	return nil
+}
+
+// HasLedger reports whether the ledger table exists, from the catalog.
+func (s *SQLStore) HasLedger(ctx context.Context) (bool, error) {
+	var ok bool
+	var err error
+	if s.dialect == Postgres {
+		err = s.conn.QueryRowContext(ctx, "SELECT to_regclass($1) IS NOT NULL", s.table).Scan(&ok)
+	} else {
+		schema, name := "main", s.table
+		if i := strings.LastIndex(name, "."); i >= 0 {
+			schema, name = name[:i], name[i+1:]
+		}
+		err = s.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) > 0 FROM %s.sqlite_master WHERE type = 'table' AND name = ?", schema), name).Scan(&ok)
+	}
+	if err != nil {
+		return false, fmt.Errorf("looking for the ledger table %s: %w", s.table, err)
+	}
+	return ok, nil
 }
 
 // Dirty returns the smallest version with success = false.

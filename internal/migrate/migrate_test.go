@@ -35,10 +35,11 @@ func newFake(applied ...migration.Migration) *fakeStore {
 	return f
 }
 
-func (f *fakeStore) Lock(context.Context) error         { f.calls = append(f.calls, "lock"); return nil }
-func (f *fakeStore) Unlock(context.Context) error       { f.calls = append(f.calls, "unlock"); return nil }
-func (f *fakeStore) EnsureLedger(context.Context) error { return nil }
-func (f *fakeStore) Close() error                       { return nil }
+func (f *fakeStore) Lock(context.Context) error              { f.calls = append(f.calls, "lock"); return nil }
+func (f *fakeStore) Unlock(context.Context) error            { f.calls = append(f.calls, "unlock"); return nil }
+func (f *fakeStore) EnsureLedger(context.Context) error      { return nil }
+func (f *fakeStore) HasLedger(context.Context) (bool, error) { return true, nil }
+func (f *fakeStore) Close() error                            { return nil }
 
 func (f *fakeStore) Dirty(context.Context) (int64, bool, error) {
 	if len(f.dirty) == 0 {
@@ -254,7 +255,7 @@ func TestDuplicatesRefused(t *testing.T) {
 func TestStatus(t *testing.T) {
 	edited := up2
 	edited.Checksum = migration.Checksum("edited", nil)
-	st, err := (&migrate.Migrator{Store: newFake(up1, edited, mig(9, migration.Simple, "gone")), Migrations: all}).Status(context.Background())
+	st, err := (&migrate.Migrator{Store: newFake(up1, edited, mig(9, migration.Simple, "gone")), Migrations: all}).Status(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,9 @@ type Status struct {
 	// Dirty is the smallest version recorded with success = false.
 	Dirty   *int64  `json:"dirty"`
 	Entries []Entry `json:"migrations"`
+	// NoLedger is true when the database has no ledger table (and none was
+	// created): every migration is pending.
+	NoLedger bool `json:"no_ledger,omitempty"`
 }
 
 // Count returns how many entries are in state s.
@@ -56,11 +59,24 @@ func (st Status) UpToDate() bool {
 
 // Status compares the ledger with the migrations, as `sqlx migrate info`
 // does, and adds the applied versions that have no file (Missing) in version
-// order. Like sqlx, it creates the ledger table when it is missing.
-func (m *Migrator) Status(ctx context.Context) (Status, error) {
+// order. Like sqlx's, it creates the ledger table when it is missing,
+// unless readOnly (migrate check, which never writes); where it cannot (a
+// read-only database), it reports every migration pending, as it does
+// with readOnly.
+func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 	st := Status{Table: m.table()}
-	if err := m.Store.EnsureLedger(ctx); err != nil {
+	has, err := m.Store.HasLedger(ctx)
+	if err != nil {
 		return st, err
+	}
+	if !has && (readOnly || m.Store.EnsureLedger(ctx) != nil) {
+		st.NoLedger = true
+		for i := range m.Migrations {
+			if mig := &m.Migrations[i]; !mig.Type.IsDown() {
+				st.Entries = append(st.Entries, entryFor(mig, nil))
+			}
+		}
+		return st, nil
 	}
 	if v, ok, err := m.Store.Dirty(ctx); err != nil {
 		return st, err

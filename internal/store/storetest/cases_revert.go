@@ -157,7 +157,7 @@ func testStatus(t *testing.T, h Harness) {
 	exec(t, db, "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9, 'gone', true, "+h.Placeholder(1)+", 0)", []byte("x"))
 	local := []migration.Migration{ms[0], simple(2, "add name", "-- edited\n"), ms[2]}
 	m := &migrate.Migrator{Store: st, Migrations: local}
-	s, err := m.Status(ctx)
+	s, err := m.Status(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func testStatus(t *testing.T, h Harness) {
 		t.Error("a modified entry carries both checksums")
 	}
 	exec(t, db, "UPDATE _sqlx_migrations SET success = false WHERE version = 1")
-	if s, err = m.Status(ctx); err != nil || s.Dirty == nil || *s.Dirty != 1 {
+	if s, err = m.Status(ctx, false); err != nil || s.Dirty == nil || *s.Dirty != 1 {
 		t.Errorf("dirty: %v %v", s.Dirty, err)
 	}
 }
