@@ -273,4 +273,8 @@ func TestCheckAndInfoWithoutLedger(t *testing.T) {
 	if !hasLedger() {
 		t.Fatal("migrate info did not create the ledger, as sqlx's does")
 	}
+	// What cannot hold a database is named as such.
+	c.Run(t, "migrate", "run", "-D", "sqlite:/dev/null").Want(t, 1, "/dev/null is not a regular file (a character device)")
+	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
+	c.Run(t, "migrate", "run", "-D", "sqlite:adir?mode=rwc").Want(t, 1, "adir is a directory, not a database file")
 }

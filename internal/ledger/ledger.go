@@ -77,6 +77,10 @@ var ErrAlreadyApplied = errors.New("migration already applied")
 // ledger once the transaction holds the write lock (reverted by another process).
 var ErrNotApplied = errors.New("migration not applied")
 
+// ErrReadOnly means the database refused a write: it was opened read-only
+// (sqlite:…?mode=ro, a read-only file), or the user may not write.
+var ErrReadOnly = errors.New("the database is read-only")
+
 // ErrConnectionLost means the server went away while a migration ran; a
 // migration in a transaction was not committed.
 var ErrConnectionLost = errors.New("the connection to the database server was lost")

@@ -2,7 +2,9 @@ package migrate
 
 import (
 	"context"
+	"errors"
 
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migration"
 )
 
@@ -69,7 +71,14 @@ func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 	if err != nil {
 		return st, err
 	}
-	if !has && (readOnly || m.Store.EnsureLedger(ctx) != nil) {
+	if !has && !readOnly {
+		if err := m.Store.EnsureLedger(ctx); err != nil && !errors.Is(err, ledger.ErrReadOnly) {
+			return st, err
+		} else if err != nil {
+			readOnly = true
+		}
+	}
+	if !has && readOnly {
 		st.NoLedger = true
 		for i := range m.Migrations {
 			if mig := &m.Migrations[i]; !mig.Type.IsDown() {

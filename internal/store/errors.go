@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"modernc.org/sqlite"
+
+	"github.com/dbprep/dbprep/internal/ledger"
 )
 
 // Causes a backend recognises in its driver's errors, for errors.Is. A
@@ -40,6 +42,7 @@ func withCause(err, cause error) error {
 // SQLite's primary result codes that dbprep tells apart.
 const (
 	sqliteError = 1  // SQLITE_ERROR
+	sqliteRO    = 8  // SQLITE_READONLY
 	sqliteIOErr = 10 // SQLITE_IOERR
 	sqliteFull  = 13 // SQLITE_FULL
 )
@@ -53,6 +56,8 @@ func sqliteCause(err error) error {
 	switch se.Code() & 0xff {
 	case sqliteIOErr, sqliteFull:
 		return ErrNoSpace
+	case sqliteRO:
+		return ledger.ErrReadOnly
 	case sqliteError:
 		// SQLite has no code of its own for these: "cannot VACUUM from
 		// within a transaction", "Safety level may not be changed inside a

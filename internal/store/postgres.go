@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -66,10 +68,21 @@ func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 func (p *Postgres) EnsureLedger(ctx context.Context) error {
 	for _, s := range p.schema {
 		if _, err := p.conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
-			return fmt.Errorf("creating schema %s: %w", s, err)
+			return fmt.Errorf("creating schema %s: %w", s, readOnlyCause(err))
 		}
 	}
-	return p.SQLStore.EnsureLedger(ctx)
+	return readOnlyCause(p.SQLStore.EnsureLedger(ctx))
+}
+
+// readOnlyCause marks a write PostgreSQL refused because the session is
+// read-only (a standby, default_transaction_read_only) or the user may not
+// create there.
+func readOnlyCause(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "25006" || pe.Code == "42501") {
+		return withCause(err, ledger.ErrReadOnly)
+	}
+	return err
 }
 
 // describePostgres is the ledger's Describe for PostgreSQL: a lost

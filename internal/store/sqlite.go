@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -60,9 +61,15 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 	if cfg.Create && u.Mode == "rw" {
 		u.Mode = "rwc"
 	}
-	if !u.Memory && u.Mode != "rwc" {
-		if _, err := os.Stat(u.Path); errors.Is(err, os.ErrNotExist) {
+	if !u.Memory {
+		fi, err := os.Stat(u.Path)
+		switch {
+		case errors.Is(err, os.ErrNotExist) && u.Mode != "rwc":
 			return nil, fmt.Errorf("%s: %w (or add ?mode=rwc to the URL to create it on connecting)", u.Path, ErrNoDatabase)
+		case err == nil && fi.IsDir():
+			return nil, fmt.Errorf("%s is a directory, not a database file: name a file, e.g. sqlite:%s", u.Path, filepath.Join(u.Path, "db.sqlite3"))
+		case err == nil && !fi.Mode().IsRegular():
+			return nil, fmt.Errorf("%s is not a regular file (%s), so it cannot hold a SQLite database: name a file, e.g. sqlite:db.sqlite3", u.Path, fileKind(fi.Mode()))
 		}
 	}
 	busy := cfg.BusyTimeout
@@ -176,4 +183,19 @@ func (s *SQLite) Close() error {
 		err = err2
 	}
 	return err
+}
+
+// fileKind names a file mode that is not a regular file's.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a block device"
+	case m&os.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
 }
