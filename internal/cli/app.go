@@ -58,7 +58,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		code = ee.code
 	}
 	msg := err.Error()
-	if h := hint(err); h != "" {
+	var kind dburl.Kind
+	if u, perr := dburl.Parse(s.rawURL); perr == nil {
+		kind = u.Kind
+	}
+	if h := hint(err, kind); h != "" {
 		msg += "\nhint: " + h
 	}
 	fmt.Fprintf(stderr, "error: %s\n", dburl.Scrub(msg, s.rawURL))

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"io/fs"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -11,11 +13,13 @@ import (
 	"github.com/dbprep/dbprep/internal/store"
 )
 
-// hint is the advice printed under an error: what to do next.
-func hint(err error) string {
+// hint is the advice printed under an error: what to do next, for the
+// database engine in use (0 when there is none).
+func hint(err error, kind dburl.Kind) string {
 	var ee *store.ExecError
 	var pe *prepare.Error
 	var de *migration.DirError
+	var me *migrate.Error
 	switch {
 	case errors.Is(err, prepare.ErrNotPrepared):
 		return "prepare writes a new database from the migrations alone; it never keeps what a file held"
@@ -40,6 +44,8 @@ func hint(err error) string {
 			"`dbprep --sqlx-compat 0.9` to run it outside one, as sqlx 0.9 (main) does"
 	case errors.As(err, &ee) && ee.Down:
 		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
+	case errors.As(err, &ee) && ee.NoTx:
+		return noTxLeftovers(err, ee, kind)
 	case errors.As(err, &ee):
 		return "the migration was rolled back and has no ledger row; earlier migrations stay applied. Fix " + ee.File + " and run again"
 	case errors.Is(err, migrate.ErrVersionMismatch):
@@ -47,8 +53,16 @@ func hint(err error) string {
 			"for a throwaway database, `dbprep database reset`. If only line endings changed, set ignored-chars in sqlx.toml"
 	case errors.Is(err, migrate.ErrVersionMissing):
 		return "restore the migration file, or pass --ignore-missing"
-	case errors.Is(err, migrate.ErrDirty):
-		return "a migration failed part-way on a database without transactional DDL; repair the schema by hand, then delete that row"
+	case errors.Is(err, migrate.ErrDirty) && errors.As(err, &me):
+		del := fmt.Sprintf("DELETE FROM %s WHERE version = %d", me.Table, me.Version)
+		if kind == dburl.SQLite {
+			return "SQLite's DDL is transactional, so a migration that fails in a transaction leaves no row: this one ran outside a transaction " +
+				"(-- no-transaction, with --sqlx-compat 0.9) and failed part-way, or another tool wrote the row. See what it left (`dbprep schema`), " +
+				"repair the schema by hand, then `" + del + "`"
+		}
+		return "a migration that ran outside a transaction (-- no-transaction) failed part-way; see what it left (`dbprep schema`; for a " +
+			"failed CREATE INDEX CONCURRENTLY, the INVALID index: SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid), " +
+			"repair the schema by hand, then `" + del + "`"
 	case errors.Is(err, migrate.ErrVersionNotPresent):
 		return "--target-version must be the version of a file in the migrations directory (see `dbprep migrate info`)"
 	case errors.Is(err, migrate.ErrVersionTooOld):
@@ -57,4 +71,21 @@ func hint(err error) string {
 		return "to apply newer migrations use `dbprep migrate run --target-version`"
 	}
 	return ""
+}
+
+// noTxLeftovers is the hint for a -- no-transaction migration that failed:
+// what ran before the failing statement stays, and how to find it.
+func noTxLeftovers(err error, ee *store.ExecError, kind dburl.Kind) string {
+	h := "the migration ran outside a transaction (-- no-transaction), so what ran before the failing statement stays, and it has no ledger row. "
+	var pe *store.PgError
+	switch {
+	case errors.As(err, &pe) && len(pe.InvalidIndexes) > 0:
+		h += "It left the INVALID index(es) " + strings.Join(pe.InvalidIndexes, ", ") + " (a failed CREATE INDEX CONCURRENTLY leaves one, and every re-run then fails with \"already exists\"): " +
+			"DROP INDEX CONCURRENTLY each, fix " + ee.File + " and run again"
+	case kind == dburl.Postgres:
+		h += "See what it left (`dbprep schema`), undo it or make the file idempotent (IF NOT EXISTS), fix " + ee.File + " and run again"
+	default:
+		h += "See what it left (`dbprep schema`; e.g. a table an earlier statement created), undo it or make the file idempotent (IF NOT EXISTS), fix " + ee.File + " and run again"
+	}
+	return h
 }

@@ -278,3 +278,26 @@ func TestCheckAndInfoWithoutLedger(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
 	c.Run(t, "migrate", "run", "-D", "sqlite:adir?mode=rwc").Want(t, 1, "adir is a directory, not a database file")
 }
+
+// On SQLite the hints fit SQLite: a failed -- no-transaction migration
+// (sqlx 0.9) leaves what ran before the failure; a dirty row is not blamed
+// on DDL without transactions.
+func TestSQLiteFailureHints(t *testing.T) {
+	dir := project(t, map[string]string{"migrations/1_half.sql": "-- no-transaction\nCREATE TABLE half (x);\nSELEKT 1;\n"})
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
+	r := c.Run(t, "--sqlx-compat", "0.9", "migrate", "run")
+	r.Want(t, 1, "what ran before the failing statement stays")
+	if strings.Contains(r.Stderr, "rolled back") {
+		t.Errorf("the hint says the migration was rolled back:\n%s", r)
+	}
+	db := testdb.OpenSQLite(t, filepath.Join(dir, "db.sqlite3"))
+	if _, err := db.Exec("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (1, 'half', false, x'00', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r = c.Run(t, "migrate", "run")
+	r.Want(t, 1, "SQLite's DDL is transactional", "DELETE FROM _sqlx_migrations WHERE version = 1")
+	if strings.Contains(r.Stderr, "without transactional DDL") {
+		t.Errorf("SQLite blamed for DDL without transactions:\n%s", r)
+	}
+}

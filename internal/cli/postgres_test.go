@@ -191,3 +191,19 @@ func TestPostgresConnectFailures(t *testing.T) {
 	}
 	cmd{Dir: dir}.Run(t, "migrate", "run", "-D", socket).Want(t, 0, "Applied 20211209212255/migrate second")
 }
+
+// A -- no-transaction migration that fails leaves what ran before the
+// failure: the hint says so and names the INVALID index a failed CREATE
+// UNIQUE INDEX CONCURRENTLY leaves behind.
+func TestNoTransactionFailureLeftovers(t *testing.T) {
+	dbURL := testdb.Postgres(t).Fresh(t)
+	dir := project(t, map[string]string{
+		"migrations/1_a.sql":  "CREATE TABLE a (x int); INSERT INTO a VALUES (1), (1);\n",
+		"migrations/2_ux.sql": "-- no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY a_ux ON a (x);\n",
+	})
+	r := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + dbURL}}.Run(t, "migrate", "run")
+	r.Want(t, 1, "what ran before the failing statement stays", "INVALID index(es) public.a_ux")
+	if strings.Contains(r.Stderr, "rolled back") {
+		t.Errorf("the hint says the migration was rolled back:\n%s", r)
+	}
+}

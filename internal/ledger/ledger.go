@@ -91,6 +91,9 @@ type ExecError struct {
 	File    string
 	// Down is true when the failing SQL was a revert.
 	Down bool
+	// NoTx is true when the SQL ran outside a transaction (-- no-transaction
+	// where the dialect honours it): what ran before the failure stays.
+	NoTx bool
 	Err  error
 }
 

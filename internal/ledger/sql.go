@@ -321,7 +321,7 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration) (time.Dura
 func (s *SQLStore) exec(ctx context.Context, m *migration.Migration, down bool) error {
 	sql, err := m.Load()
 	if err != nil {
-		return &ExecError{Version: m.Version, File: m.File, Down: down, Err: err}
+		return &ExecError{Version: m.Version, File: m.File, Down: down, NoTx: m.NoTx && s.noTx, Err: err}
 	}
 	if s.execFn != nil {
 		err = s.execFn(ctx, s.conn, sql)
@@ -336,7 +336,7 @@ func (s *SQLStore) exec(ctx context.Context, m *migration.Migration, down bool) 
 		loaded.SQL = sql
 		err = s.describe(s.conn, err, &loaded)
 	}
-	return &ExecError{Version: m.Version, File: m.File, Down: down, Err: err}
+	return &ExecError{Version: m.Version, File: m.File, Down: down, NoTx: m.NoTx && s.noTx, Err: err}
 }
 
 // runStep runs step in a transaction, or on its own for a "--

@@ -75,6 +75,13 @@ func Dir(dir string, opts Options) ([]Finding, error) {
 			fs = append(fs, nestedDir(path)...)
 			continue
 		}
+		if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() { // links followed, as sqlx does
+			if _, ok, _ := migration.ParseName(e.Name()); ok {
+				fs = append(fs, Finding{File: path, Severity: Warning, Rule: "skipped-file",
+					Message: "not a regular file (" + info.Mode().Type().String() + "): sqlx skips it, and dbprep never opens it"})
+			}
+			continue
+		}
 		f, finding := readFile(path, e.Name())
 		if finding != nil {
 			fs = append(fs, *finding)
@@ -227,8 +234,20 @@ func perFile(f file, opts Options) []Finding {
 	stmts := statements(sql)
 	noTx := migration.HasNoTransaction(sql)
 	if noTx && len(stmts) > 1 {
-		add(stmts[1][0].line, Warning, "multi-statement-no-transaction",
-			fmt.Sprintf("-- no-transaction with %d statements: PostgreSQL runs a multi-statement query as one implicit transaction anyway; put each statement that needs no transaction in a file of its own", len(stmts)))
+		needsOwn := false
+		for _, st := range stmts {
+			for _, o := range outsideTx {
+				if line, ok := has(st, o.seq...); ok && !(o.what == "CONCURRENTLY" && st[0].text == "REFRESH") {
+					needsOwn = true
+					add(line, Error, "needs-own-file",
+						fmt.Sprintf("%s in a -- no-transaction file of %d statements: PostgreSQL runs a multi-statement query as one implicit transaction, so `migrate run` always fails here; move it to a -- no-transaction file of its own", o.what, len(stmts)))
+				}
+			}
+		}
+		if !needsOwn {
+			add(stmts[1][0].line, Warning, "multi-statement-no-transaction",
+				fmt.Sprintf("-- no-transaction with %d statements: PostgreSQL runs a multi-statement query as one implicit transaction anyway; put each statement that needs no transaction in a file of its own", len(stmts)))
+		}
 	}
 	for _, st := range stmts {
 		fs = append(fs, statementFindings(f.path, st, noTx)...)

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func dir(t *testing.T, files map[string]string) string {
@@ -56,7 +58,8 @@ func TestRules(t *testing.T) {
 		{"crlf ignored", map[string]string{"1_a.sql": "CREATE TABLE a (x);\r\n"}, []rune{'\r'}, nil, true},
 		{"bom", map[string]string{"1_a.sql": "\ufeffCREATE TABLE a (x);\n"}, nil, []string{"bom@1"}, false},
 		{"bom ignored", map[string]string{"1_a.sql": "\ufeffCREATE TABLE a (x);\n"}, []rune{'\ufeff'}, nil, true},
-		{"multi-statement no-transaction", map[string]string{"1_a.sql": "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON a (x);\nCREATE INDEX CONCURRENTLY j ON a (y);\n"}, nil, []string{"multi-statement-no-transaction@3"}, false},
+		{"multi-statement no-transaction", map[string]string{"1_a.sql": "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON a (x);\nCREATE INDEX CONCURRENTLY j ON a (y);\n"}, nil, []string{"needs-own-file@2", "needs-own-file@3"}, false},
+		{"multi-statement no-transaction without concurrently", map[string]string{"1_a.sql": "-- no-transaction\nCREATE TABLE a (x);\nCREATE TABLE b (y);\n"}, nil, []string{"multi-statement-no-transaction@3"}, false},
 		{"explicit transaction", map[string]string{"1_a.sql": "BEGIN;\n" + ok + "COMMIT;\n"}, nil, []string{"explicit-transaction@1", "explicit-transaction@3"}, false},
 		{"trigger and plpgsql bodies", map[string]string{"1_a.sql": ok + "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\nEND;\nCREATE FUNCTION f() RETURNS void AS $$ BEGIN COMMIT; END $$ LANGUAGE plpgsql;\n"}, nil, nil, true},
 		{"mixed kinds", map[string]string{"1_a.up.sql": ok, "1_a.down.sql": "DROP TABLE a;\n", "2_b.sql": ok}, nil, []string{"mixed-kinds@0"}, false},
@@ -80,5 +83,27 @@ func TestRules(t *testing.T) {
 				t.Errorf("got %v, want %v\n%v", got, tt.want, fs)
 			}
 		})
+	}
+}
+
+// A FIFO named like a migration is reported, never opened: opening one
+// blocks until a writer comes.
+func TestFIFONeverOpened(t *testing.T) {
+	d := dir(t, map[string]string{"1_a.sql": "CREATE TABLE a (x);\n"})
+	if err := syscall.Mkfifo(filepath.Join(d, "2_b.sql"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []Finding)
+	go func() {
+		fs, _ := Dir(d, Options{})
+		done <- fs
+	}()
+	select {
+	case fs := <-done:
+		if len(fs) != 1 || fs[0].Rule != "skipped-file" || !strings.Contains(fs[0].Message, "not a regular file") {
+			t.Errorf("findings %v", fs)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("lint opened the FIFO and blocks")
 	}
 }

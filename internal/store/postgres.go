@@ -98,7 +98,26 @@ func describePostgres(conn *sql.Conn, err error, m *migration.Migration) error {
 	if closed {
 		return fmt.Errorf("%w (%v)", ErrConnectionLost, err)
 	}
-	return describePgError(err, m)
+	err = describePgError(err, m)
+	var pe *PgError
+	if m.NoTx && errors.As(err, &pe) {
+		// Outside a transaction what ran before the failure stays; a failed
+		// CREATE INDEX CONCURRENTLY leaves an INVALID index behind, which
+		// makes every re-run fail with "already exists".
+		rows, qerr := conn.QueryContext(context.Background(), `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i
+			JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)
+		if qerr == nil {
+			for rows.Next() {
+				var name string
+				if rows.Scan(&name) == nil {
+					pe.InvalidIndexes = append(pe.InvalidIndexes, name)
+				}
+			}
+			rows.Close()
+		}
+	}
+	return err
 }
 
 // Raw runs fn on the store's pgx connection, for callers that speak

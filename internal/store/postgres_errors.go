@@ -18,6 +18,10 @@ type PgError struct {
 	// Advice is dbprep's word on a known cause, such as a statement that
 	// cannot run inside a transaction.
 	Advice string
+	// InvalidIndexes are the indexes PostgreSQL marks invalid after a
+	// -- no-transaction migration failed (a CREATE INDEX CONCURRENTLY that
+	// failed leaves one behind), schema-qualified.
+	InvalidIndexes []string
 }
 
 func (e *PgError) Error() string {
