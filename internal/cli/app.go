@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -45,7 +46,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		s.noDotenv = true
 		args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--no-dotenv" })
 	}
-	err := NewApp(s).Run(append([]string{"dbprep"}, joinBoolValues(args)...))
+	app := NewApp(s)
+	err := app.Run(append([]string{"dbprep"}, flagsFirst(app, joinBoolValues(args))...))
 	if s.unknownCommand != "" {
 		err = &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q (see `%s --help`)", s.unknownCommand, s.unknownIn)}
 	}
@@ -223,4 +225,69 @@ func joinBoolValues(args []string) []string {
 // Run is main's body: dbprep with os.Args, exiting with its code.
 func Run() {
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// flagsFirst moves the flags given after `migrate add`'s description
+// before it, as clap (sqlx-cli) accepts them anywhere and urfave/cli stops
+// reading flags at the first argument: `migrate add -r foo --sqlx-compat
+// 0.9` means `migrate add -r --sqlx-compat 0.9 foo`. "--" ends the flags.
+func flagsFirst(app *cli.App, args []string) []string {
+	takesValue := func(flags []cli.Flag, name string) bool {
+		name = strings.TrimLeft(name, "-")
+		for _, f := range flags {
+			if slices.Contains(f.Names(), name) {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+		return false
+	}
+	// Find `migrate add` (or `mig add`), skipping global flags before it.
+	cmds, i := app.Commands, 0
+	var leaf *cli.Command
+	for i < len(args) && leaf == nil {
+		a := args[i]
+		if strings.HasPrefix(a, "-") {
+			if !strings.Contains(a, "=") && takesValue(globalFlags(), a) {
+				i++
+			}
+			i++
+			continue
+		}
+		var next *cli.Command
+		for _, c := range cmds {
+			if c.HasName(a) {
+				next = c
+			}
+		}
+		if next == nil {
+			return args
+		}
+		i++
+		if len(next.Subcommands) == 0 {
+			leaf = next
+		}
+		cmds = next.Subcommands
+	}
+	if leaf == nil || leaf.Name != "add" {
+		return args
+	}
+	var flags, positional []string
+	for j := i; j < len(args); j++ {
+		a := args[j]
+		switch {
+		case a == "--":
+			positional = append(positional, args[j:]...)
+			j = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && takesValue(leaf.Flags, a) && j+1 < len(args) {
+				flags = append(flags, args[j+1])
+				j++
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return append(append(slices.Clone(args[:i]), flags...), positional...)
 }

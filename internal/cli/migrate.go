@@ -27,7 +27,7 @@ func migrateCommand(s *session) *cli.Command {
 			{Name: "add", Usage: "create a new migration file (or an up/down pair)", ArgsUsage: "DESCRIPTION",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "reversible", Aliases: []string{"r"}, Usage: "create an up/down pair (sqlx 0.8: in an empty directory only; later ones follow the first)"},
-					&cli.BoolFlag{Name: "simple", Usage: "create a single file (with --sqlx-compat 0.9)"},
+					&cli.BoolFlag{Name: "simple", Usage: "create a single file, whatever the directory holds"},
 					&cli.BoolFlag{Name: "sequential", Aliases: []string{"s"}, Usage: "version by last + 1, as 0001"},
 					&cli.BoolFlag{Name: "timestamp", Aliases: []string{"t"}, Usage: "version by UTC time, as 20060102150405"}},
 				Action: action(s, 100, s.migrateAdd)},
@@ -43,12 +43,7 @@ func migrateCommand(s *session) *cli.Command {
 }
 
 func (s *session) migrateAdd(c *cli.Context) error {
-	args := c.Args().Slice()
-	for _, a := range args[min(1, len(args)):] {
-		if strings.HasPrefix(a, "-") {
-			return &exitError{code: ExitUsage, err: fmt.Errorf("flag %s after the description: put flags first, e.g. `dbprep migrate add %s NAME`", a, a)}
-		}
-	}
+	args := c.Args().Slice() // flags after the description were moved before it (flagsFirst)
 	files, err := migration.Add(s.source(c), strings.Join(args, " "), migration.AddOptions{
 		Reversible: c.Bool("reversible"), Simple: c.Bool("simple"), SqlxMain: s.sqlxMain,
 		Sequential: c.Bool("sequential"), Timestamp: c.Bool("timestamp"), Now: time.Now(),

@@ -129,7 +129,7 @@ func TestMigrateAddCLI(t *testing.T) {
 	r := c.Run(t, "migrate", "add", "-s", "create", "users")
 	r.Want(t, 0, "Creating migrations/0001_create_users.sql")
 	c.Run(t, "migrate", "add", "second").Want(t, 0, "Creating migrations/0002_second.sql")
-	c.Run(t, "migrate", "add", "third", "-r").Want(t, 2, "put flags first")
+	c.Run(t, "migrate", "add", "third", "-r").Want(t, 0, "Creating migrations/0003_third.sql") // 0.8: the first migration's type wins
 	c.Run(t, "migrate", "add", "-s", "-t", "x").Want(t, 1, "exclude each other")
 	if data, _ := os.ReadFile(filepath.Join(dir, "migrations/0001_create_users.sql")); string(data) != "-- Add migration script here\n" {
 		t.Errorf("template: %q", data)
@@ -300,4 +300,18 @@ func TestSQLiteFailureHints(t *testing.T) {
 	if strings.Contains(r.Stderr, "without transactional DDL") {
 		t.Errorf("SQLite blamed for DDL without transactions:\n%s", r)
 	}
+}
+
+// migrate add takes flags after the description, as sqlx-cli (clap) does,
+// and --simple makes a single file in 0.8 mode too.
+func TestMigrateAddFlagsAnywhere(t *testing.T) {
+	dir := project(t, nil)
+	c := cmd{Dir: dir}
+	c.Run(t, "migrate", "add", "-r", "foo", "--sqlx-compat", "0.9", "-s").Want(t, 0, "Creating migrations/0001_foo.up.sql", "Creating migrations/0001_foo.down.sql")
+	c.Run(t, "migrate", "add", "--simple", "seed").Want(t, 0, "Creating migrations/0002_seed.sql")
+	if _, err := os.Stat(filepath.Join(dir, "migrations", "0002_seed.up.sql")); err == nil {
+		t.Error("--simple made an up/down pair")
+	}
+	c.Run(t, "migrate", "add", "more", "words", "--source", "other").Want(t, 0, "Creating other/")
+	c.Run(t, "migrate", "add", "--", "-dash").Want(t, 0, "_-dash")
 }

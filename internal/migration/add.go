@@ -16,7 +16,8 @@ type AddOptions struct {
 	// migration yet (sqlx-cli 0.8 copies the first migration's type after
 	// that); with SqlxMain, always.
 	Reversible bool
-	// Simple is --simple (SqlxMain only): a single file, always.
+	// Simple is --simple: a single file, always (sqlx-cli 0.8 has no such
+	// flag; dbprep does what it says there too).
 	Simple bool
 	// SqlxMain infers as sqlx-cli 0.9 (main) does: the type follows the
 	// last migration, and versioning looks at every file, down files too.
@@ -82,7 +83,9 @@ func Add(dir, description string, opts AddOptions) ([]string, error) {
 // win, else the last migration's type.
 func inferReversible(existing []Migration, opts AddOptions) bool {
 	switch {
-	case opts.SqlxMain && (opts.Reversible || opts.Simple):
+	case opts.Simple:
+		return false
+	case opts.SqlxMain && opts.Reversible:
 		return opts.Reversible
 	case opts.SqlxMain && len(existing) > 0:
 		return existing[len(existing)-1].Type.IsReversible()
