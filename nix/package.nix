@@ -23,6 +23,17 @@ buildGoModule rec {
   env.CGO_ENABLED = "0";
   # The test suite needs PostgreSQL and Nix; CI runs it outside Nix.
   doCheck = false;
+  # Shell completion (`dbprep completions bash|zsh|fish`), where bash-
+  # completion, zsh and fish look for it. It runs the built program, so a
+  # cross build (which cannot) leaves them out.
+  postInstall = ''
+    if "$out/bin/dbprep" --version >/dev/null 2>&1; then
+      mkdir -p "$out/share/bash-completion/completions" "$out/share/zsh/site-functions" "$out/share/fish/vendor_completions.d"
+      "$out/bin/dbprep" completions bash > "$out/share/bash-completion/completions/dbprep"
+      "$out/bin/dbprep" completions zsh > "$out/share/zsh/site-functions/_dbprep"
+      "$out/bin/dbprep" completions fish > "$out/share/fish/vendor_completions.d/dbprep.fish"
+    fi
+  '';
   meta = {
     description = "Apply sqlx migrations and build reproducible prepared databases";
     mainProgram = "dbprep";

@@ -79,11 +79,12 @@ func NewApp(s *session) *cli.App {
 		Usage:   "apply sqlx migrations to SQLite or PostgreSQL, and build reproducible prepared databases",
 		Version: version(),
 		Reader:  s.stdin, Writer: s.stdout, ErrWriter: s.stderr,
-		Flags:           globalFlags(),
-		Commands:        []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s), schemaCommand(s), vetCommand(s)},
-		ExitErrHandler:  func(*cli.Context, error) {},
-		OnUsageError:    usageError,
-		HideHelpCommand: true,
+		Flags:                globalFlags(),
+		Commands:             []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s), schemaCommand(s), vetCommand(s), completionsCommand(s)},
+		EnableBashCompletion: true,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		OnUsageError:         usageError,
+		HideHelpCommand:      true,
 	}
 	notFound := func(c *cli.Context, name string) {
 		s.unknownCommand, s.unknownIn = name, "dbprep"

@@ -2,8 +2,13 @@ package cli_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/testbin"
 )
 
 // Every global option works before the command and after it, as sqlx-cli's
@@ -76,4 +81,48 @@ func TestBoolFlagValues(t *testing.T) {
 			t.Errorf("%s: format byte %v, want %d", name, b[18:20], wal)
 		}
 	}
+}
+
+// `dbprep completions bash` completes commands, subcommands and flags in a
+// real bash; zsh and fish get their scripts; anything else is a usage error.
+func TestCompletions(t *testing.T) {
+	dir := project(t, nil)
+	script := cmd{Dir: dir}.Run(t, "completions", "bash")
+	script.Want(t, 0, "complete -o bashdefault")
+	if err := os.WriteFile(filepath.Join(dir, "c.bash"), []byte(script.Stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	complete := func(words ...string) string {
+		t.Helper()
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = "'" + w + "'"
+		}
+		prog := "source ./c.bash; COMP_WORDS=(" + strings.Join(quoted, " ") + "); COMP_CWORD=" + strconv.Itoa(len(words)-1) + "; _dbprep_complete; echo \"${COMPREPLY[*]}\""
+		x := exec.Command("bash", "--norc", "-c", prog)
+		x.Dir = dir
+		x.Env = []string{"PATH=" + filepath.Dir(testbin.Path) + ":" + os.Getenv("PATH")}
+		out, err := x.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	for _, tt := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"dbprep", "mi"}, "migrate mig"},
+		{[]string{"dbprep", "migrate", "re"}, "revert"},
+		{[]string{"dbprep", "migrate", "run", "--ta"}, "--target-version"},
+		{[]string{"dbprep", "prepare", "--fo"}, "--force"},
+		{[]string{"dbprep", "database", ""}, "create drop reset setup"},
+	} {
+		if got := complete(tt.words...); !strings.Contains(got, tt.want) {
+			t.Errorf("completing %q: %q, want %q", tt.words, got, tt.want)
+		}
+	}
+	cmd{Dir: dir}.Run(t, "completions", "zsh").Want(t, 0, "#compdef dbprep", "_describe")
+	cmd{Dir: dir}.Run(t, "completions", "fish").Want(t, 0, "complete -c dbprep", "database-url")
+	cmd{Dir: dir}.Run(t, "completions", "tcsh").Want(t, 2, `unknown shell "tcsh"`)
 }

@@ -165,3 +165,23 @@ func TestFlakeShowAndCheck(t *testing.T) {
 		t.Errorf("a broken promise must fail nix flake check: %v", err)
 	}
 }
+
+// The package installs the shell completion scripts where bash-completion,
+// zsh and fish look for them.
+func TestPackageInstallsCompletions(t *testing.T) {
+	e := newEnv(t)
+	out, err := e.build(t, "dbprep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		"share/bash-completion/completions/dbprep":    "complete -o bashdefault -o default -F _dbprep_complete dbprep",
+		"share/zsh/site-functions/_dbprep":            "#compdef dbprep",
+		"share/fish/vendor_completions.d/dbprep.fish": "complete -c dbprep",
+	} {
+		b, err := os.ReadFile(filepath.Join(out, file))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %v; want it to hold %q", file, err, want)
+		}
+	}
+}
