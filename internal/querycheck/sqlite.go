@@ -2,7 +2,10 @@ package querycheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"unsafe"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -23,6 +26,10 @@ type sqliteEngine struct {
 func openSQLite(o dburl.SQLiteOptions) (*sqliteEngine, error) {
 	if o.Memory {
 		return nil, fmt.Errorf("an in-memory SQLite database has no schema to check queries against: give the prepared database file")
+	}
+	if _, err := os.Stat(o.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist: queries are checked against the prepared database, so prepare it first "+
+			"(`dbprep prepare --out %s`) or point DATABASE_URL (-D) at it", o.Path, o.Path)
 	}
 	e := &sqliteEngine{tls: libc.NewTLS()}
 	src, err := e.open(o.Path, sqlite3.SQLITE_OPEN_READONLY)

@@ -212,6 +212,10 @@ func (v *checkCall) check(q variant) {
 		pos := v.arg.Pos()
 		if sql == q.sql {
 			pos = v.offsetPos(r.Err.Offset)
+			// Quote the line the error is on, not the query's first.
+			if line := lineAt(q.sql, r.Err.Offset); line != sqltext.FirstLine(q.sql) {
+				quote = fmt.Sprintf("%q, at the line %q", sqltext.FirstLine(q.sql), line)
+			}
 		}
 		v.pass.Reportf(pos, "%s (query %s)", r.Err.Msg, quote)
 		return
@@ -298,4 +302,20 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// lineAt is the line of sql holding byte offset off, trimmed; the first
+// line when off is outside sql.
+func lineAt(sql string, off int) string {
+	if off < 0 || off > len(sql) {
+		return sqltext.FirstLine(sql)
+	}
+	start := strings.LastIndexByte(sql[:off], '\n') + 1
+	end := strings.IndexByte(sql[off:], '\n')
+	if end < 0 {
+		end = len(sql)
+	} else {
+		end += off
+	}
+	return strings.TrimSpace(sql[start:end])
 }
