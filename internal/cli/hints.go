@@ -20,6 +20,7 @@ func hint(err error, kind dburl.Kind) string {
 	var pe *prepare.Error
 	var de *migration.DirError
 	var me *migrate.Error
+	var nl *migrate.NewLedgerError
 	switch {
 	case errors.Is(err, prepare.ErrNotPrepared):
 		return "prepare writes a new database from the migrations alone; it never keeps what a file held"
@@ -44,6 +45,13 @@ func hint(err error, kind dburl.Kind) string {
 			"`dbprep --sqlx-compat 0.9` to run it outside one, as sqlx 0.9 (main) does"
 	case errors.As(err, &ee) && ee.Down:
 		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
+	case errors.As(err, &nl) && errors.As(err, &ee) && alreadyExists(err):
+		h := "the ledger table " + nl.Table + " was created by this run, yet the first migration failed: if the database's schema is already there, " +
+			"its migrations are recorded in a ledger of another name (was table-name changed in sqlx.toml? "
+		if nl.Table != "_sqlx_migrations" {
+			h += "sqlx's default is _sqlx_migrations; "
+		}
+		return h + "rename the old ledger table to " + nl.Table + " or set table-name back). " + ee.File + " itself may be fine; it was rolled back"
 	case errors.As(err, &ee) && ee.NoTx:
 		return noTxLeftovers(err, ee, kind)
 	case errors.As(err, &ee):
@@ -88,4 +96,19 @@ func noTxLeftovers(err error, ee *store.ExecError, kind dburl.Kind) string {
 		h += "See what it left (`dbprep schema`; e.g. a table an earlier statement created), undo it or make the file idempotent (IF NOT EXISTS), fix " + ee.File + " and run again"
 	}
 	return h
+}
+
+// alreadyExists reports whether a migration failed on an object that is
+// already there (SQLite's "already exists"; PostgreSQL's duplicate_table,
+// duplicate_object, duplicate_column, duplicate_schema).
+func alreadyExists(err error) bool {
+	var pe *store.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "42P07", "42710", "42701", "42P06":
+			return true
+		}
+		return false
+	}
+	return strings.Contains(err.Error(), "already exists")
 }

@@ -315,3 +315,20 @@ func TestMigrateAddFlagsAnywhere(t *testing.T) {
 	c.Run(t, "migrate", "add", "more", "words", "--source", "other").Want(t, 0, "Creating other/")
 	c.Run(t, "migrate", "add", "--", "-dash").Want(t, 0, "_-dash")
 }
+
+// After table-name changes in sqlx.toml on a database that has its schema,
+// the failure says the ledger is new, not that the file is wrong.
+func TestTableNameChangedHint(t *testing.T) {
+	dir := project(t, twoMigrations)
+	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
+	c.Run(t, "migrate", "run").Want(t, 0)
+	os.WriteFile(filepath.Join(dir, "sqlx.toml"), []byte("[migrate]\ntable-name = \"ledger2\"\n"), 0o644)
+	r := c.Run(t, "migrate", "run")
+	r.Want(t, 1, "the ledger table ledger2 was created by this run", "was table-name changed in sqlx.toml?")
+	if strings.Contains(r.Stderr, "Fix migrations/") {
+		t.Errorf("the hint blames the file:\n%s", r)
+	}
+	// A first migration that is simply wrong keeps the usual hint.
+	bad := project(t, map[string]string{"migrations/1_bad.sql": "CREATE TABLE a (x;\n"})
+	cmd{Dir: bad, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}.Run(t, "migrate", "run").Want(t, 1, "Fix migrations/1_bad.sql and run again")
+}

@@ -45,3 +45,14 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Kind }
+
+// NewLedgerError is the first migration failing on a database whose ledger
+// table this run created: its schema may be there already, recorded in a
+// ledger of another name.
+type NewLedgerError struct {
+	Table string
+	Err   error
+}
+
+func (e *NewLedgerError) Error() string { return e.Err.Error() }
+func (e *NewLedgerError) Unwrap() error { return e.Err }

@@ -23,6 +23,8 @@ type Migrator struct {
 	NoLock bool
 	// Progress, when set, is told of each migration as it is handled.
 	Progress func(Event)
+	// ledgerNew is set by begin when this run created the ledger table.
+	ledgerNew bool
 }
 
 // Action says what happened to one migration.
@@ -96,6 +98,11 @@ func (m *Migrator) begin(ctx context.Context, ignoreMissing bool) (map[int64][]b
 		}
 		release = func() { _ = m.Store.Unlock(context.WithoutCancel(ctx)) }
 	}
+	had, err := m.Store.HasLedger(ctx)
+	if err != nil {
+		return nil, 0, release, err
+	}
+	m.ledgerNew = !had
 	if err := m.Store.EnsureLedger(ctx); err != nil {
 		return nil, 0, release, err
 	}
@@ -178,6 +185,13 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 				}
 				m.emit(&res, Event{Action: AlreadyApplied, Migration: mig})
 				continue
+			}
+			var ee *ledger.ExecError
+			if err != nil && m.ledgerNew && res.Done == 0 && errors.As(err, &ee) && !ee.NoTx {
+				// The first migration failed on a ledger this run created:
+				// most often the schema is there and the ledger is not (a
+				// table-name changed in sqlx.toml, another tool's database).
+				return res, &NewLedgerError{Table: m.table(), Err: err}
 			}
 			if err != nil {
 				return res, err
