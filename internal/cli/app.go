@@ -3,17 +3,21 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/ledger"
 )
 
 // Exit codes.
@@ -40,6 +44,13 @@ func (e *exitError) Unwrap() error { return e.err }
 // code. Errors are printed to stderr as "error: …" with any hint, and with
 // every password of the URL in use masked.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return MainContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// MainContext is Main under ctx: when ctx ends (Run cancels it on SIGINT
+// and SIGTERM), the running statement is cancelled and rolled back, the
+// migration lock released, and the error says so.
+func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
 	// sqlx-cli accepts --no-dotenv anywhere on the line; so does dbprep.
 	if slices.Contains(args, "--no-dotenv") {
@@ -47,7 +58,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--no-dotenv" })
 	}
 	app := NewApp(s)
-	err := app.Run(append([]string{"dbprep"}, flagsFirst(app, joinBoolValues(args))...))
+	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(app, joinBoolValues(args))...))
+	if err != nil && ctx.Err() != nil {
+		err = interrupted(ctx, err)
+	}
 	if s.unknownCommand != "" {
 		err = &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q (see `%s --help`)", s.unknownCommand, s.unknownIn)}
 	}
@@ -64,7 +78,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if u, perr := dburl.Parse(s.rawURL); perr == nil {
 		kind = u.Kind
 	}
-	if h := hint(err, kind); h != "" {
+	if h := hint(err, kind); h != "" && ctx.Err() == nil {
 		msg += "\nhint: " + h
 	}
 	fmt.Fprintf(stderr, "error: %s\n", dburl.Scrub(msg, s.rawURL))
@@ -225,7 +239,46 @@ func joinBoolValues(args []string) []string {
 
 // Run is main's body: dbprep with os.Args, exiting with its code.
 func Run() {
-	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-sigs
+		// A second signal ends dbprep at once, as without this handler.
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		cancel(&signalError{sig})
+	}()
+	os.Exit(MainContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// signalError is the cause of a context a signal ended.
+type signalError struct{ sig os.Signal }
+
+func (e *signalError) Error() string { return "interrupted by " + signalName(e.sig) }
+
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// interrupted is err, from a command whose context a signal ended, told as
+// such, with the shell's exit code for the signal (130, 143).
+func interrupted(ctx context.Context, err error) error {
+	code := 130
+	var se *signalError
+	if errors.As(context.Cause(ctx), &se) && se.sig == syscall.SIGTERM {
+		code = 143
+	}
+	var ee *ledger.ExecError
+	switch {
+	case errors.As(err, &ee) && ee.NoTx:
+		err = fmt.Errorf("migration %d ran outside a transaction (-- no-transaction): what it did before the cancel stays; the migration lock is released (%v)", ee.Version, err)
+	case errors.As(err, &ee):
+		err = fmt.Errorf("migration %d was cancelled and rolled back, and the migration lock is released; earlier migrations stay applied (%v)", ee.Version, err)
+	}
+	return &exitError{code: code, err: fmt.Errorf("%v: %v", context.Cause(ctx), err)}
 }
 
 // flagsFirst moves the flags given after `migrate add`'s description

@@ -1,12 +1,15 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -205,5 +208,64 @@ func TestNoTransactionFailureLeftovers(t *testing.T) {
 	r.Want(t, 1, "what ran before the failing statement stays", "INVALID index(es) public.a_ux")
 	if strings.Contains(r.Stderr, "rolled back") {
 		t.Errorf("the hint says the migration was rolled back:\n%s", r)
+	}
+}
+
+// SIGINT or SIGTERM during a long PostgreSQL migration: dbprep sends the
+// server a cancel request, the statement stops and rolls back, the
+// advisory lock is released, and dbprep says so and exits 130 / 143.
+func TestPostgresInterruptCancels(t *testing.T) {
+	srv := testdb.Postgres(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dbURL := srv.Fresh(t)
+			dir := project(t, map[string]string{
+				"migrations/1_a.sql":    "CREATE TABLE a (x int);\n",
+				"migrations/2_slow.sql": "INSERT INTO a VALUES (1);\nSELECT pg_sleep(60);\n",
+			})
+			x := cmd{Dir: dir, Env: []string{"DATABASE_URL=" + dbURL}}.Command("", "migrate", "run")
+			var out, errb bytes.Buffer
+			x.Stdout, x.Stderr = &out, &errb
+			if err := x.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for pgCount(t, dbURL, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()") == 0 {
+				if time.Now().After(deadline) {
+					x.Process.Kill()
+					t.Fatalf("the slow migration never started:\n%s", errb.String())
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			x.Process.Signal(sig)
+			done := make(chan error, 1)
+			go func() { done <- x.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				x.Process.Kill()
+				t.Fatal("dbprep did not end after the signal")
+			}
+			want := map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143}[sig]
+			if code := x.ProcessState.ExitCode(); code != want {
+				t.Errorf("exit %d, want %d:\n%s", code, want, errb.String())
+			}
+			if !strings.Contains(errb.String(), "interrupted by "+map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[sig]) ||
+				!strings.Contains(errb.String(), "rolled back") {
+				t.Errorf("stderr does not say what happened:\n%s", errb.String())
+			}
+			if n := pgCount(t, dbURL, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()"); n != 0 {
+				t.Error("the server still runs the statement")
+			}
+			if n := pgCount(t, dbURL, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"); n != 0 {
+				t.Error("the advisory lock is still held")
+			}
+			if n := pgCount(t, dbURL, "SELECT count(*) FROM a"); n != 0 {
+				t.Error("the interrupted migration's INSERT stayed")
+			}
+			if n := pgCount(t, dbURL, "SELECT count(*) FROM _sqlx_migrations"); n != 1 {
+				t.Errorf("%d ledger rows, want 1", n)
+			}
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -165,6 +166,14 @@ func pgxConfig(o dburl.PostgresOptions) (*pgx.ConnConfig, error) {
 	}
 	if o.HasPassword {
 		cfg.Password = o.Password
+	}
+	// A cancelled context (dbprep interrupted by SIGINT or SIGTERM) sends
+	// PostgreSQL a cancel request, so the server stops the statement and
+	// rolls back, instead of running it to its end with the migration lock
+	// held; the connection's deadline is the fallback should the server not
+	// answer.
+	cfg.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: 10 * time.Second}
 	}
 	return cfg, nil
 }
