@@ -103,7 +103,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", displayPath(u), classifySQLite(err))
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execSQLiteScript}
+	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execSQLiteScript, Describe: describeSQLite(cfg.SQLiteNoTx)}
 	return &SQLite{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
 }
 
