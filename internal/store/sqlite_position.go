@@ -135,7 +135,9 @@ func lineColumnBytes(s string, off int) (line, col int) {
 // letter, digit or '_' touches (tok itself as a name, not inside one),
 // else of the first occurrence, else -1.
 func indexToken(s, tok string) int {
-	word := func(c byte) bool { return c == '_' || c >= 0x80 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' }
+	word := func(c byte) bool {
+		return c == '_' || c >= 0x80 || 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
+	}
 	for from := 0; ; {
 		i := strings.Index(s[from:], tok)
 		if i < 0 {
