@@ -2,6 +2,7 @@ package sqlxmigrate_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -57,5 +58,29 @@ func TestRunErrorHidesPassword(t *testing.T) {
 	_, err := sqlxmigrate.Run(context.Background(), "postgres://u:s3cret-pw@127.0.0.1:1/x", fsys, "db", sqlxmigrate.Options{ConnectTimeout: 300 * time.Millisecond})
 	if err == nil || strings.Contains(err.Error(), "s3cret-pw") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// Run, Connect and Open read a URL as sqlx does: the userinfo ends at the
+// last '@', so an unencoded '@' in the password reaches the server whole.
+func TestURLReadAsSqlxDoes(t *testing.T) {
+	srv := testdb.Postgres(t)
+	srv.Exec(t, "postgres", "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'atuser') THEN CREATE ROLE atuser LOGIN; END IF; END$$")
+	srv.Exec(t, "postgres", "ALTER ROLE atuser PASSWORD 's3@cr:et'")
+	u := srv.Fresh(t)
+	name := u[strings.LastIndex(u, "/")+1 : strings.Index(u, "?")]
+	srv.Exec(t, name, "GRANT ALL ON SCHEMA public TO atuser")
+	raw := fmt.Sprintf("postgres://atuser:s3@cr:et@127.0.0.1:%d/%s?sslmode=disable", srv.Port, name)
+	if _, err := sqlxmigrate.Run(context.Background(), raw, fsys, "db", sqlxmigrate.Options{}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	db, err := sqlxmigrate.Open(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var who string
+	if err := db.QueryRow("SELECT current_user").Scan(&who); err != nil || who != "atuser" {
+		t.Fatalf("connected as %q: %v", who, err)
 	}
 }
