@@ -73,7 +73,9 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	msg := err.Error()
+	// The error may hold what a driver or server said, so it is scrubbed of
+	// the URL's secrets; the hint is dbprep's own text and names no secret.
+	msg := dburl.Scrub(err.Error(), s.rawURL)
 	var kind dburl.Kind
 	if u, perr := dburl.Parse(s.rawURL); perr == nil {
 		kind = u.Kind
@@ -81,7 +83,7 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if h := hint(err, kind); h != "" && ctx.Err() == nil {
 		msg += "\nhint: " + h
 	}
-	fmt.Fprintf(stderr, "error: %s\n", dburl.Scrub(msg, s.rawURL))
+	fmt.Fprintf(stderr, "error: %s\n", msg)
 	return code
 }
 

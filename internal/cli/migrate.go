@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -66,14 +67,18 @@ func (s *session) withMigrator(c *cli.Context, fn func(m *migrate.Migrator) erro
 		err error
 	}
 	done := make(chan resolved, 1)
+	// Notices of waiting for the server are held until the migrations are
+	// read: when they are bad, only their error is printed.
+	gate := &waitGate{out: s.waiting}
 	go func(resolve func() ([]migration.Migration, error)) {
 		ms, err := resolve()
 		if err != nil {
 			cancel()
 		}
+		gate.open(err == nil)
 		done <- resolved{ms, err}
 	}(s.resolver(c))
-	st, _, err := s.openContext(ctx, c)
+	st, _, err := s.openContext(ctx, c, gate.notice)
 	r := <-done
 	if r.err != nil {
 		if err == nil {
@@ -90,6 +95,40 @@ func (s *session) withMigrator(c *cli.Context, fn func(m *migrate.Migrator) erro
 	}
 	defer st.Close()
 	return fn(&migrate.Migrator{Store: st, Migrations: ms, Table: s.config.Table(), NoLock: c.Bool("no-lock"), Progress: s.printEvent})
+}
+
+// waitGate holds notices until it is opened, then passes them on; when it
+// is closed instead, they are dropped.
+type waitGate struct {
+	mu     sync.Mutex
+	out    func(string)
+	held   []string
+	opened bool
+	closed bool
+}
+
+func (g *waitGate) notice(msg string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.opened:
+		g.out(msg)
+	case !g.closed:
+		g.held = append(g.held, msg)
+	}
+}
+
+// open passes on the held notices when ok, else drops them and any later.
+func (g *waitGate) open(ok bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.opened, g.closed = ok, !ok
+	if ok {
+		for _, m := range g.held {
+			g.out(m)
+		}
+	}
+	g.held = nil
 }
 
 func runOptions(c *cli.Context) migrate.Options {

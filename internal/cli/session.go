@@ -142,12 +142,12 @@ func (s *session) resolver(c *cli.Context) func() ([]migration.Migration, error)
 
 // open connects to the database of the command's URL.
 func (s *session) open(c *cli.Context) (store.Store, dburl.URL, error) {
-	return s.openContext(c.Context, c)
+	return s.openContext(c.Context, c, s.waiting)
 }
 
-// openContext is open with its own context, for connecting while something
-// else runs.
-func (s *session) openContext(ctx context.Context, c *cli.Context) (store.Store, dburl.URL, error) {
+// openContext is open with its own context and its own receiver of
+// waiting notices, for connecting while something else runs.
+func (s *session) openContext(ctx context.Context, c *cli.Context, onWait func(string)) (store.Store, dburl.URL, error) {
 	u, err := s.databaseURL(c)
 	if err != nil {
 		return nil, u, err
@@ -156,7 +156,7 @@ func (s *session) openContext(ctx context.Context, c *cli.Context) (store.Store,
 		Options:        store.Options{Table: s.config.Table(), SQLiteNoTx: s.sqlxMain},
 		ConnectTimeout: connectTimeout(c),
 		CreateSchemas:  s.config.Migrate.CreateSchemas,
-		OnWait:         s.waiting,
+		OnWait:         onWait,
 	})
 	return st, u, err
 }

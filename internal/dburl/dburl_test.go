@@ -93,6 +93,9 @@ func TestScrub(t *testing.T) {
 		{"postgres://db/app?password=Qz7Kx&Wv3Lm", `invalid "Qz7Kx&Wv3Lm"`, `invalid "xxxxx"`},
 		{"postgres://db/app?sslpassword=k3y", "bad key k3y", "bad key xxxxx"},
 		{"sqlite:db.sqlite3", "no such table: db", "no such table: db"},
+		// A short password that also stands in the host or port stays there.
+		{"postgres://u:0@127.0.0.1:1/db", "dial tcp 127.0.0.1:1: password 0", "dial tcp 127.0.0.1:1: password xxxxx"},
+		{"postgres://u@127.0.0.1:1/db?password=1", "on 127.0.0.1:1: 1 refused", "on 127.0.0.1:1: xxxxx refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {

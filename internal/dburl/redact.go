@@ -2,6 +2,7 @@ package dburl
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,13 +79,70 @@ func Secrets(raw string) []string {
 // begins or ends with a letter or digit. So a password "p" is masked in
 // `password "p"` but "lookup" stays as it is: redaction never changes
 // text that is not the password.
+//
+// A secret of 1 or 2 characters could also stand in the URL's public parts
+// the message names (the password "0" in the host 127.0.0.1): those parts,
+// as dbprep passed them, are kept whole while short secrets are masked.
 func Scrub(msg, raw string) string {
 	secrets := Secrets(raw)
 	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
+	var short []string
 	for _, sec := range secrets {
+		if utf8.RuneCountInString(sec) < 3 {
+			short = append(short, sec)
+			continue
+		}
 		msg = maskTokens(msg, sec)
 	}
-	return msg
+	if len(short) == 0 {
+		return msg
+	}
+	public := publicParts(raw)
+	var hold []string
+	for i, p := range public {
+		if slices.Contains(short, p) {
+			continue // the part is the secret itself: it is masked
+		}
+		mark := string(rune(0xE000 + i)) // a private-use character stands in for it
+		if strings.Contains(msg, p) && !strings.Contains(msg, mark) {
+			msg = strings.ReplaceAll(msg, p, mark)
+			hold = append(hold, mark, p)
+		}
+	}
+	for _, sec := range short {
+		msg = maskTokens(msg, sec)
+	}
+	return strings.NewReplacer(hold...).Replace(msg)
+}
+
+// publicParts are the parts of a postgres URL that are not secret and
+// that a driver's message may name: host, socket, port, user, database,
+// longest first.
+func publicParts(raw string) []string {
+	u, err := Parse(raw)
+	if err != nil || u.Kind != Postgres {
+		return nil
+	}
+	o := u.Postgres
+	var out []string
+	for _, p := range []string{o.Host, o.Socket, o.User, o.Database} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	if o.Port != 0 {
+		out = append(out, strconv.Itoa(int(o.Port)))
+		if o.Host != "" {
+			out = append(out, o.Host+":"+strconv.Itoa(int(o.Port)))
+		}
+	}
+	for _, p := range o.Params {
+		if !secretKeys[p.Key] {
+			out = append(out, p.Value)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
 }
 
 // maskTokens replaces each whole-token occurrence of sec in s with Mask.

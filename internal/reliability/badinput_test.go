@@ -53,7 +53,7 @@ func badCases() []badCase {
 		{name: "database is not SQLite", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "db.sqlite3"), bytes.Repeat([]byte("not a database\n"), 300), 0o644)
 		}, args: run, code: 1, want: []string{"not a database"}, dbChanges: true},
-		{name: "database path is a directory", args: []string{"migrate", "run", "-D", "sqlite:migrations"}, code: 1, want: []string{"unable to open database file"}},
+		{name: "database path is a directory", args: []string{"migrate", "run", "-D", "sqlite:migrations"}, code: 1, want: []string{"migrations is a directory, not a database file"}},
 		{name: "database file missing", args: []string{"migrate", "run", "-D", "sqlite:nope.db"}, code: 1, want: []string{"nope.db", "database does not exist", "database create"}},
 		{name: "unknown scheme", args: []string{"migrate", "run", "-D", "mysql://root@localhost/app"}, code: 1, want: []string{`unsupported database URL scheme "mysql"`}},
 		{name: "no scheme", args: []string{"migrate", "run", "-D", "db.sqlite3"}, code: 1, want: []string{"unsupported database URL scheme", "sqlite:"}},

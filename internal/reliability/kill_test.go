@@ -22,6 +22,10 @@ type target struct {
 	// `database create` makes it, in WAL mode when wal is true).
 	fresh    func(t *testing.T, wal bool) string
 	snapshot func(t testing.TB, url string) snapshot
+	// settle waits, after a kill, until the database has finished what the
+	// killed process sent it: a PostgreSQL backend runs the statement it
+	// was given (a COMMIT) to its end before it notices its client is gone.
+	settle func(t *testing.T, url string)
 }
 
 var sqliteTarget = target{
@@ -40,6 +44,24 @@ var sqliteTarget = target{
 var postgresTarget = target{
 	fresh:    func(t *testing.T, _ bool) string { return testdb.Postgres(t).Fresh(t) },
 	snapshot: func(t testing.TB, url string) snapshot { return postgresSnapshot(t, url) },
+	settle: func(t *testing.T, url string) {
+		conn := openDB(t, "pgx", url)
+		defer conn.Close()
+		deadline := time.Now().Add(time.Minute)
+		for {
+			var n int
+			if err := conn.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the killed run's session is still open after a minute")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	},
 }
 
 // references snapshots the database after each prefix 0..n of the workload
@@ -78,6 +100,9 @@ func killTrials(t *testing.T, tg target) {
 		time.Sleep(time.Duration(rand.Int64N(int64(full) + 1)))
 		proc.Process.Signal(syscall.SIGKILL)
 		proc.Wait()
+		if tg.settle != nil {
+			tg.settle(t, url)
+		}
 
 		got := tg.snapshot(t, url)
 		k := strings.Count(got.Ledger, ",")
