@@ -3,6 +3,7 @@ package dburl
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -162,8 +163,19 @@ func (o *PostgresOptions) readAuthority(auth string) error {
 		}
 	}
 	if strings.HasPrefix(host, "[") {
-		o.Host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		// WHATWG accepts only an IPv6 address between the brackets (no zone).
+		h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		if a, err := netip.ParseAddr(h); err != nil || !a.Is6() || a.Zone() != "" {
+			return errors.New("the host in brackets is not an IPv6 address (brackets hold an IPv6 address only, without a zone)")
+		}
+		o.Host = h
 		return nil
+	}
+	if strings.Contains(percentDecode(host), ",") {
+		// sqlx reads "a,b" as one host name (and fails to find it); pgx and
+		// lib/pq read a list of hosts to try in turn. Rather than connect
+		// where sqlx would not, refuse it.
+		return errors.New("the host has a ',': sqlx reads it as one host name, PostgreSQL drivers as a list of hosts; give one host (dbprep, like sqlx, connects to one server)")
 	}
 	if decoded := percentDecode(host); strings.HasPrefix(decoded, "/") {
 		o.Socket = decoded

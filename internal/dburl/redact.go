@@ -82,7 +82,8 @@ func Secrets(raw string) []string {
 //
 // A secret of 1 or 2 characters could also stand in the URL's public parts
 // the message names (the password "0" in the host 127.0.0.1): those parts,
-// as dbprep passed them, are kept whole while short secrets are masked.
+// as dbprep passed them, are kept whole where they stand as whole tokens
+// while short secrets are masked.
 func Scrub(msg, raw string) string {
 	secrets := Secrets(raw)
 	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) }) // longest first
@@ -97,22 +98,37 @@ func Scrub(msg, raw string) string {
 	if len(short) == 0 {
 		return msg
 	}
-	public := publicParts(raw)
-	var hold []string
-	for i, p := range public {
-		if slices.Contains(short, p) {
-			continue // the part is the secret itself: it is masked
-		}
-		mark := string(rune(0xE000 + i)) // a private-use character stands in for it
-		if strings.Contains(msg, p) && !strings.Contains(msg, mark) {
-			msg = strings.ReplaceAll(msg, p, mark)
-			hold = append(hold, mark, p)
+	// Where a public part stands as a whole token, a short secret inside
+	// it is the part's, not the password: it stays.
+	var public [][2]int
+	for _, p := range publicParts(raw) {
+		if !slices.Contains(short, p) { // a part that is the secret itself is masked
+			public = append(public, tokenSpans(msg, p)...)
 		}
 	}
+	var masked [][2]int
 	for _, sec := range short {
-		msg = maskTokens(msg, sec)
+		for _, sp := range tokenSpans(msg, sec) {
+			if !slices.ContainsFunc(public, func(p [2]int) bool {
+				return p[0] <= sp[0] && sp[1] <= p[1] && p[1]-p[0] > sp[1]-sp[0]
+			}) {
+				masked = append(masked, sp)
+			}
+		}
 	}
-	return strings.NewReplacer(hold...).Replace(msg)
+	slices.SortFunc(masked, func(a, b [2]int) int { return a[0] - b[0] })
+	var b strings.Builder
+	done := 0
+	for _, sp := range masked {
+		if sp[0] < done { // overlaps the span masked before it
+			done = max(done, sp[1])
+			continue
+		}
+		b.WriteString(msg[done:sp[0]] + Mask)
+		done = sp[1]
+	}
+	b.WriteString(msg[done:])
+	return b.String()
 }
 
 // publicParts are the parts of a postgres URL that are not secret and
@@ -147,10 +163,23 @@ func publicParts(raw string) []string {
 
 // maskTokens replaces each whole-token occurrence of sec in s with Mask.
 func maskTokens(s, sec string) string {
-	first, _ := utf8.DecodeRuneInString(sec)
-	last, _ := utf8.DecodeLastRuneInString(sec)
 	var b strings.Builder
 	done := 0 // s[:done] is written to b
+	for _, sp := range tokenSpans(s, sec) {
+		b.WriteString(s[done:sp[0]] + Mask)
+		done = sp[1]
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// tokenSpans are the byte spans of the whole-token occurrences of sec in
+// s that do not overlap an earlier one: no letter or digit touches an
+// occurrence on a side where sec itself begins or ends with one.
+func tokenSpans(s, sec string) [][2]int {
+	first, _ := utf8.DecodeRuneInString(sec)
+	last, _ := utf8.DecodeLastRuneInString(sec)
+	var out [][2]int
 	for from := 0; from <= len(s); {
 		i := strings.Index(s[from:], sec)
 		if i < 0 {
@@ -166,12 +195,10 @@ func maskTokens(s, sec string) string {
 			from = i + n
 			continue
 		}
-		b.WriteString(s[done:i] + Mask)
-		done = i + len(sec)
-		from = done
+		out = append(out, [2]int{i, i + len(sec)})
+		from = i + len(sec)
 	}
-	b.WriteString(s[done:])
-	return b.String()
+	return out
 }
 
 func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
