@@ -1,7 +1,7 @@
 {
   description = "dbprep: reproducible prepared databases for sqlx and Go builds";
 
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
 
   outputs = { self, nixpkgs }:
     let

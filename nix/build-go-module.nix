@@ -1,6 +1,6 @@
 # buildGoModule (nixpkgs' interface) + { migrations } or { database }
 #
-# Takes an attribute set or, as nixos-25.11's buildGoModule does, a function
+# Takes an attribute set or, as nixos-26.05's buildGoModule does, a function
 # of the final attributes (finalAttrs: { … }). Links the prepared database
 # in a phase of its own, before the build, and exports DATABASE_URL for the
 # build and the check phase. goModules stays the one a plain buildGoModule

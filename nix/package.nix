@@ -9,11 +9,11 @@ buildGoModule rec {
   src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).
-  vendorHash = "sha256-pLzE1XETuWeVw58VMzXiAe5HXHO4xJdgQTNE+VDAb9U=";
+  vendorHash = "sha256-u1rVtd22Ualw7h2SyLqe/BsbSVrM5wYbkGrHlxwK9lw=";
   # The same for the source with examples/. It equals vendorHash while the
   # example imports no package dbprep does not (both use pgx's database/sql
   # driver now); it differs as soon as one does.
-  passthru.examplesVendorHash = "sha256-pLzE1XETuWeVw58VMzXiAe5HXHO4xJdgQTNE+VDAb9U=";
+  passthru.examplesVendorHash = "sha256-u1rVtd22Ualw7h2SyLqe/BsbSVrM5wYbkGrHlxwK9lw=";
   # dbprep-vet is dbprep with the query checker linked in; `dbprep vet` runs
   # the one beside it in $out/bin.
   subPackages = [ "cmd/dbprep" "cmd/dbprep-vet" ];

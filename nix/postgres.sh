@@ -13,6 +13,19 @@ dbprep_pg_refuse_root() {
   fi
 }
 
+# dbprep_pg_socket_dir DIR: print DIR when the server's socket in it
+# (DIR/.s.PGSQL.5432) fits the 107 bytes a Unix socket path may have, else a
+# new short directory under /tmp (a long derivation name, or macOS's long
+# $TMPDIR); the caller removes it when done.
+dbprep_pg_socket_dir() {
+  local dir="$1"
+  if [ $(( ${#dir} + 16 )) -le 107 ]; then
+    printf '%s\n' "$dir"
+  else
+    mktemp -d /tmp/dbprep-pg.XXXXXX
+  fi
+}
+
 # dbprep_pg_start PGBIN DATA SOCKETDIR LOG: start the server and wait until
 # it accepts connections.
 dbprep_pg_start() {

@@ -2,7 +2,7 @@
   description = "A Go program built against a PostgreSQL database prepared from its migrations";
 
   inputs = {
-    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
     dbprep.url = "github:dbprep/dbprep";
     dbprep.inputs.nixpkgs.follows = "nixpkgs";
   };

@@ -55,7 +55,7 @@ func TestDatabaseIgnoresFilesSqlxSkips(t *testing.T) {
 	}
 }
 
-// buildGoModule takes a function of the final attributes, as nixos-25.11's
+// buildGoModule takes a function of the final attributes, as nixos-26.05's
 // does; goModules stays the plain one's; the database is named after the
 // package.
 func TestBuildGoModuleFixedPoint(t *testing.T) {
@@ -220,5 +220,45 @@ func TestGoBuildVetFailsOnBadQuery(t *testing.T) {
 	plain := e.expr(t, `(dbprep.buildGoModule `+args+`).drvPath`)
 	if out, err := nixTool("nix-store", "--realise", plain); err != nil {
 		t.Fatalf("without vet: %v\n%s", err, out)
+	}
+}
+
+// vet = true checks every subPackage with every tag, with and without
+// structured attributes (where lists are bash arrays): the bad query is in
+// the second subPackage, in a file only the second tag compiles.
+func TestGoBuildVetStructuredAttrs(t *testing.T) {
+	e := newEnv(t)
+	for _, structured := range []bool{false, true} {
+		t.Run(fmt.Sprintf("structuredAttrs=%v", structured), func(t *testing.T) {
+			args := func(tags string) string {
+				return `{ pname = "vettags"; version = "0"; src = ` + e.flake + `/nix/tests/vet-tags; vendorHash = null; migrations = src;
+  subPackages = [ "cmd/a" "cmd/b" ]; tags = [ ` + tags + ` ]; vet = true; __structuredAttrs = ` + fmt.Sprint(structured) + `; }`
+			}
+			bad := e.expr(t, `(dbprep.buildGoModule `+args(`"sqlite" "integration"`)+`).drvPath`)
+			if out, err := nixTool("nix-store", "--realise", bad); err == nil {
+				t.Fatalf("vet passed a bad query in the second subPackage under the second tag:\n%s", out)
+			}
+			log := nix(t, "log", bad)
+			for _, want := range []string{
+				"dbprep: vet ./cmd/a ./cmd/b (tags sqlite,integration)",
+				"no such table: userz",
+			} {
+				if !strings.Contains(log, want) {
+					t.Errorf("the build log lacks %q:\n%s", want, tail(log, 3000))
+				}
+			}
+			// Without the second tag the bad file is not compiled, and the
+			// build (DATABASE_URL, GOFLAGS and all) goes through.
+			good := e.expr(t, `(dbprep.buildGoModule `+args(`"sqlite"`)+`).drvPath`)
+			out, err := nixTool("nix-store", "--realise", good)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, bin := range []string{"a", "b"} {
+				if _, err := os.Stat(filepath.Join(strings.TrimSpace(out), "bin", bin)); err != nil {
+					t.Errorf("bin/%s was not built: %v", bin, err)
+				}
+			}
+		})
 	}
 }

@@ -1,10 +1,10 @@
-# buildGoModule as in nixos-25.11: the main derivation vendors its
+# buildGoModule as in nixos-26.05: the main derivation vendors its
 # dependencies from goModules, a fixed-output derivation on vendorHash that
 # is built from the main derivation's *final* attributes — src, prePatch,
 # patches, patchFlags, postPatch, preBuild, modPostBuild (as postBuild),
 # sourceRoot, env and nativeBuildInputs — so overrideAttrs reaches it too.
 # It runs as whatever user Nix builds as (a build user under a nix-daemon).
-# Like nixos-25.11's, it takes attributes or a function of the final
+# Like nixos-26.05's, it takes attributes or a function of the final
 # attributes (finalAttrs: { … }). vendorHash = null is a module without
 # dependencies: no goModules, nothing vendored.
 { mkDerivation, go, config }:
@@ -46,8 +46,8 @@ mkDerivation (finalAttrs:
   in
   removeAttrs args [ "overrideModAttrs" ] // {
     nativeBuildInputs = [ go ] ++ (args.nativeBuildInputs or [ ]);
-    GOFLAGS = [ "-mod=vendor" "-trimpath" ];
-    GOTOOLCHAIN = "local";
+    # In env, as nixpkgs has them: exported with structured attributes too.
+    env = (args.env or { }) // { GOFLAGS = "-mod=vendor -trimpath"; GOTOOLCHAIN = "local"; };
     modRoot = args.modRoot or "./";
     doCheck = args.doCheck or true;
     configurePhase = args.configurePhase or ''
@@ -63,9 +63,11 @@ mkDerivation (finalAttrs:
     '';
     buildPhase = args.buildPhase or ''
       runHook preBuild
+      goTags="''${tags[*]:-}"
+      goTags="''${goTags// /,}"
       for pkg in $(goDirs); do
         echo "Building subPackage $pkg"
-        go install ''${tags:+-tags="$tags"} ''${ldflags:+-ldflags="$ldflags"} "$pkg"
+        go install ''${goTags:+-tags="$goTags"} ''${ldflags:+-ldflags="''${ldflags[*]}"} "$pkg"
       done
       runHook postBuild
     '';
@@ -73,7 +75,7 @@ mkDerivation (finalAttrs:
       runHook preCheck
       export GOFLAGS=''${GOFLAGS//-trimpath/}
       for pkg in $(goDirs); do
-        go test -vet=off $checkFlags "$pkg"
+        go test -vet=off ''${checkFlags[*]:-} "$pkg"
       done
       runHook postCheck
     '';

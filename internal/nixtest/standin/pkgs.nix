@@ -24,7 +24,12 @@ let
     let
       passthru = attrs.passthru or { };
       env = attrs.env or { };
-      drvAttrs = removeAttrs attrs [ "passthru" "meta" "env" ] // env // {
+      # Without structured attributes env's entries become attributes of
+      # their own (environment variables); with them env stays one
+      # attribute set, which setup.sh exports, as nixpkgs does.
+      structured = attrs.__structuredAttrs or false;
+      drvAttrs = (if structured then removeAttrs attrs [ "passthru" "meta" ]
+        else removeAttrs attrs [ "passthru" "meta" "env" ] // env) // {
         name = attrs.name or "${attrs.pname}-${attrs.version}";
         inherit system;
         builder = config.bash;

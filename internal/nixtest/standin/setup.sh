@@ -1,7 +1,24 @@
 # The stand-in's generic builder: nixpkgs' phase order and hooks, host tools.
 set -eo pipefail
+# Structured attributes (__structuredAttrs = true), as nixpkgs' stdenv reads
+# them: no attribute is in the environment; .attrs.sh declares each one (a
+# list as an array, an attribute set as an associative array), the outputs
+# come from `outputs`, and only the attribute set `env` is exported.
+if [ -n "${NIX_ATTRS_SH_FILE:-}" ] && [ -f "$NIX_ATTRS_SH_FILE" ]; then
+  source "$NIX_ATTRS_SH_FILE"
+elif [ -f "${NIX_BUILD_TOP:-.}/.attrs.sh" ]; then
+  source "${NIX_BUILD_TOP:-.}/.attrs.sh"
+fi
+if declare -p outputs 2>/dev/null | grep -q '^declare -A'; then
+  for o in "${!outputs[@]}"; do export "$o=${outputs[$o]}"; done
+  if declare -p env 2>/dev/null | grep -q '^declare -A'; then
+    for v in "${!env[@]}"; do export "$v=${env[$v]}"; done
+  fi
+fi
+# A list is a string of words without structured attributes and an array
+# with them: every use below reads it as ${name[*]}, which is both.
 export PATH="$hostPath"
-for p in $nativeBuildInputs $buildInputs; do
+for p in ${nativeBuildInputs[*]:-} ${buildInputs[*]:-}; do
   if [ -d "$p/bin" ]; then PATH="$p/bin:$PATH"; fi
 done
 # With the sandbox off, Go would otherwise create /homeless-shelter.
@@ -28,8 +45,8 @@ exitHandler() {
 trap exitHandler EXIT
 
 goDirs() {
-  if [ -n "${subPackages:-}" ]; then
-    for p in $subPackages; do echo "./$p"; done
+  if [ -n "${subPackages[*]:-}" ]; then
+    for p in ${subPackages[*]}; do echo "./$p"; done
   else
     echo ./...
   fi
@@ -42,7 +59,7 @@ unpackPhase() {
 }
 patchPhase() {
   runHook prePatch
-  for p in ${patches:-}; do patch ${patchFlags:--p1} < "$p"; done
+  for p in ${patches[*]:-}; do patch ${patchFlags[*]:--p1} < "$p"; done
   runHook postPatch
 }
 configurePhase() { runHook preConfigure; runHook postConfigure; }
@@ -55,7 +72,7 @@ if [ -n "${buildCommand:-}" ]; then
   exit 0
 fi
 
-phases=${phases:-"${prePhases:-} unpackPhase patchPhase ${preConfigurePhases:-} configurePhase ${preBuildPhases:-} buildPhase checkPhase ${preInstallPhases:-} installPhase"}
+phases="${phases[*]:-${prePhases[*]:-} unpackPhase patchPhase ${preConfigurePhases[*]:-} configurePhase ${preBuildPhases[*]:-} buildPhase checkPhase ${preInstallPhases[*]:-} installPhase}"
 for curPhase in $phases; do
   if [ "$curPhase" = checkPhase ] && [ -z "${doCheck:-}" ]; then continue; fi
   echo "running $curPhase"

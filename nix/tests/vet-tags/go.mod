@@ -1,0 +1,3 @@
+module example.com/vettags
+
+go 1.26
