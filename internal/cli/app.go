@@ -276,7 +276,7 @@ func interrupted(ctx context.Context, err error) error {
 	var ee *ledger.ExecError
 	switch {
 	case errors.As(err, &ee) && ee.NoTx:
-		err = fmt.Errorf("migration %d ran outside a transaction (-- no-transaction): what it did before the cancel stays; the migration lock is released (%v)", ee.Version, err)
+		err = fmt.Errorf("migration %d ran outside a transaction (-- no-transaction): what it did before the cancel stays, its ledger row says success = false (dirty), and the migration lock is released (%v)", ee.Version, err)
 	case errors.As(err, &ee):
 		err = fmt.Errorf("migration %d was cancelled and rolled back, and the migration lock is released; earlier migrations stay applied (%v)", ee.Version, err)
 	}

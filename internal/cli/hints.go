@@ -39,7 +39,7 @@ func hint(err error, kind dburl.Kind) string {
 	case errors.Is(err, dburl.ErrInvalidURL):
 		return "a database URL looks like sqlite:db.sqlite3 or postgres://USER:PASSWORD@HOST:5432/DBNAME"
 	case errors.Is(err, store.ErrConnectionLost):
-		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied: check it). Run again once the server is back"
+		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied, and its ledger row says so: success = false). Run again once the server is back"
 	case errors.Is(err, store.ErrInTransaction):
 		return "sqlx 0.8 runs every SQLite migration in a transaction. Make `-- no-transaction` the file's first line and pass " +
 			"`dbprep --sqlx-compat 0.9` to run it outside one, as sqlx 0.9 (main) does"
@@ -62,15 +62,7 @@ func hint(err error, kind dburl.Kind) string {
 	case errors.Is(err, migrate.ErrVersionMissing):
 		return "restore the migration file, or pass --ignore-missing"
 	case errors.Is(err, migrate.ErrDirty) && errors.As(err, &me):
-		del := fmt.Sprintf("DELETE FROM %s WHERE version = %d", me.Table, me.Version)
-		if kind == dburl.SQLite {
-			return "SQLite's DDL is transactional, so a migration that fails in a transaction leaves no row: this one ran outside a transaction " +
-				"(-- no-transaction, with --sqlx-compat 0.9) and failed part-way, or another tool wrote the row. See what it left (`dbprep schema`), " +
-				"repair the schema by hand, then `" + del + "`"
-		}
-		return "a migration that ran outside a transaction (-- no-transaction) failed part-way; see what it left (`dbprep schema`; for a " +
-			"failed CREATE INDEX CONCURRENTLY, the INVALID index: SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid), " +
-			"repair the schema by hand, then `" + del + "`"
+		return dirtyHint(me, kind)
 	case errors.Is(err, migrate.ErrVersionNotPresent):
 		return "--target-version must be the version of a file in the migrations directory (see `dbprep migrate info`)"
 	case errors.Is(err, migrate.ErrVersionTooOld):
@@ -82,20 +74,39 @@ func hint(err error, kind dburl.Kind) string {
 }
 
 // noTxLeftovers is the hint for a -- no-transaction migration that failed:
-// what ran before the failing statement stays, and how to find it.
+// what ran before the failing statement stays, its ledger row says so
+// (success = false), and how to find what it left and finish.
 func noTxLeftovers(err error, ee *store.ExecError, kind dburl.Kind) string {
-	h := "the migration ran outside a transaction (-- no-transaction), so what ran before the failing statement stays, and it has no ledger row. "
+	verb, undo := "applied", "undo it or make the file idempotent (IF NOT EXISTS), fix "+ee.File
+	if ee.Down {
+		verb, undo = "reverted", "finish or undo the revert by hand, fix "+ee.File
+	}
+	h := fmt.Sprintf("the migration ran outside a transaction (-- no-transaction), so what ran before the failing statement stays, "+
+		"and the ledger records migration %d as partially %s (success = false in %s): every run refuses until that row is cleared. ", ee.Version, verb, ee.Table)
+	del := fmt.Sprintf("`DELETE FROM %s WHERE version = %d`", ee.Table, ee.Version)
 	var pe *store.PgError
 	switch {
 	case errors.As(err, &pe) && len(pe.InvalidIndexes) > 0:
 		h += "It left the INVALID index(es) " + strings.Join(pe.InvalidIndexes, ", ") + " (a failed CREATE INDEX CONCURRENTLY leaves one, and every re-run then fails with \"already exists\"): " +
-			"DROP INDEX CONCURRENTLY each, fix " + ee.File + " and run again"
+			"DROP INDEX CONCURRENTLY each, fix " + ee.File + ", " + del + " and run again"
 	case kind == dburl.Postgres:
-		h += "See what it left (`dbprep schema`), undo it or make the file idempotent (IF NOT EXISTS), fix " + ee.File + " and run again"
+		h += "See what it left (`dbprep schema`), " + undo + ", then " + del + " and run again"
 	default:
-		h += "See what it left (`dbprep schema`; e.g. a table an earlier statement created), undo it or make the file idempotent (IF NOT EXISTS), fix " + ee.File + " and run again"
+		h += "See what it left (`dbprep schema`; e.g. a table an earlier statement created), " + undo + ", then " + del + " and run again"
 	}
 	return h
+}
+
+// dirtyHint says how to finish a migration whose row says success = false.
+func dirtyHint(me *migrate.Error, kind dburl.Kind) string {
+	done := fmt.Sprintf("`UPDATE %s SET success = TRUE WHERE version = %d`", me.Table, me.Version)
+	del := fmt.Sprintf("`DELETE FROM %s WHERE version = %d`", me.Table, me.Version)
+	h := "a -- no-transaction migration was started and did not finish (it failed, or its process was killed or lost the server), " +
+		"or another tool wrote the row: it may be applied in part, in whole or not at all. See what it left (`dbprep migrate info`, `dbprep schema`"
+	if kind == dburl.Postgres {
+		h += "; a CREATE INDEX CONCURRENTLY that did not finish leaves an INVALID index: SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid"
+	}
+	return h + "). If it is all there, record it: " + done + "; otherwise undo what it left, then " + del + " and run again"
 }
 
 // alreadyExists reports whether a migration failed on an object that is

@@ -34,6 +34,9 @@ func (s *session) printInfo(st migrate.Status) {
 	}
 	if st.Dirty != nil {
 		s.printf("%d/dirty: partially applied (success = false in %s)\n", *st.Dirty, st.Table)
+		for _, l := range st.DirtyLeft {
+			s.printf("  %s\n", l)
+		}
 	}
 }
 
@@ -60,7 +63,10 @@ func (s *session) printJSON(st migrate.Status) error {
 func driftError(st migrate.Status) error {
 	var lines []string
 	if st.Dirty != nil {
-		lines = append(lines, fmt.Sprintf("dirty: migration %d is partially applied", *st.Dirty))
+		lines = append(lines, fmt.Sprintf("dirty: migration %d is partially applied (started, not finished)", *st.Dirty))
+		for _, l := range st.DirtyLeft {
+			lines = append(lines, "  "+l)
+		}
 	}
 	for _, e := range st.Entries {
 		switch e.State {

@@ -54,17 +54,22 @@ type Store interface {
 	Dirty(ctx context.Context) (version int64, ok bool, err error)
 	// Applied returns the ledger's rows, ordered by version.
 	Applied(ctx context.Context) ([]Applied, error)
-	// Apply runs m and writes its ledger row in one transaction. It returns
-	// ErrAlreadyApplied, having changed nothing, when the version is in the
-	// ledger once the transaction holds the write lock (another process
-	// applied it first), and an *ExecError when m's SQL fails; either way
-	// the database is as it was.
-	Apply(ctx context.Context, m *migration.Migration) (time.Duration, error)
+	// Apply runs m and writes its ledger row in one transaction. Holding
+	// the write lock, before it runs anything, it checks the ledger: it
+	// returns ErrAlreadyApplied when the version is there (another process
+	// applied it first), and ErrLedgerChanged when g is not nil and the rows
+	// around the version are no longer what g says; either way it changed
+	// nothing. An *ExecError means m's SQL failed and the database is as it
+	// was, except for a "-- no-transaction" migration (ExecError.NoTx): it is
+	// recorded as started (success = false) before it runs and as applied
+	// after, so a failure or a kill leaves that dirty row, never no row.
+	Apply(ctx context.Context, m *migration.Migration, g *Guard) (time.Duration, error)
 	// Revert runs the down migration m and deletes its ledger row in one
-	// transaction. It returns ErrNotApplied, having changed nothing, when the
-	// row is gone by the time it holds the write lock; an *ExecError means
-	// the database is as it was.
-	Revert(ctx context.Context, m *migration.Migration) (time.Duration, error)
+	// transaction. It returns ErrNotApplied when the row is gone by the time
+	// it holds the write lock, and ErrLedgerChanged as Apply does, having
+	// changed nothing; an *ExecError means the database is as it was (a
+	// "-- no-transaction" down migration leaves its row dirty instead).
+	Revert(ctx context.Context, m *migration.Migration, g *Guard) (time.Duration, error)
 	// Close releases the connection.
 	Close() error
 }
@@ -72,6 +77,20 @@ type Store interface {
 // ErrAlreadyApplied is returned by Apply when the version was recorded by
 // someone else between planning and applying.
 var ErrAlreadyApplied = errors.New("migration already applied")
+
+// ErrLedgerChanged is returned by Apply and Revert when the ledger no longer
+// holds what the plan was made from (another process applied or reverted
+// around the version): nothing was changed, and the caller plans again.
+var ErrLedgerChanged = errors.New("the ledger changed since the plan was made")
+
+// Guard is what a plan assumed of the ledger around one migration's
+// version: how many rows lie below it and how many above it. Apply and
+// Revert check it inside the transaction that makes the change, so that a
+// run or revert racing another never acts on a stale plan (it would leave a
+// hole: 1-5 and 8-12 applied, 6 and 7 not).
+type Guard struct {
+	Below, Above int
+}
 
 // ErrNotApplied is returned by Revert when the version is no longer in the
 // ledger once the transaction holds the write lock (reverted by another process).
@@ -92,9 +111,12 @@ type ExecError struct {
 	// Down is true when the failing SQL was a revert.
 	Down bool
 	// NoTx is true when the SQL ran outside a transaction (-- no-transaction
-	// where the dialect honours it): what ran before the failure stays.
+	// where the dialect honours it): what ran before the failure stays, and
+	// the migration's row in Table stays with success = false (dirty).
 	NoTx bool
-	Err  error
+	// Table is the ledger table.
+	Table string
+	Err   error
 }
 
 // Error reads as sqlx's MigrateError::ExecuteMigration, for a revert too:

@@ -6,6 +6,7 @@ package migrate
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/ledger"
@@ -106,14 +107,21 @@ func (m *Migrator) begin(ctx context.Context, ignoreMissing bool) (map[int64][]b
 	if err := m.Store.EnsureLedger(ctx); err != nil {
 		return nil, 0, release, err
 	}
+	applied, latest, err := m.readLedger(ctx, ignoreMissing)
+	return applied, latest, release, err
+}
+
+// readLedger validates the ledger, dirty then missing, and returns the
+// applied checksums by version and the latest applied version.
+func (m *Migrator) readLedger(ctx context.Context, ignoreMissing bool) (map[int64][]byte, int64, error) {
 	if v, ok, err := m.Store.Dirty(ctx); err != nil {
-		return nil, 0, release, err
+		return nil, 0, err
 	} else if ok {
-		return nil, 0, release, &Error{Kind: ErrDirty, Version: v, Table: m.table()}
+		return nil, 0, &Error{Kind: ErrDirty, Version: v, Table: m.table()}
 	}
 	rows, err := m.Store.Applied(ctx)
 	if err != nil {
-		return nil, 0, release, err
+		return nil, 0, err
 	}
 	applied := make(map[int64][]byte, len(rows))
 	known := make(map[int64]bool, len(m.Migrations))
@@ -123,14 +131,14 @@ func (m *Migrator) begin(ctx context.Context, ignoreMissing bool) (map[int64][]b
 	var latest int64
 	for i, r := range rows {
 		if !ignoreMissing && !known[r.Version] {
-			return nil, 0, release, &Error{Kind: ErrVersionMissing, Version: r.Version}
+			return nil, 0, &Error{Kind: ErrVersionMissing, Version: r.Version}
 		}
 		applied[r.Version] = r.Checksum
 		if i == 0 || r.Version > latest {
 			latest = r.Version
 		}
 	}
-	return applied, latest, release, nil
+	return applied, latest, nil
 }
 
 func (m *Migrator) table() string {
@@ -140,9 +148,69 @@ func (m *Migrator) table() string {
 	return m.Table
 }
 
+// maxReplans bounds how often one run or revert plans again because other
+// processes changed the ledger under it; each time, another process made
+// progress, so this is reached only by a store that always says "changed".
+var maxReplans = 10000
+
+// errReplans is returned when maxReplans is reached.
+var errReplans = errors.New("the ledger kept changing under this run (other processes migrating the same database); run again")
+
+// plan is the ledger as a plan sees it: the applied checksums by version,
+// and the applied versions in order, for guards.
+type plan struct {
+	applied  map[int64][]byte
+	versions []int64
+}
+
+func newPlan(applied map[int64][]byte) *plan {
+	p := &plan{applied: applied}
+	for v := range applied {
+		p.versions = append(p.versions, v)
+	}
+	slices.Sort(p.versions)
+	return p
+}
+
+// guard is what the plan assumes around v.
+func (p *plan) guard(v int64) *ledger.Guard {
+	below, found := slices.BinarySearch(p.versions, v)
+	above := len(p.versions) - below
+	if found {
+		above--
+	}
+	return &ledger.Guard{Below: below, Above: above}
+}
+
+func (p *plan) add(v int64, sum []byte) {
+	p.applied[v] = sum
+	if i, found := slices.BinarySearch(p.versions, v); !found {
+		p.versions = slices.Insert(p.versions, i, v)
+	}
+}
+
+func (p *plan) remove(v int64) {
+	delete(p.applied, v)
+	if i, found := slices.BinarySearch(p.versions, v); found {
+		p.versions = slices.Delete(p.versions, i, i+1)
+	}
+}
+
+// replan reads the ledger again after another process changed it.
+func (m *Migrator) replan(ctx context.Context, ignoreMissing bool) (*plan, error) {
+	applied, _, err := m.readLedger(ctx, ignoreMissing)
+	if err != nil {
+		return nil, err
+	}
+	return newPlan(applied), nil
+}
+
 // Run applies every pending migration in version order, as `sqlx migrate
-// run` does, but under the store's lock unless NoLock. It stops at the first
-// error; migrations applied before it stay applied.
+// run` does, but under the store's lock unless NoLock. Each migration is
+// applied only if the ledger around it is still what the plan saw, checked
+// inside its transaction; when another process changed it, the run reads
+// the ledger again and goes on from there. It stops at the first error;
+// migrations applied before it stay applied.
 func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 	var res Result
 	if err := migration.CheckDuplicates(m.Migrations); err != nil {
@@ -159,52 +227,78 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 	if opts.Target != nil && *opts.Target < latest {
 		return res, &Error{Kind: ErrVersionTooOld, Version: *opts.Target, Latest: latest}
 	}
+	p := newPlan(applied)
+	for replans := 0; ; replans++ {
+		if replans > maxReplans {
+			return res, errReplans
+		}
+		again, err := m.runPlan(ctx, opts, p, &res)
+		if err != nil || !again {
+			return res, err
+		}
+		if p, err = m.replan(ctx, opts.IgnoreMissing); err != nil {
+			return res, err
+		}
+	}
+}
+
+// runPlan applies what p says is pending. again is true when the ledger
+// changed under it and the rest must be planned again.
+func (m *Migrator) runPlan(ctx context.Context, opts Options, p *plan, res *Result) (again bool, err error) {
 	for i := range m.Migrations {
 		mig := &m.Migrations[i]
 		if mig.Type.IsDown() {
 			continue
 		}
-		if sum, ok := applied[mig.Version]; ok {
+		if sum, ok := p.applied[mig.Version]; ok {
 			if string(sum) != string(mig.Checksum) {
-				return res, &Error{Kind: ErrVersionMismatch, Version: mig.Version}
+				return false, &Error{Kind: ErrVersionMismatch, Version: mig.Version}
 			}
 			continue
 		}
 		switch {
 		case opts.Target != nil && mig.Version > *opts.Target:
-			m.emit(&res, Event{Action: Skipped, Migration: mig})
+			m.emit(res, Event{Action: Skipped, Migration: mig})
+			continue
 		case opts.DryRun:
-			m.emit(&res, Event{Action: CanApply, Migration: mig})
-		default:
-			elapsed, err := m.Store.Apply(ctx, mig)
-			if errors.Is(err, ledger.ErrAlreadyApplied) {
-				// Another process applied it since we planned: trust it only
-				// if it applied the same file.
-				if err := m.verifyApplied(ctx, mig); err != nil {
-					return res, err
-				}
-				m.emit(&res, Event{Action: AlreadyApplied, Migration: mig})
-				continue
-			}
-			var ee *ledger.ExecError
-			if err != nil && m.ledgerNew && res.Done == 0 && errors.As(err, &ee) && !ee.NoTx {
-				// The first migration failed on a ledger this run created:
-				// most often the schema is there and the ledger is not (a
-				// table-name changed in sqlx.toml, another tool's database).
-				return res, &NewLedgerError{Table: m.table(), Err: err}
-			}
-			if err != nil {
-				return res, err
-			}
-			m.emit(&res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
+			m.emit(res, Event{Action: CanApply, Migration: mig})
+			continue
 		}
+		elapsed, err := m.Store.Apply(ctx, mig, p.guard(mig.Version))
+		switch {
+		case errors.Is(err, ledger.ErrAlreadyApplied):
+			// Another process applied it since we planned: trust it only
+			// if it applied the same file.
+			if err := m.verifyApplied(ctx, mig); err != nil {
+				return false, err
+			}
+			m.emit(res, Event{Action: AlreadyApplied, Migration: mig})
+			return true, nil
+		case errors.Is(err, ledger.ErrLedgerChanged):
+			return true, nil
+		}
+		var ee *ledger.ExecError
+		if err != nil && m.ledgerNew && res.Done == 0 && errors.As(err, &ee) && !ee.NoTx {
+			// The first migration failed on a ledger this run created:
+			// most often the schema is there and the ledger is not (a
+			// table-name changed in sqlx.toml, another tool's database).
+			return false, &NewLedgerError{Table: m.table(), Err: err}
+		}
+		if err != nil {
+			return false, err
+		}
+		p.add(mig.Version, mig.Checksum)
+		m.emit(res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
 	}
-	return res, nil
+	return false, nil
 }
 
 // Revert reverts, as `sqlx migrate revert` does: without a target the latest
 // applied migration that has a down file; with one, every applied down
 // migration above it (0 reverts everything). Checksums are not checked.
+// As Run does, it reverts a migration only while the ledger is what its
+// plan saw, and plans again when another process changed it: "the latest"
+// is the latest when the revert commits.
 func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 	var res Result
 	if err := migration.CheckDuplicates(m.Migrations); err != nil {
@@ -222,9 +316,28 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 	if opts.Target != nil && *opts.Target > latest {
 		return res, &Error{Kind: ErrVersionTooNew, Version: *opts.Target, Latest: latest}
 	}
+	p := newPlan(applied)
+	for replans := 0; ; replans++ {
+		if replans > maxReplans {
+			return res, errReplans
+		}
+		res.NoDown = nil
+		again, err := m.revertPlan(ctx, opts, p, &res)
+		if err != nil || !again {
+			return res, err
+		}
+		if p, err = m.replan(ctx, opts.IgnoreMissing); err != nil {
+			return res, err
+		}
+	}
+}
+
+// revertPlan reverts what p says is applied, newest first; again is true
+// when the ledger changed under it.
+func (m *Migrator) revertPlan(ctx context.Context, opts Options, p *plan, res *Result) (again bool, err error) {
 	for i := len(m.Migrations) - 1; i >= 0; i-- {
 		mig := &m.Migrations[i]
-		if _, ok := applied[mig.Version]; !ok {
+		if _, ok := p.applied[mig.Version]; !ok {
 			continue
 		}
 		if !mig.Type.IsDown() {
@@ -235,25 +348,28 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 		}
 		switch {
 		case opts.Target != nil && mig.Version <= *opts.Target:
-			m.emit(&res, Event{Action: Skipped, Migration: mig})
+			m.emit(res, Event{Action: Skipped, Migration: mig})
 		case opts.DryRun:
-			m.emit(&res, Event{Action: CanApply, Migration: mig})
+			m.emit(res, Event{Action: CanApply, Migration: mig})
 		default:
-			elapsed, err := m.Store.Revert(ctx, mig)
-			if errors.Is(err, ledger.ErrNotApplied) {
-				m.emit(&res, Event{Action: AlreadyReverted, Migration: mig})
-				continue
+			elapsed, err := m.Store.Revert(ctx, mig, p.guard(mig.Version))
+			switch {
+			case errors.Is(err, ledger.ErrNotApplied) && opts.Target != nil:
+				m.emit(res, Event{Action: AlreadyReverted, Migration: mig})
+				return true, nil
+			case errors.Is(err, ledger.ErrNotApplied), errors.Is(err, ledger.ErrLedgerChanged):
+				return true, nil
+			case err != nil:
+				return false, err
 			}
-			if err != nil {
-				return res, err
-			}
-			m.emit(&res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
+			p.remove(mig.Version)
+			m.emit(res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
 		}
 		if opts.Target == nil {
 			break
 		}
 	}
-	return res, nil
+	return false, nil
 }
 
 func (m *Migrator) hasDown(v int64) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,29 @@ type fakeStore struct {
 	// raced, when set, makes Apply find the version applied by someone
 	// else with that checksum (or Revert find it gone, when nil).
 	raced map[int64][]byte
+	// meanwhile, when set, is what another process does to the ledger
+	// just before the next Apply or Revert takes the write lock (once).
+	meanwhile func(rows map[int64][]byte)
+}
+
+// changed is the store's guard check: the rows around v as g says.
+func (f *fakeStore) changed(v int64, g *ledger.Guard) bool {
+	if hook := f.meanwhile; hook != nil {
+		f.meanwhile = nil
+		hook(f.rows)
+	}
+	if g == nil {
+		return false
+	}
+	below, above := 0, 0
+	for w := range f.rows {
+		if w < v {
+			below++
+		} else if w > v {
+			above++
+		}
+	}
+	return below != g.Below || above != g.Above
 }
 
 func newFake(applied ...migration.Migration) *fakeStore {
@@ -57,8 +81,14 @@ func (f *fakeStore) Applied(context.Context) ([]ledger.Applied, error) {
 	return out, nil
 }
 
-func (f *fakeStore) Apply(_ context.Context, m *migration.Migration) (time.Duration, error) {
+func (f *fakeStore) Apply(_ context.Context, m *migration.Migration, g *ledger.Guard) (time.Duration, error) {
 	f.calls = append(f.calls, "apply "+m.Description)
+	if f.changed(m.Version, g) {
+		if _, ok := f.rows[m.Version]; ok {
+			return 0, ledger.ErrAlreadyApplied
+		}
+		return 0, ledger.ErrLedgerChanged
+	}
 	if sum, ok := f.raced[m.Version]; ok {
 		f.rows[m.Version] = sum
 		return 0, ledger.ErrAlreadyApplied
@@ -70,8 +100,14 @@ func (f *fakeStore) Apply(_ context.Context, m *migration.Migration) (time.Durat
 	return time.Millisecond, nil
 }
 
-func (f *fakeStore) Revert(_ context.Context, m *migration.Migration) (time.Duration, error) {
+func (f *fakeStore) Revert(_ context.Context, m *migration.Migration, g *ledger.Guard) (time.Duration, error) {
 	f.calls = append(f.calls, "revert "+m.Description)
+	if f.changed(m.Version, g) {
+		if _, ok := f.rows[m.Version]; !ok {
+			return 0, ledger.ErrNotApplied
+		}
+		return 0, ledger.ErrLedgerChanged
+	}
 	if _, ok := f.raced[m.Version]; ok {
 		delete(f.rows, m.Version)
 		return 0, ledger.ErrNotApplied
@@ -268,5 +304,51 @@ func TestStatus(t *testing.T) {
 	want := []string{"1 installed", "2 modified", "3 pending", "9 missing"}
 	if !slices.Equal(got, want) || st.UpToDate() {
 		t.Errorf("status %q (up to date %v), want %q", got, st.UpToDate(), want)
+	}
+}
+
+// Another process applies 3 while a revert of "the latest" (2) is planned:
+// the revert's guard sees the ledger changed, and it plans again and
+// reverts 3, the latest when it commits, leaving no hole.
+func TestReplanRevertLatest(t *testing.T) {
+	f := newFake(up1, up2)
+	f.meanwhile = func(rows map[int64][]byte) { rows[3] = up3.Checksum }
+	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Revert(context.Background(), migrate.Options{})
+	if err != nil || !slices.Equal(actions(res), []string{"Applied three"}) {
+		t.Fatalf("%q, %v", actions(res), err)
+	}
+	if _, ok := f.rows[2]; !ok || len(f.rows) != 2 {
+		t.Errorf("the ledger holds %v, want 1 and 2", f.rows)
+	}
+	if !slices.Equal(f.calls, []string{"lock", "revert two", "revert three", "unlock"}) {
+		t.Errorf("calls %q", f.calls)
+	}
+}
+
+// Another process reverts 1 while a run plans to apply 2 on top of it: the
+// run plans again and applies 1 before 2, leaving no hole.
+func TestReplanRun(t *testing.T) {
+	f := newFake(up1)
+	f.meanwhile = func(rows map[int64][]byte) { delete(rows, 1) }
+	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Run(context.Background(), migrate.Options{})
+	if err != nil || !slices.Equal(actions(res), []string{"Applied one", "Applied two", "Applied three"}) {
+		t.Fatalf("%q, %v", actions(res), err)
+	}
+	if len(f.rows) != 3 {
+		t.Errorf("the ledger holds %v", f.rows)
+	}
+}
+
+// A store that always says the ledger changed ends the run with an error
+// rather than planning for ever.
+func TestReplanBounded(t *testing.T) {
+	defer migrate.SetMaxReplans(50)()
+	g := newFake()
+	n := int64(100)
+	var grow func(map[int64][]byte)
+	grow = func(rows map[int64][]byte) { n++; rows[n] = nil; g.meanwhile = grow }
+	g.meanwhile = grow
+	if _, err := (&migrate.Migrator{Store: g, Migrations: all, NoLock: true}).Run(context.Background(), migrate.Options{IgnoreMissing: true}); err == nil || !strings.Contains(err.Error(), "kept changing") {
+		t.Errorf("err = %v, want the ledger kept changing", err)
 	}
 }

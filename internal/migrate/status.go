@@ -36,8 +36,11 @@ type Entry struct {
 type Status struct {
 	Table string `json:"table"`
 	// Dirty is the smallest version recorded with success = false.
-	Dirty   *int64  `json:"dirty"`
-	Entries []Entry `json:"migrations"`
+	Dirty *int64 `json:"dirty"`
+	// DirtyLeft says what the dirty migration left, where the store can
+	// tell (PostgreSQL: the indexes it creates CONCURRENTLY).
+	DirtyLeft []string `json:"dirty_left,omitempty"`
+	Entries   []Entry  `json:"migrations"`
 	// NoLedger is true when the database has no ledger table (and none was
 	// created): every migration is pending.
 	NoLedger bool `json:"no_ledger,omitempty"`
@@ -91,6 +94,7 @@ func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 		return st, err
 	} else if ok {
 		st.Dirty = &v
+		st.DirtyLeft = m.leftovers(ctx, v)
 	}
 	rows, err := m.Store.Applied(ctx)
 	if err != nil {
@@ -115,6 +119,30 @@ func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 		}
 	}
 	return st, nil
+}
+
+// Leftovers is a Store that can say what a dirty migration left.
+type Leftovers interface {
+	Leftovers(ctx context.Context, m *migration.Migration) ([]string, error)
+}
+
+// leftovers asks the store what migration v (not its down file) left;
+// an error is told as a line, since the report is best effort.
+func (m *Migrator) leftovers(ctx context.Context, v int64) []string {
+	l, ok := m.Store.(Leftovers)
+	if !ok {
+		return nil
+	}
+	for i := range m.Migrations {
+		if mig := &m.Migrations[i]; mig.Version == v && !mig.Type.IsDown() {
+			out, err := l.Leftovers(ctx, mig)
+			if err != nil {
+				out = append(out, "could not tell what it left: "+err.Error())
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 func entryFor(mig *migration.Migration, applied map[int64][]byte) Entry {

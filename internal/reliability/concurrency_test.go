@@ -106,9 +106,12 @@ func raceRunRevert(t *testing.T, tg target) {
 }
 
 // tableSet lists i for each table r<i>, as "1,3,".
-func tableSet(t *testing.T, tg target, url string) string {
+func tableSet(t *testing.T, tg target, url string) string { return tableSetN(t, tg, url, 8) }
+
+// tableSetN is tableSet for tables r1..r<n>.
+func tableSetN(t *testing.T, tg target, url string, n int) string {
 	var out strings.Builder
-	for i := 1; i <= 8; i++ {
+	for i := 1; i <= n; i++ {
 		if tableExists(t, tg, url, fmt.Sprintf("r%d", i)) {
 			fmt.Fprintf(&out, "%d,", i)
 		}
@@ -132,3 +135,40 @@ func tableExists(t *testing.T, tg target, url, table string) bool {
 
 func TestRunRevertRaceSQLite(t *testing.T)   { raceRunRevert(t, sqliteTarget) }
 func TestRunRevertRacePostgres(t *testing.T) { raceRunRevert(t, postgresTarget) }
+
+// 8 `migrate run` and 4 `migrate revert` (each: the latest) race on one
+// database, 10 rounds: every process succeeds, and after every round the
+// ledger is a prefix of the migrations (a revert that planned before a run
+// applied more must not revert what is no longer the latest, leaving a
+// hole) and the tables match it.
+func raceRunsRevertsLatest(t *testing.T, tg target) {
+	const n = 12
+	files := map[string]string{}
+	for i := 1; i <= n; i++ {
+		files[fmt.Sprintf("migrations/%d_r%d.up.sql", i, i)] = fmt.Sprintf("CREATE TABLE r%d (id INTEGER PRIMARY KEY);\nINSERT INTO r%d VALUES (1);\n", i, i)
+		files[fmt.Sprintf("migrations/%d_r%d.down.sql", i, i)] = fmt.Sprintf("DROP TABLE r%d;\n", i)
+	}
+	dir := testbin.Project(t, files)
+	for round := 0; round < 10; round++ {
+		url := tg.fresh(t, true)
+		c := testbin.Cmd{Dir: dir, Env: []string{"DATABASE_URL=" + url}}
+		c.Run(t, "migrate", "run", "--target-version", "7").Want(t, 0)
+		args := [][]string{{"migrate", "run"}, {"migrate", "run"}, {"migrate", "revert"}}
+		for _, r := range runAtOnce(t, c, 12, args...) {
+			if r.Code != 0 {
+				t.Fatalf("round %d:\n%s", round, r)
+			}
+		}
+		got := tg.snapshot(t, url)
+		k := strings.Count(got.Ledger, ",")
+		if got.Ledger != versionsUpTo(k) {
+			t.Fatalf("round %d: the ledger %q has a hole: it is not a prefix of the migrations", round, got.Ledger)
+		}
+		if tables := tableSetN(t, tg, url, n); tables != versionsUpTo(k) {
+			t.Fatalf("round %d: tables %q but ledger %q", round, tables, got.Ledger)
+		}
+	}
+}
+
+func TestRunsRevertsLatestSQLite(t *testing.T)   { raceRunsRevertsLatest(t, sqliteTarget) }
+func TestRunsRevertsLatestPostgres(t *testing.T) { raceRunsRevertsLatest(t, postgresTarget) }

@@ -129,6 +129,19 @@ func TestPostgresNoTransaction(t *testing.T) {
 	if _, err = m.Run(ctx, migrate.Options{}); err == nil || !strings.Contains(err.Error(), "in a migration file of its own") {
 		t.Fatalf("multi-statement no-transaction file: %v", err)
 	}
+	// A no-transaction migration is recorded as started before it runs, so
+	// its failure leaves a dirty row, never a pending one: the next run
+	// refuses until the row is cleared, as sqlx's does.
+	var success bool
+	if err := inspectPG(t, url).QueryRow("SELECT success FROM _sqlx_migrations WHERE version = 2").Scan(&success); err != nil || success {
+		t.Fatalf("after the failed no-transaction migration: success %v, %v; want a row with success = false", success, err)
+	}
+	if _, err = m.Run(ctx, migrate.Options{}); !errors.Is(err, migrate.ErrDirty) {
+		t.Fatalf("a run over the dirty row: %v, want ErrDirty", err)
+	}
+	if _, err := inspectPG(t, url).Exec("DELETE FROM _sqlx_migrations WHERE version = 2"); err != nil {
+		t.Fatal(err)
+	}
 	with := pgMig(2, "-- no-transaction\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n")
 	m.Migrations = append(ms, with)
 	if res, err := m.Run(ctx, migrate.Options{}); err != nil || res.Done != 1 {

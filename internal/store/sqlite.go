@@ -126,8 +126,8 @@ func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
 // Apply runs m and records it, in one BEGIN IMMEDIATE transaction (see
 // ledger.SQLStore.Apply). Its errors carry the cause SQLite gave
 // (ErrNoSpace, ErrInTransaction).
-func (s *SQLite) Apply(ctx context.Context, m *migration.Migration) (time.Duration, error) {
-	d, err := s.SQLStore.Apply(ctx, m)
+func (s *SQLite) Apply(ctx context.Context, m *migration.Migration, g *ledger.Guard) (time.Duration, error) {
+	d, err := s.SQLStore.Apply(ctx, m, g)
 	return d, classifySQLite(err)
 }
 
@@ -137,8 +137,8 @@ func (s *SQLite) EnsureLedger(ctx context.Context) error {
 }
 
 // Revert runs the down migration m and deletes its row, as Apply does.
-func (s *SQLite) Revert(ctx context.Context, m *migration.Migration) (time.Duration, error) {
-	d, err := s.SQLStore.Revert(ctx, m)
+func (s *SQLite) Revert(ctx context.Context, m *migration.Migration, g *ledger.Guard) (time.Duration, error) {
+	d, err := s.SQLStore.Revert(ctx, m, g)
 	return d, classifySQLite(err)
 }
 

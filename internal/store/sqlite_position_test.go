@@ -37,7 +37,7 @@ func TestSQLiteErrorPosition(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := &migration.Migration{Name: migration.Name{Version: 1, Description: "a"}, File: "1_a.sql", SQL: tt.sql}
-			_, err = st.Apply(context.Background(), m)
+			_, err = st.Apply(context.Background(), m, nil)
 			var se *store.SQLiteError
 			if !errors.As(err, &se) || se.Line != tt.line || se.Column != tt.col || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("Apply = %v (%+v), want %q at %d:%d", err, se, tt.msg, tt.line, tt.col)

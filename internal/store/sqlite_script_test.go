@@ -86,7 +86,7 @@ func TestSQLiteScriptInPieces(t *testing.T) {
 	if err := st.EnsureLedger(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Apply(ctx, &m); err != nil {
+	if _, err := st.Apply(ctx, &m, nil); err != nil {
 		t.Fatal(err)
 	}
 	var rows, logged, literal int
@@ -109,7 +109,7 @@ func TestSQLiteScriptInPiecesAtomic(t *testing.T) {
 	if err := st.EnsureLedger(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Apply(ctx, &m); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, err := st.Apply(ctx, &m, nil); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("Apply: %v, want the missing table's error", err)
 	}
 	var n int

@@ -51,7 +51,7 @@ func applyOne(t *testing.T, st store.Store, sql string) migration.Migration {
 	if err := st.EnsureLedger(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Apply(ctx, &m); err != nil {
+	if _, err := st.Apply(ctx, &m, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -126,7 +126,7 @@ func TestSQLiteForeignKeysOn(t *testing.T) {
 	m := migration.Migration{Name: migration.Name{Version: 1, Description: "fk"}, File: "1_fk.sql",
 		SQL: "CREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p INTEGER REFERENCES p(id));\nINSERT INTO c VALUES (42);\n"}
 	m.Checksum = migration.Checksum(m.SQL, nil)
-	_, err := st.Apply(ctx, &m)
+	_, err := st.Apply(ctx, &m, nil)
 	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
 		t.Fatalf("foreign_keys must be on as in sqlx; got %v", err)
 	}
@@ -197,7 +197,7 @@ func TestSQLiteNoTransaction(t *testing.T) {
 		if err := st.EnsureLedger(ctx); err != nil {
 			t.Fatal(err)
 		}
-		_, err := st.Apply(ctx, &up)
+		_, err := st.Apply(ctx, &up, nil)
 		if !noTx {
 			if err == nil || !strings.Contains(err.Error(), "cannot VACUUM from within a transaction") {
 				t.Errorf("sqlx 0.8 semantics: %v", err)
@@ -207,10 +207,10 @@ func TestSQLiteNoTransaction(t *testing.T) {
 		if err != nil {
 			t.Fatalf("sqlx 0.9 semantics: %v", err)
 		}
-		if _, err := st.Apply(ctx, &up); !errors.Is(err, store.ErrAlreadyApplied) {
+		if _, err := st.Apply(ctx, &up, nil); !errors.Is(err, store.ErrAlreadyApplied) {
 			t.Errorf("a second apply: %v", err)
 		}
-		if _, err := st.Revert(ctx, &down); err != nil {
+		if _, err := st.Revert(ctx, &down, nil); err != nil {
 			t.Fatalf("no-transaction revert: %v", err)
 		}
 		var n int

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
@@ -49,7 +50,7 @@ func testRevert(t *testing.T, h Harness) {
 	if h.TableExists(t, db, "c") || !h.TableExists(t, db, "b") {
 		t.Error("revert must drop c and keep b")
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 2}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
 		t.Errorf("ledger %v, want [1 2]", got)
 	}
 	// Without a target only one migration with a down file is reverted: 2 has none.
@@ -81,7 +82,7 @@ func testRevertFailure(t *testing.T, h Harness) {
 	if !errors.As(err, &ee) || !ee.Down || ee.Version != 1 {
 		t.Fatalf("want a down ExecError for 1, got %v", err)
 	}
-	if !h.TableExists(t, db, "a") || len(ledger(t, db)) != 1 {
+	if !h.TableExists(t, db, "a") || len(ledgerRows(t, db)) != 1 {
 		t.Error("a failed revert must leave the table and the row")
 	}
 }
@@ -97,13 +98,13 @@ func testAlreadyApplied(t *testing.T, h Harness) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.Apply(ctx, &m); err != nil {
+	if _, err := a.Apply(ctx, &m, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Apply(ctx, &m); !errors.Is(err, store.ErrAlreadyApplied) {
+	if _, err := b.Apply(ctx, &m, nil); !errors.Is(err, store.ErrAlreadyApplied) {
 		t.Fatalf("second Apply: %v, want ErrAlreadyApplied", err)
 	}
-	if len(ledger(t, db)) != 1 {
+	if len(ledgerRows(t, db)) != 1 {
 		t.Error("the ledger must hold one row")
 	}
 }
@@ -120,7 +121,7 @@ func testOutOfOrder(t *testing.T, h Harness) {
 	if res := mustRun(t, st, all); fmt.Sprint(actions(res)) != "[Applied 3]" {
 		t.Errorf("a lower pending version is applied like sqlx does: %v", actions(res))
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 3, 5}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 3, 5}) {
 		t.Errorf("ledger %v", got)
 	}
 }
@@ -192,11 +193,46 @@ func testRevertRowGone(t *testing.T, h Harness) {
 		if _, err := db.Exec("DELETE FROM _sqlx_migrations WHERE version = 1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Revert(ctx, &ms[1]); !errors.Is(err, store.ErrNotApplied) {
+		if _, err := st.Revert(ctx, &ms[1], nil); !errors.Is(err, store.ErrNotApplied) {
 			t.Errorf("down %q with its row gone: %v, want ErrNotApplied", down, err)
 		}
 		if !h.TableExists(t, db, "a") {
 			t.Errorf("down %q ran although its row was gone", down)
+		}
+		st.Close()
+	}
+}
+
+// Apply and Revert check the guard holding the write lock: when the rows
+// below or above the version are not what the plan saw, they return
+// ErrLedgerChanged and change nothing, with or without a transaction.
+func testGuard(t *testing.T, h Harness) {
+	for _, noTx := range []string{"", "-- no-transaction\n"} {
+		open, db := h.Fresh(t)
+		st := open(t)
+		ms := []migration.Migration{
+			simple(1, "a", "CREATE TABLE a (x INTEGER);\n"),
+			mig(2, migration.ReversibleUp, "b", noTx+"CREATE TABLE b (x INTEGER);\n"),
+			mig(2, migration.ReversibleDown, "b", noTx+"DROP TABLE b;\n"),
+		}
+		mustRun(t, st, ms[:1])
+		if _, err := st.Apply(ctx, &ms[1], &ledger.Guard{Below: 0}); !errors.Is(err, ledger.ErrLedgerChanged) {
+			t.Errorf("%qApply with a stale guard: %v, want ErrLedgerChanged", noTx, err)
+		}
+		if h.TableExists(t, db, "b") || len(ledgerRows(t, db)) != 1 {
+			t.Errorf("%qApply with a stale guard changed the database: %v", noTx, ledgerRows(t, db))
+		}
+		if _, err := st.Apply(ctx, &ms[1], &ledger.Guard{Below: 1}); err != nil {
+			t.Fatalf("%qApply with the right guard: %v", noTx, err)
+		}
+		if _, err := st.Revert(ctx, &ms[2], &ledger.Guard{Below: 1, Above: 1}); !errors.Is(err, ledger.ErrLedgerChanged) {
+			t.Errorf("%qRevert with a stale guard: %v, want ErrLedgerChanged", noTx, err)
+		}
+		if rows := ledgerRows(t, db); !h.TableExists(t, db, "b") || len(rows) != 2 || !rows[1].Success {
+			t.Errorf("%qRevert with a stale guard changed the database: %v", noTx, rows)
+		}
+		if _, err := st.Revert(ctx, &ms[2], &ledger.Guard{Below: 1}); err != nil || h.TableExists(t, db, "b") {
+			t.Errorf("%qRevert with the right guard: %v", noTx, err)
 		}
 		st.Close()
 	}

@@ -46,7 +46,7 @@ func testApplyAll(t *testing.T, h Harness) {
 	if res := mustRun(t, st, ms); res.Done != 3 {
 		t.Fatalf("applied %d, want 3", res.Done)
 	}
-	rows := ledger(t, db)
+	rows := ledgerRows(t, db)
 	if len(rows) != 3 {
 		t.Fatalf("ledger has %d rows, want 3", len(rows))
 	}
@@ -85,7 +85,7 @@ func testFailingMigration(t *testing.T, h Harness) {
 			t.Errorf("error %q does not name %q", err, want)
 		}
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 2}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
 		t.Errorf("ledger = %v, want [1 2]: earlier migrations stay, the failed one has no row", got)
 	}
 	for _, table := range []string{"half", "after_broken"} {
@@ -111,7 +111,7 @@ func testDirty(t *testing.T, h Harness) {
 	if !errors.Is(err, migrate.ErrDirty) || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1}) {
 		t.Errorf("a dirty database must not be migrated further: ledger %v", got)
 	}
 }
@@ -146,7 +146,7 @@ func testMismatch(t *testing.T, h Harness) {
 	if !errors.Is(err, migrate.ErrVersionMismatch) || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 2}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
 		t.Errorf("ledger %v: nothing after the mismatch may be applied", got)
 	}
 }
@@ -168,7 +168,7 @@ func testTarget(t *testing.T, h Harness) {
 	if got := fmt.Sprint(actions(res)); got != "[Applied 1 Applied 2 Skipped 3]" {
 		t.Errorf("events %s", got)
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1, 2}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
 		t.Errorf("ledger %v, want [1 2]", got)
 	}
 	mustRun(t, st, ms)
@@ -199,7 +199,7 @@ func testDryRun(t *testing.T, h Harness) {
 	if got := fmt.Sprint(actions(res)); got != "[Can apply 2 Can apply 3]" || res.Done != 0 {
 		t.Errorf("dry run events %s, done %d", got, res.Done)
 	}
-	if got := versions(ledger(t, db)); !slices.Equal(got, []int64{1}) {
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1}) {
 		t.Errorf("a dry run changed the ledger: %v", got)
 	}
 }

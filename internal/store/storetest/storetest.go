@@ -40,6 +40,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("OutOfOrder", func(t *testing.T) { testOutOfOrder(t, h) })
 	t.Run("OddContents", func(t *testing.T) { testOddContents(t, h) })
 	t.Run("Status", func(t *testing.T) { testStatus(t, h) })
+	t.Run("Guard", func(t *testing.T) { testGuard(t, h) })
 }
 
 // mig builds a migration as Resolve would.
@@ -65,7 +66,7 @@ type ledgerRow struct {
 	ExecutionTime int64
 }
 
-func ledger(t *testing.T, db *sql.DB) []ledgerRow {
+func ledgerRows(t *testing.T, db *sql.DB) []ledgerRow {
 	t.Helper()
 	rows, err := db.QueryContext(context.Background(),
 		"SELECT version, description, success, checksum, execution_time FROM _sqlx_migrations ORDER BY version")
