@@ -1,5 +1,5 @@
 # prepareDatabase { migrations, name ? "prepared-database", engine ? "sqlite", sourceDateEpoch ? 0, sqlxConfig ? null,
-#                   sqlxCompat ? "0.8", check ? true, lint ? false, postgresql ? pkgs.postgresql, databaseName ? "app" }
+#                   sqlxCompat ? "0.9", check ? true, lint ? false, postgresql ? pkgs.postgresql, databaseName ? "app" }
 #
 # A derivation holding, for engine "sqlite", $out/db.sqlite3: every
 # migration applied by `dbprep prepare`; for engine "postgresql",
@@ -24,7 +24,7 @@
 , engine ? "sqlite"
 , sourceDateEpoch ? 0
 , sqlxConfig ? null
-, sqlxCompat ? "0.8"
+, sqlxCompat ? "0.9"
 , check ? true
 , lint ? false
 , postgresql ? postgresqlDefault

@@ -190,3 +190,33 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// SkipTo records migrations without running them, with sqlx 0.9's rows
+// (success true, execution_time -1); Up then applies only the rest.
+func TestProviderSkip(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db, d := open(t)
+			p, err := sqlxmigrate.New(db, d, reversible, sqlxmigrate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := p.SkipTo(ctx, 2)
+			if err != nil || len(res) != 2 || !res[0].Skipped || !res[1].Skipped || res[1].Version != 2 {
+				t.Fatalf("SkipTo(2) = %+v, %v", res, err)
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM _sqlx_migrations WHERE success AND execution_time = -1").Scan(&n); err != nil || n != 2 {
+				t.Fatalf("skipped rows: %d, %v", n, err)
+			}
+			// users was never created: seed (2) was not run either.
+			if _, err := db.Exec("INSERT INTO users VALUES ('x')"); err == nil {
+				t.Fatal("SkipTo ran migration 1")
+			}
+			if res, err = p.Up(ctx); err != nil || len(res) != 1 || res[0].Version != 3 || res[0].Skipped {
+				t.Fatalf("Up after SkipTo = %+v, %v", res, err)
+			}
+		})
+	}
+}

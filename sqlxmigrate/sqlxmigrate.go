@@ -72,9 +72,10 @@ type Options struct {
 	IgnoredChars []rune
 	// NoLock skips PostgreSQL's advisory lock (sqlx-cli's --no-lock).
 	NoLock bool
-	// SQLx09 follows sqlx 0.9 (sqlx main) rather than 0.8: "--
-	// no-transaction" is honoured on SQLite too.
-	SQLx09 bool
+	// SQLx08 follows sqlx 0.8 (and 0.7) rather than 0.9, sqlx's stable
+	// release and the default: "-- no-transaction" is then ignored on
+	// SQLite, every migration running in a transaction.
+	SQLx08 bool
 	// CreateIfMissing creates a SQLite file that does not exist yet (Run).
 	CreateIfMissing bool
 	// ConnectTimeout bounds retries while a PostgreSQL server refuses
@@ -130,6 +131,8 @@ type Result struct {
 	// AlreadyDone is true when another process applied (or reverted) it
 	// between planning and doing; it was checked, not run.
 	AlreadyDone bool
+	// Skipped is true when Skip recorded it without running it.
+	Skipped bool
 }
 
 // State is a migration's state in a Status.
@@ -166,6 +169,22 @@ func (p *Provider) UpTo(ctx context.Context, version int64) ([]Result, error) {
 	})
 }
 
+// Skip records every pending migration as applied without running it, as
+// sqlx 0.9's `sqlx migrate override skip` and `Migrator::skip` do: with the
+// same checks as Up (dirty, missing, modified), a ledger row with success
+// true and execution_time -1 for each. For a database whose schema is
+// already there, made by another tool or by hand.
+func (p *Provider) Skip(ctx context.Context) ([]Result, error) {
+	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) { return m.Run(ctx, migrate.Options{Skip: true}) })
+}
+
+// SkipTo is Skip for the pending migrations up to and including version.
+func (p *Provider) SkipTo(ctx context.Context, version int64) ([]Result, error) {
+	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) {
+		return m.Run(ctx, migrate.Options{Skip: true, Target: &version})
+	})
+}
+
 // Down reverts the latest applied migration that has a down file.
 func (p *Provider) Down(ctx context.Context) ([]Result, error) {
 	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) { return m.Revert(ctx, migrate.Options{}) })
@@ -198,7 +217,7 @@ func (p *Provider) Status(ctx context.Context) ([]Status, error) {
 }
 
 func (p *Provider) with(ctx context.Context, fn func(*migrate.Migrator) error) error {
-	st, err := ledger.NewSQL(ctx, p.db, p.dialect, ledger.SQLOptions{Table: p.opts.Table, SQLiteNoTx: p.opts.SQLx09})
+	st, err := ledger.NewSQL(ctx, p.db, p.dialect, ledger.SQLOptions{Table: p.opts.Table, SQLiteNoTx: !p.opts.SQLx08})
 	if err != nil {
 		return err
 	}
@@ -211,7 +230,9 @@ func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.
 	err := p.with(ctx, func(m *migrate.Migrator) error {
 		res, err := op(m)
 		for _, e := range res.Events {
-			if e.Action != migrate.Applied && e.Action != migrate.AlreadyApplied && e.Action != migrate.AlreadyReverted {
+			switch e.Action {
+			case migrate.Applied, migrate.AlreadyApplied, migrate.AlreadyReverted, migrate.SkippedOnRequest:
+			default:
 				continue
 			}
 			out = append(out, Result{
@@ -219,7 +240,8 @@ func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.
 				Description: e.Migration.Description,
 				Down:        e.Migration.Type.IsDown(),
 				Duration:    e.Elapsed,
-				AlreadyDone: e.Action != migrate.Applied,
+				AlreadyDone: e.Action == migrate.AlreadyApplied || e.Action == migrate.AlreadyReverted,
+				Skipped:     e.Action == migrate.SkippedOnRequest,
 			})
 		}
 		return err

@@ -117,6 +117,9 @@ func TestCompletions(t *testing.T) {
 		{[]string{"dbprep", "migrate", "run", "--ta"}, "--target-version"},
 		{[]string{"dbprep", "prepare", "--fo"}, "--force"},
 		{[]string{"dbprep", "database", ""}, "create drop reset setup"},
+		{[]string{"dbprep", "migrate", "ov"}, "override"},
+		{[]string{"dbprep", "migrate", "override", ""}, "skip"},
+		{[]string{"dbprep", "migrate", "override", "skip", "--dr"}, "--dry-run"},
 	} {
 		if got := complete(tt.words...); !strings.Contains(got, tt.want) {
 			t.Errorf("completing %q: %q, want %q", tt.words, got, tt.want)

@@ -41,8 +41,8 @@ func hint(err error, kind dburl.Kind) string {
 	case errors.Is(err, store.ErrConnectionLost):
 		return "the server went away; a migration in a transaction was not committed (a -- no-transaction one may be partly applied, and its ledger row says so: success = false). Run again once the server is back"
 	case errors.Is(err, store.ErrInTransaction):
-		return "sqlx 0.8 runs every SQLite migration in a transaction. Make `-- no-transaction` the file's first line and pass " +
-			"`dbprep --sqlx-compat 0.9` to run it outside one, as sqlx 0.9 (main) does"
+		return "the statement cannot run inside a transaction: make `-- no-transaction` the file's first line. On SQLite that works under sqlx 0.9's rules " +
+			"(dbprep's default); sqlx 0.8 runs every SQLite migration in a transaction, so a crate on sqlx 0.8 (Cargo.lock, --sqlx-compat 0.8) must upgrade to 0.9 for it"
 	case errors.As(err, &ee) && ee.Down:
 		return "the revert was rolled back; fix " + ee.File + " and run `dbprep migrate revert` again"
 	case errors.As(err, &nl) && errors.As(err, &ee) && alreadyExists(err):

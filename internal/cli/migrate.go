@@ -34,6 +34,11 @@ func migrateCommand(s *session) *cli.Command {
 				Action: action(s, 100, s.migrateAdd)},
 			{Name: "run", Usage: "apply every pending migration", Flags: runFlags(), Action: action(s, 0, s.migrateRun)},
 			{Name: "revert", Usage: "revert the latest migration (or down to --target-version)", Flags: runFlags(), Action: action(s, 0, s.migrateRevert)},
+			{Name: "override", Usage: "change the ledger by hand, as sqlx 0.9's `migrate override`",
+				Subcommands: []*cli.Command{
+					{Name: "skip", Usage: "record pending migrations (up to --target-version) as applied without running them",
+						Flags: runFlags(), Action: action(s, 0, s.migrateSkip)},
+				}},
 			{Name: "info", Usage: "list migrations and whether each is applied",
 				Flags: []cli.Flag{format}, Action: action(s, 0, s.migrateInfo)},
 			lintCommand(s),
@@ -48,6 +53,7 @@ func (s *session) migrateAdd(c *cli.Context) error {
 	files, err := migration.Add(s.source(c), strings.Join(args, " "), migration.AddOptions{
 		Reversible: c.Bool("reversible"), Simple: c.Bool("simple"), SqlxMain: s.sqlxMain,
 		Sequential: c.Bool("sequential"), Timestamp: c.Bool("timestamp"), Now: time.Now(),
+		DefaultType: s.config.Migrate.Defaults.MigrationType, DefaultVersioning: s.config.Migrate.Defaults.MigrationVersioning,
 	})
 	for _, f := range files {
 		s.printf("Creating %s\n", f)
@@ -147,6 +153,17 @@ func (s *session) migrateRun(c *cli.Context) error {
 	})
 }
 
+// migrateSkip is sqlx 0.9's `migrate override skip`: migrate run's checks
+// and loop, recording each pending migration instead of running it.
+func (s *session) migrateSkip(c *cli.Context) error {
+	opts := runOptions(c)
+	opts.Skip = true
+	return s.withMigrator(c, func(m *migrate.Migrator) error {
+		_, err := m.Run(c.Context, opts)
+		return err
+	})
+}
+
 func (s *session) migrateRevert(c *cli.Context) error {
 	var res migrate.Result
 	opts := runOptions(c)
@@ -205,6 +222,7 @@ func (s *session) migrateInfo(c *cli.Context) error {
 	if c.String("format") == "json" {
 		return s.printJSON(st)
 	}
+	s.printf("%s\n", s.rules())
 	s.printInfo(st)
 	return nil
 }

@@ -129,7 +129,8 @@ func TestMigrateAddCLI(t *testing.T) {
 	r := c.Run(t, "migrate", "add", "-s", "create", "users")
 	r.Want(t, 0, "Creating migrations/0001_create_users.sql")
 	c.Run(t, "migrate", "add", "second").Want(t, 0, "Creating migrations/0002_second.sql")
-	c.Run(t, "migrate", "add", "third", "-r").Want(t, 0, "Creating migrations/0003_third.sql") // 0.8: the first migration's type wins
+	c.Run(t, "--sqlx-compat", "0.8", "migrate", "add", "third", "-r").Want(t, 0, "Creating migrations/0003_third.sql")                          // 0.8: the first migration's type wins
+	c.Run(t, "migrate", "add", "fourth", "-r").Want(t, 0, "Creating migrations/0004_fourth.up.sql", "Creating migrations/0004_fourth.down.sql") // 0.9: -r wins
 	c.Run(t, "migrate", "add", "-s", "-t", "x").Want(t, 1, "exclude each other")
 	if data, _ := os.ReadFile(filepath.Join(dir, "migrations/0001_create_users.sql")); string(data) != "-- Add migration script here\n" {
 		t.Errorf("template: %q", data)
@@ -156,18 +157,38 @@ func TestDatabaseDrop(t *testing.T) {
 	c.Run(t, "db", "drop", "-y").Want(t, 0)
 }
 
-// --sqlx-compat 0.9 honours -- no-transaction on SQLite; 0.8 says how to.
+// sqlx 0.9's rules are the default: -- no-transaction is honoured on
+// SQLite. A Cargo.lock that locks sqlx 0.8 (here or in a parent) gives 0.8's
+// rules without being told, and says so; --sqlx-compat decides over it.
 func TestSqlxCompat(t *testing.T) {
-	dir := project(t, map[string]string{
+	files := map[string]string{
 		"migrations/1_a.sql":      "CREATE TABLE a (x);\n",
 		"migrations/2_vacuum.sql": "-- no-transaction\nVACUUM;\n",
-	})
+	}
+	dir := project(t, files)
 	c := cmd{Dir: dir, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}
-	c.Run(t, "migrate", "run").Want(t, 1, "cannot VACUUM from within a transaction", "--sqlx-compat 0.9")
-	c.Run(t, "--sqlx-compat", "0.9", "migrate", "run").Want(t, 0, "Applied 2/migrate vacuum")
-	c.Run(t, "--sqlx-compat", "0.9", "prepare", "--out", "p.sqlite3").Want(t, 0, "2 migrations applied")
+	c.Run(t, "migrate", "info").Want(t, 0, "sqlx 0.9 rules (the default: no Cargo.lock here locks sqlx)")
+	c.Run(t, "migrate", "run").Want(t, 0, "Applied 2/migrate vacuum")
+	c.Run(t, "prepare", "-v", "--out", "p.sqlite3").Want(t, 0, "sqlx 0.9 rules", "2 migrations applied")
 	c.Run(t, "--sqlx-compat", "1.0", "migrate", "info").Want(t, 2, `--sqlx-compat "1.0"`)
-	c.Run(t, "--sqlx-compat", "0.9", "migrate", "add", "--simple", "-s", "more").Want(t, 0, "Creating migrations/0003_more.sql")
+	c.Run(t, "migrate", "add", "--simple", "-s", "more").Want(t, 0, "Creating migrations/0003_more.sql")
+
+	// A workspace whose Cargo.lock locks sqlx 0.8.6, the crate one level down.
+	root := t.TempDir()
+	lock := "version = 4\n\n[[package]]\nname = \"sqlx\"\nversion = \"0.8.6\"\n"
+	if err := os.WriteFile(filepath.Join(root, "Cargo.lock"), []byte(lock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	crate := filepath.Join(root, "app")
+	for name, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(crate, name)), 0o755)
+		os.WriteFile(filepath.Join(crate, name), []byte(body), 0o644)
+	}
+	c = cmd{Dir: crate, Env: c.Env}
+	c.Run(t, "migrate", "info", "--format", "json").Want(t, 0, `"sqlx_compat": "0.8"`)
+	c.Run(t, "migrate", "info").Want(t, 0, "sqlx 0.8 rules ("+filepath.Join(root, "Cargo.lock")+" locks sqlx 0.8.6)")
+	c.Run(t, "migrate", "run").Want(t, 1, "cannot VACUUM from within a transaction", "sqlx 0.8 runs every SQLite migration in a transaction")
+	c.Run(t, "--sqlx-compat", "0.9", "migrate", "run").Want(t, 0, "Applied 2/migrate vacuum")
 }
 
 // migrate info flags duplicate versions; check fails on them.
@@ -311,7 +332,7 @@ func TestMigrateAddFlagsAnywhere(t *testing.T) {
 	dir := project(t, nil)
 	c := cmd{Dir: dir}
 	c.Run(t, "migrate", "add", "-r", "foo", "--sqlx-compat", "0.9", "-s").Want(t, 0, "Creating migrations/0001_foo.up.sql", "Creating migrations/0001_foo.down.sql")
-	c.Run(t, "migrate", "add", "--simple", "seed").Want(t, 0, "Creating migrations/0002_seed.sql")
+	c.Run(t, "migrate", "add", "--simple", "seed", "-s").Want(t, 0, "Creating migrations/0002_seed.sql")
 	if _, err := os.Stat(filepath.Join(dir, "migrations", "0002_seed.up.sql")); err == nil {
 		t.Error("--simple made an up/down pair")
 	}
@@ -334,4 +355,12 @@ func TestTableNameChangedHint(t *testing.T) {
 	// A first migration that is simply wrong keeps the usual hint.
 	bad := project(t, map[string]string{"migrations/1_bad.sql": "CREATE TABLE a (x;\n"})
 	cmd{Dir: bad, Env: []string{"DATABASE_URL=sqlite:db.sqlite3?mode=rwc"}}.Run(t, "migrate", "run").Want(t, 1, "Fix migrations/1_bad.sql and run again")
+}
+
+// sqlx.toml's [migrate.defaults] drive migrate add, as in sqlx-cli 0.9.
+func TestMigrateAddDefaults(t *testing.T) {
+	dir := project(t, map[string]string{"sqlx.toml": "[migrate.defaults]\nmigration-type = \"reversible\"\nmigration-versioning = \"sequential\"\n"})
+	c := cmd{Dir: dir}
+	c.Run(t, "migrate", "add", "a").Want(t, 0, "Creating migrations/0001_a.up.sql", "Creating migrations/0001_a.down.sql")
+	c.Run(t, "migrate", "add", "b", "--simple").Want(t, 0, "Creating migrations/0002_b.sql")
 }

@@ -44,6 +44,8 @@ type statusJSON struct {
 	migrate.Status
 	UpToDate bool           `json:"up_to_date"`
 	Counts   map[string]int `json:"counts"`
+	// SqlxCompat is the sqlx release whose rules apply ("0.9", "0.8").
+	SqlxCompat string `json:"sqlx_compat"`
 }
 
 func (s *session) printJSON(st migrate.Status) error {
@@ -56,7 +58,7 @@ func (s *session) printJSON(st migrate.Status) error {
 	}
 	enc := json.NewEncoder(s.stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(statusJSON{Status: st, UpToDate: st.UpToDate(), Counts: counts})
+	return enc.Encode(statusJSON{Status: st, UpToDate: st.UpToDate(), Counts: counts, SqlxCompat: string(s.compat)})
 }
 
 // driftError says what `migrate check` found, one line per problem.

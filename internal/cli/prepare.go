@@ -48,6 +48,7 @@ func (s *session) prepare(c *cli.Context) error {
 	var progress func(migrate.Event)
 	if c.Bool("verbose") {
 		progress = s.printEvent
+		s.printf("%s\n", s.rules())
 	}
 	sum, err := prepare.Prepare(c.Context, prepare.Config{
 		Migrations: ms, Out: c.String("out"), Table: s.config.Table(), SourceDateEpoch: epoch, Progress: progress,

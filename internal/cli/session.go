@@ -37,20 +37,19 @@ type session struct {
 	unknownIn string
 	// notesShown is set once the URL's notes are printed.
 	notesShown bool
-	// sqlxMain is --sqlx-compat 0.9: sqlx main's behaviour.
+	// sqlxMain is sqlx 0.9's behaviour (compat 0.9).
 	sqlxMain bool
+	// compat is the sqlx release whose rules apply, and compatWhy why.
+	compat    sqlxconfig.Compat
+	compatWhy string
 }
 
 // load reads sqlx.toml and .env before a command's action runs (the
 // global flags may stand after the command, so it runs with the command's
 // own context).
 func (s *session) load(c *cli.Context) error {
-	switch v := globalString(c, "sqlx-compat"); v {
-	case "", "0.8":
-	case "0.9":
-		s.sqlxMain = true
-	default:
-		return &exitError{code: ExitUsage, err: fmt.Errorf("--sqlx-compat %q: use 0.8 (sqlx's stable release) or 0.9 (sqlx main)", v)}
+	if err := s.loadCompat(globalString(c, "sqlx-compat")); err != nil {
+		return err
 	}
 	path, optional := globalString(c, "config"), false
 	if path == "" {
@@ -78,6 +77,38 @@ func (s *session) load(c *cli.Context) error {
 		s.dotenv = vars
 	}
 	return nil
+}
+
+// loadCompat decides which sqlx release's rules apply: --sqlx-compat, else
+// the sqlx that the nearest Cargo.lock locks (0.7 and 0.8 follow 0.8's
+// rules), else 0.9, sqlx's stable release.
+func (s *session) loadCompat(flag string) error {
+	switch flag {
+	case "0.8", "0.9":
+		s.compat, s.compatWhy = sqlxconfig.Compat(flag), "--sqlx-compat "+flag
+	case "":
+		s.compat, s.compatWhy = sqlxconfig.Compat09, "the default: no Cargo.lock here locks sqlx"
+		wd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		v, path, err := sqlxconfig.LockedSqlx(wd)
+		switch {
+		case err != nil:
+			fmt.Fprintf(s.stderr, "warning: %v; following sqlx 0.9's rules (pass --sqlx-compat to choose)\n", err)
+		case v != "":
+			s.compat, s.compatWhy = sqlxconfig.CompatOf(v), path+" locks sqlx "+v
+		}
+	default:
+		return &exitError{code: ExitUsage, err: fmt.Errorf("--sqlx-compat %q: use 0.9 (sqlx's stable release, the default) or 0.8 (sqlx 0.8 and 0.7)", flag)}
+	}
+	s.sqlxMain = s.compat == sqlxconfig.Compat09
+	return nil
+}
+
+// rules says which sqlx release's rules apply, and why.
+func (s *session) rules() string {
+	return fmt.Sprintf("sqlx %s rules (%s)", s.compat, s.compatWhy)
 }
 
 // getenv looks a variable up in the environment, then in .env: real
@@ -179,7 +210,7 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: "source", Category: category, Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"},
 		&cli.GenericFlag{Name: "connect-timeout", Value: &seconds{defaultConnectTimeout}, DefaultText: "10", Category: category, Usage: "how long to retry a refused connection (PostgreSQL), in seconds as sqlx-cli takes it or as a duration (500ms, 1m)"},
 		&cli.StringFlag{Name: "config", Category: category, Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
-		&cli.StringFlag{Name: "sqlx-compat", Value: "0.8", Category: category, Usage: "behave as sqlx `VERSION`: 0.8 (the stable release) or 0.9 (the current one): -- no-transaction on SQLite, migrate add inference"},
+		&cli.StringFlag{Name: "sqlx-compat", Category: category, DefaultText: "0.9, or 0.8 where Cargo.lock locks sqlx 0.8 or 0.7", Usage: "follow sqlx `VERSION`'s rules: 0.9 (the stable release) or 0.8: -- no-transaction on SQLite, migrate add inference"},
 		&cli.BoolFlag{Name: "no-dotenv", Category: category, Usage: "do not load .env"},
 	}
 }

@@ -70,6 +70,10 @@ type Store interface {
 	// changed nothing; an *ExecError means the database is as it was (a
 	// "-- no-transaction" down migration leaves its row dirty instead).
 	Revert(ctx context.Context, m *migration.Migration, g *Guard) (time.Duration, error)
+	// Skip records m as applied without running it, as sqlx 0.9's `migrate
+	// override skip` does (success TRUE, execution_time -1), checking the
+	// ledger as Apply does (ErrAlreadyApplied, ErrLedgerChanged).
+	Skip(ctx context.Context, m *migration.Migration, g *Guard) error
 	// Close releases the connection.
 	Close() error
 }

@@ -473,6 +473,23 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration, g *Guard)
 	return time.Since(start), err
 }
 
+// Skip records m without running it: sqlx 0.9's row, `INSERT INTO t (
+// version, description, success, checksum, execution_time ) VALUES ( ?1,
+// ?2, TRUE, ?3, -1 )`, in a transaction that checks the ledger first.
+func (s *SQLStore) Skip(ctx context.Context, m *migration.Migration, g *Guard) error {
+	return s.inTx(ctx, func() error {
+		if err := s.check(ctx, m.Version, g, false); err != nil {
+			return err
+		}
+		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(
+			`INSERT INTO %s ( version, description, success, checksum, execution_time ) VALUES ( %s, %s, TRUE, %s, -1 )`,
+			s.table, s.p(1), s.p(2), s.p(3)), m.Version, m.Description, m.Checksum); err != nil {
+			return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
+		}
+		return nil
+	})
+}
+
 // Close returns the connection to the caller's pool (after releasing the
 // advisory lock, which is the session's). The *sql.DB stays open.
 func (s *SQLStore) Close() error {

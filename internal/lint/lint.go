@@ -274,7 +274,7 @@ func statementFindings(path string, st []word, noTx bool) []Finding {
 		for _, o := range outsideTx {
 			if line, ok := has(st, o.seq...); ok && !(o.what == "CONCURRENTLY" && st[0].text == "REFRESH") {
 				fs = append(fs, Finding{File: path, Line: line, Severity: Error, Rule: "needs-no-transaction",
-					Message: o.what + " cannot run inside a transaction, and sqlx runs every migration in one: make `-- no-transaction` the file's first line (SQLite: with --sqlx-compat 0.9)"})
+					Message: o.what + " cannot run inside a transaction, and sqlx runs every migration in one: make `-- no-transaction` the file's first line (SQLite: under sqlx 0.9's rules, the default)"})
 			}
 		}
 		if line, ok := has(st, "ADD", "VALUE"); ok && st[0].text == "ALTER" {

@@ -38,6 +38,9 @@ const (
 	AlreadyApplied Action = "Already applied"
 	// AlreadyReverted is a revert another process did first.
 	AlreadyReverted Action = "Already reverted"
+	// SkippedOnRequest is a migration recorded without running it
+	// (`migrate override skip`).
+	SkippedOnRequest Action = "Skipped on request"
 )
 
 // Event is one line of progress.
@@ -53,6 +56,9 @@ type Options struct {
 	IgnoreMissing bool
 	// Target is --target-version; nil means none.
 	Target *int64
+	// Skip records pending migrations as applied without running them
+	// (sqlx 0.9's `migrate override skip`, Migrator::skip).
+	Skip bool
 }
 
 // Result counts what a run or revert did.
@@ -71,7 +77,7 @@ type Result struct {
 
 func (m *Migrator) emit(res *Result, e Event) {
 	res.Events = append(res.Events, e)
-	if e.Action == Applied {
+	if e.Action == Applied || e.Action == SkippedOnRequest {
 		res.Done++
 	}
 	if m.Progress != nil {
@@ -264,7 +270,12 @@ func (m *Migrator) runPlan(ctx context.Context, opts Options, p *plan, res *Resu
 			m.emit(res, Event{Action: CanApply, Migration: mig})
 			continue
 		}
-		elapsed, err := m.Store.Apply(ctx, mig, p.guard(mig.Version))
+		action, elapsed := Applied, time.Duration(0)
+		if opts.Skip {
+			action, err = SkippedOnRequest, m.Store.Skip(ctx, mig, p.guard(mig.Version))
+		} else {
+			elapsed, err = m.Store.Apply(ctx, mig, p.guard(mig.Version))
+		}
 		switch {
 		case errors.Is(err, ledger.ErrAlreadyApplied):
 			// Another process applied it since we planned: trust it only
@@ -288,7 +299,7 @@ func (m *Migrator) runPlan(ctx context.Context, opts Options, p *plan, res *Resu
 			return false, err
 		}
 		p.add(mig.Version, mig.Checksum)
-		m.emit(res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
+		m.emit(res, Event{Action: action, Migration: mig, Elapsed: elapsed})
 	}
 	return false, nil
 }

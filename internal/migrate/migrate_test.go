@@ -119,6 +119,18 @@ func (f *fakeStore) Revert(_ context.Context, m *migration.Migration, g *ledger.
 	return time.Millisecond, nil
 }
 
+func (f *fakeStore) Skip(_ context.Context, m *migration.Migration, g *ledger.Guard) error {
+	f.calls = append(f.calls, "skip "+m.Description)
+	if _, ok := f.rows[m.Version]; ok {
+		return ledger.ErrAlreadyApplied
+	}
+	if f.changed(m.Version, g) {
+		return ledger.ErrLedgerChanged
+	}
+	f.rows[m.Version] = m.Checksum
+	return nil
+}
+
 func mig(v int64, typ migration.Type, desc string) migration.Migration {
 	sql := desc + typ.Suffix()
 	return migration.Migration{
@@ -350,5 +362,27 @@ func TestReplanBounded(t *testing.T) {
 	g.meanwhile = grow
 	if _, err := (&migrate.Migrator{Store: g, Migrations: all, NoLock: true}).Run(context.Background(), migrate.Options{IgnoreMissing: true}); err == nil || !strings.Contains(err.Error(), "kept changing") {
 		t.Errorf("err = %v, want the ledger kept changing", err)
+	}
+}
+
+// Skip records pending migrations without running them, with sqlx 0.9's
+// words: above the target "Skipped", dry run "Can apply", else "Skipped on
+// request".
+func TestSkip(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(up1)
+	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{Skip: true, DryRun: true})
+	if err != nil || !slices.Equal(actions(res), []string{"Can apply two", "Can apply three"}) || len(f.rows) != 1 {
+		t.Fatalf("dry run: %q, %v, rows %v", actions(res), err, f.rows)
+	}
+	res, err = (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{Skip: true, Target: target(2)})
+	if err != nil || !slices.Equal(actions(res), []string{"Skipped on request two", "Skipped three"}) || res.Done != 1 {
+		t.Fatalf("to 2: %q, %v", actions(res), err)
+	}
+	if !slices.Contains(f.calls, "skip two") || slices.Contains(f.calls, "apply two") {
+		t.Errorf("calls %q", f.calls)
+	}
+	if res, err = (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{}); err != nil || !slices.Equal(actions(res), []string{"Applied three"}) {
+		t.Errorf("a run after the skip: %q, %v", actions(res), err)
 	}
 }

@@ -24,6 +24,12 @@ type AddOptions struct {
 	SqlxMain bool
 	// Sequential (-s) and Timestamp (-t) force the versioning; neither infers it.
 	Sequential, Timestamp bool
+	// DefaultType and DefaultVersioning are sqlx.toml's [migrate.defaults]
+	// migration-type ("inferred", "simple", "reversible") and
+	// migration-versioning ("inferred", "timestamp", "sequential"); empty
+	// means inferred. The flags win over DefaultType; DefaultVersioning
+	// "timestamp" wins over -s, as it does in sqlx-cli 0.9.
+	DefaultType, DefaultVersioning string
 	// Now is the clock for timestamp versions.
 	Now time.Time
 }
@@ -79,14 +85,20 @@ func Add(dir, description string, opts AddOptions) ([]string, error) {
 }
 
 // inferReversible follows sqlx-cli 0.8: the first existing migration's type
-// wins and -r counts only in an empty directory. sqlx main: -r and --simple
-// win, else the last migration's type.
+// wins and -r counts only in an empty directory. sqlx 0.9: -r and --simple
+// win, else sqlx.toml's migration-type, else the last migration's type.
 func inferReversible(existing []Migration, opts AddOptions) bool {
 	switch {
 	case opts.Simple:
 		return false
 	case opts.SqlxMain && opts.Reversible:
 		return opts.Reversible
+	case opts.Reversible && opts.DefaultType != "":
+		return true
+	case opts.DefaultType == "simple":
+		return false
+	case opts.DefaultType == "reversible":
+		return true
 	case opts.SqlxMain && len(existing) > 0:
 		return existing[len(existing)-1].Type.IsReversible()
 	case len(existing) > 0:
@@ -98,10 +110,10 @@ func inferReversible(existing []Migration, opts AddOptions) bool {
 // versionPrefix follows sqlx-cli 0.8's MigrationOrdering::infer.
 func versionPrefix(existing []Migration, opts AddOptions) string {
 	timestamp := opts.Now.UTC().Format("20060102150405")
-	if opts.Timestamp {
+	if opts.Timestamp || opts.DefaultVersioning == "timestamp" {
 		return timestamp
 	}
-	if opts.Sequential {
+	if opts.Sequential || opts.DefaultVersioning == "sequential" {
 		next := int64(1)
 		if len(existing) > 0 {
 			next = existing[len(existing)-1].Version + 1

@@ -44,6 +44,16 @@ func TestAdd(t *testing.T) {
 		{"main: --simple wins", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": ""}, "b", AddOptions{SqlxMain: true, Simple: true, Sequential: true}, "0002_b.sql"},
 		{"main: a pair infers timestamp", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": "", "0002_b.up.sql": "", "0002_b.down.sql": ""}, "c", AddOptions{SqlxMain: true}, "20261121153005_c.up.sql,20261121153005_c.down.sql"},
 		{"main: simple files sequential", map[string]string{"0001_a.sql": "", "0002_b.sql": ""}, "c", AddOptions{SqlxMain: true}, "0003_c.sql"},
+		// sqlx.toml [migrate.defaults]
+		{"defaults: reversible", map[string]string{"0001_a.sql": "", "0002_b.sql": ""}, "c", AddOptions{SqlxMain: true, DefaultType: "reversible"}, "0003_c.up.sql,0003_c.down.sql"},
+		{"defaults: simple over the last pair", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": ""}, "b", AddOptions{SqlxMain: true, DefaultType: "simple", Sequential: true}, "0002_b.sql"},
+		{"defaults: -r over simple", nil, "a", AddOptions{SqlxMain: true, DefaultType: "simple", Reversible: true}, "20261121153005_a.up.sql,20261121153005_a.down.sql"},
+		{"defaults: inferred is the last's type", map[string]string{"0001_a.up.sql": "", "0001_a.down.sql": ""}, "b", AddOptions{SqlxMain: true, DefaultType: "inferred", Sequential: true}, "0002_b.up.sql,0002_b.down.sql"},
+		{"defaults: sequential", map[string]string{"20211209212234_a.sql": ""}, "b", AddOptions{SqlxMain: true, DefaultVersioning: "sequential"}, "20211209212235_b.sql"},
+		{"defaults: sequential in an empty dir", nil, "a", AddOptions{SqlxMain: true, DefaultVersioning: "sequential"}, "0001_a.sql"},
+		{"defaults: timestamp over consecutive", map[string]string{"0001_a.sql": "", "0002_b.sql": ""}, "c", AddOptions{SqlxMain: true, DefaultVersioning: "timestamp"}, "20261121153005_c.sql"},
+		{"defaults: timestamp wins over -s, as in sqlx-cli", map[string]string{"0001_a.sql": ""}, "b", AddOptions{SqlxMain: true, DefaultVersioning: "timestamp", Sequential: true}, "20261121153005_b.sql"},
+		{"defaults: -t over sequential", map[string]string{"0001_a.sql": ""}, "b", AddOptions{SqlxMain: true, DefaultVersioning: "sequential", Timestamp: true}, "20261121153005_b.sql"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package migration
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha512"
 	"errors"
 	"fmt"
@@ -78,8 +79,8 @@ func (e *DirError) Unwrap() error { return e.Err }
 
 // Resolve reads the migrations in dir of fsys as sqlx does: top-level regular
 // files only (symlinks followed, a dangling one is an error), names parsed by
-// ParseName, contents required to be UTF-8, sorted by version with a stable
-// sort. Duplicate versions are not rejected, as sqlx does not reject them.
+// ParseName, contents required to be UTF-8, sorted by Compare (version,
+// then type, as sqlx 0.9 sorts). Duplicate versions are not rejected, as sqlx does not reject them.
 func Resolve(fsys fs.FS, dir string, opts Options) ([]Migration, error) {
 	return resolve(fsys, dir, dir, opts)
 }
@@ -147,16 +148,24 @@ func resolveWith(fsys fs.FS, dir, display string, opts Options, src files) ([]Mi
 	if err := scanAll(src, out, opts); err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(out, func(a, b Migration) int {
-		switch {
-		case a.Version < b.Version:
-			return -1
-		case a.Version > b.Version:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, Compare)
 	return out, nil
+}
+
+// Compare orders migrations as sqlx 0.9 does (#4136, "deterministic
+// migration order"): by version, then by type in the order Simple,
+// ReversibleUp, ReversibleDown; an up file before its down file whatever
+// order the directory lists them in. Versions equal in type too (duplicates,
+// which run refuses) are ordered by file name, so the order never depends
+// on the directory.
+func Compare(a, b Migration) int {
+	switch {
+	case a.Version != b.Version:
+		return cmp.Compare(a.Version, b.Version)
+	case a.Type != b.Type:
+		return cmp.Compare(a.Type, b.Type)
+	}
+	return strings.Compare(a.File, b.File)
 }
 
 // resolveName decides from a directory entry whether it is a migration, as

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -47,7 +48,7 @@ func TestResolveDir(t *testing.T) {
 	}
 	got := summary(ms)
 	// The up/down pair keeps read_dir's (name) order under the stable sort.
-	want := "-1/simple/negative;2/simple/leading zeros;3/down/pair;3/up/pair;5/simple/crlf;6/simple/bom;7/simple/notx;8/simple/bom notx;" +
+	want := "-1/simple/negative;2/simple/leading zeros;3/up/pair;3/down/pair;5/simple/crlf;6/simple/bom;7/simple/notx;8/simple/bom notx;" +
 		"20211209212234/simple/first;20211209212255/simple/second"
 	if got != want {
 		t.Fatalf("resolved\n got %s\nwant %s", got, want)
@@ -160,5 +161,32 @@ func TestResolveFS(t *testing.T) {
 	}
 	if ms[0].File != "db/migrations/1_a.sql" || string(ms[0].Checksum) != string(Checksum("SELECT 1", nil)) {
 		t.Errorf("File %s, checksum must ignore ';'", ms[0].File)
+	}
+}
+
+// Migrations are sorted by version, then type (simple, up, down), as sqlx
+// 0.9 sorts them (#4136): the directory lists 1_a.down.sql before
+// 1_a.up.sql, the result has the up file first.
+func TestResolveOrder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"m/2_b.up.sql":    {Data: []byte("SELECT 2;")},
+		"m/2_b.down.sql":  {Data: []byte("SELECT -2;")},
+		"m/1_a.down.sql":  {Data: []byte("SELECT -1;")},
+		"m/1_a.up.sql":    {Data: []byte("SELECT 1;")},
+		"m/1_same.sql":    {Data: []byte("SELECT 1;")},
+		"m/10_c.down.sql": {Data: []byte("SELECT -10;")},
+		"m/10_c.up.sql":   {Data: []byte("SELECT 10;")},
+	}
+	ms, err := Resolve(fsys, "m", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.File)
+	}
+	want := []string{"m/1_same.sql", "m/1_a.up.sql", "m/1_a.down.sql", "m/2_b.up.sql", "m/2_b.down.sql", "m/10_c.up.sql", "m/10_c.down.sql"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order %q\nwant  %q", got, want)
 	}
 }

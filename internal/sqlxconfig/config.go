@@ -39,10 +39,14 @@ type Config struct {
 	} `toml:"migrate"`
 	Drivers struct {
 		SQLite struct {
-			UnsafeLoadExtensions []string `toml:"unsafe-load-extensions"`
+			// Names, or { path, entrypoint } tables, as in sqlx 0.9.
+			UnsafeLoadExtensions []any `toml:"unsafe-load-extensions"`
 		} `toml:"sqlite"`
 		Postgres map[string]any `toml:"postgres"`
 		MySQL    map[string]any `toml:"mysql"`
+		// External is [drivers.external."<driver>"]: external drivers'
+		// keys, which sqlx leaves to the driver; dbprep reads none.
+		External map[string]any `toml:"external"`
 	} `toml:"drivers"`
 	Macros map[string]any `toml:"macros"`
 }
@@ -83,7 +87,7 @@ func Parse(data []byte, name string) (Config, error) {
 
 func (c Config) validate() error {
 	if exts := c.Drivers.SQLite.UnsafeLoadExtensions; len(exts) > 0 {
-		return fmt.Errorf("[drivers.sqlite] unsafe-load-extensions %q: dbprep cannot load SQLite extensions "+
+		return fmt.Errorf("[drivers.sqlite] unsafe-load-extensions %v: dbprep cannot load SQLite extensions "+
 			"(its SQLite is pure Go, without extension loading); a migration that needs one fails with \"no such function\". "+
 			"Remove the key, or apply such migrations with sqlx-cli", exts)
 	}

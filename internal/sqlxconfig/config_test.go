@@ -24,6 +24,12 @@ database-url-var = "APP_DATABASE_URL"
 [macros]
 preferred-crates.date-time = "chrono"
 
+[drivers.mysql]
+pipes-as-concat = false
+
+[drivers.external."my-driver"]
+foo = 'foo'
+
 [migrate]
 table-name = "app._migrations"
 migrations-dir = "db/migrations"
@@ -80,6 +86,7 @@ func TestLoadErrors(t *testing.T) {
 		{"far off", "[migrate]\nflavour = 1", `unknown key "flavour" in [migrate] (sqlx knows table-name`},
 		{"defaults key", "[migrate.defaults]\ntype = \"simple\"", `unknown key "type" in [migrate.defaults]`},
 		{"extensions", "[drivers.sqlite]\nunsafe-load-extensions = [\"uuid\"]", "dbprep cannot load SQLite extensions"},
+		{"extension table", "[drivers.sqlite]\nunsafe-load-extensions = [\"uuid\", { path = \"vsv\", entrypoint = \"sqlite3_vsv_init\" }]", "dbprep cannot load SQLite extensions"},
 		{"sqlite driver key", "[drivers.sqlite]\nload-extensions = [\"uuid\"]", `did you mean "unsafe-load-extensions"?`},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,7 @@ var knownKeys = map[string][]string{
 	"common":           {"database-url-var"},
 	"migrate":          {"table-name", "migrations-dir", "ignored-chars", "create-schemas", "defaults"},
 	"migrate.defaults": {"migration-type", "migration-versioning"},
-	"drivers":          {"sqlite", "postgres", "mysql"},
+	"drivers":          {"sqlite", "postgres", "mysql", "external"},
 	"drivers.sqlite":   {"unsafe-load-extensions"},
 }
 
@@ -42,7 +42,9 @@ func unknownKeys(undecoded []toml.Key) error {
 
 // passesUnread is a key of the sections dbprep leaves to sqlx's macros.
 func passesUnread(k toml.Key) bool {
-	return len(k) > 1 && k[0] == "macros" || len(k) > 2 && k[0] == "drivers" && (k[1] == "postgres" || k[1] == "mysql")
+	return len(k) > 1 && k[0] == "macros" ||
+		len(k) > 2 && k[0] == "drivers" && (k[1] == "postgres" || k[1] == "mysql" || k[1] == "external") ||
+		len(k) > 3 && k[0] == "drivers" && k[1] == "sqlite" && k[2] == "unsafe-load-extensions"
 }
 
 // closest is the known key nearest to key: the same once '_' is read as '-'
