@@ -9,9 +9,10 @@ if [ -n "${NIX_ATTRS_SH_FILE:-}" ] && [ -f "$NIX_ATTRS_SH_FILE" ]; then
 elif [ -f "${NIX_BUILD_TOP:-.}/.attrs.sh" ]; then
   source "${NIX_BUILD_TOP:-.}/.attrs.sh"
 fi
-if declare -p outputs 2>/dev/null | grep -q '^declare -A'; then
+# (Bash alone here: PATH is not set yet.)
+if [[ "$(declare -p outputs 2>/dev/null)" == "declare -A"* ]]; then
   for o in "${!outputs[@]}"; do export "$o=${outputs[$o]}"; done
-  if declare -p env 2>/dev/null | grep -q '^declare -A'; then
+  if [[ "$(declare -p env 2>/dev/null)" == "declare -A"* ]]; then
     for v in "${!env[@]}"; do export "$v=${env[$v]}"; done
   fi
 fi
