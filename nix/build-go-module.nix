@@ -13,8 +13,14 @@
 # checks every SQL query known at compile time against the database, over
 # subPackages (else ./...) with the build's tags, and a bad query fails the
 # build. It is a phase too, so goModules does not change with it.
-{ lib, buildGoModule, databaseArg, linkDatabase, dbprep }:
+#
+# `dbprep.buildGoModule.override { go = pkgs.go_1_26; }` picks the Go, as
+# `pkgs.buildGoModule.override { go = …; }` does in nixpkgs: it is passed to
+# nixpkgs' buildGoModule the same way (default.nix passes go = null, which
+# leaves nixpkgs' choice alone, cross builds included).
+{ lib, buildGoModule, databaseArg, linkDatabase, dbprep, go ? null }:
 let
+  goBuilder = if go == null then buildGoModule else buildGoModule.override { inherit go; };
   wrap = args:
     let
       db = databaseArg "buildGoModule" {
@@ -31,5 +37,5 @@ let
 in
 lib.makeOverridable (argsOrFun:
   if builtins.isFunction argsOrFun
-  then buildGoModule (finalAttrs: wrap (argsOrFun finalAttrs))
-  else buildGoModule (wrap argsOrFun))
+  then goBuilder (finalAttrs: wrap (argsOrFun finalAttrs))
+  else goBuilder (wrap argsOrFun))

@@ -27,7 +27,9 @@ in
 {
   dbprep = hostDbprep;
   inherit prepareDatabase;
-  buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; dbprep = buildDbprep; };
+  # go = null: nixpkgs' buildGoModule keeps its own Go until a caller says
+  # `.override { go = …; }`.
+  buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; dbprep = buildDbprep; go = null; };
   overrideMainWithDatabase = import ./override-main-with-database.nix { inherit databaseArg linkDatabase; };
   craneArgsWithDatabase = import ./crane-args-with-database.nix { inherit databaseArg linkDatabase; };
   devShellHook = import ./dev-shell-hook.nix { inherit databaseArg; };

@@ -3,9 +3,18 @@
 # For naersk's `overrideMain`, which applies to the final crate only: adds
 # the dbprepLinkDatabase phase (copy + DATABASE_URL) before the build, so
 # sqlx's query! macros see the schema while the dependencies derivation
-# stays untouched. A database prepared here is named `name` (default
-# "prepared-database").
+# stays untouched. A database prepared here is named `name`, by default
+# "<crate>-database" after the final derivation's pname (or its name
+# without the version, as naersk sets only `name`).
 { databaseArg, linkDatabase }:
 args:
-let db = databaseArg "overrideMainWithDatabase" args; in
-old: linkDatabase db old
+old:
+let
+  crate = old.pname or (if old ? name then (builtins.parseDrvName old.name).name else null);
+  db = databaseArg "overrideMainWithDatabase" {
+    migrations = args.migrations or null;
+    database = args.database or null;
+    name = args.name or (if crate == null then null else "${crate}-database");
+  };
+in
+linkDatabase db old

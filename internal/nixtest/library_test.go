@@ -262,3 +262,36 @@ func TestGoBuildVetStructuredAttrs(t *testing.T) {
 		})
 	}
 }
+
+// dbprep.buildGoModule.override { go = …; } picks the Go, as
+// pkgs.buildGoModule.override { go = …; } does in nixpkgs; without it the
+// package set's own Go builds, and goModules uses the same Go as the build.
+func TestBuildGoModuleOverrideGo(t *testing.T) {
+	e := newEnv(t)
+	got := e.expr(t, `
+let
+  other = pkgs.runCommand "go-other" { } "mkdir -p $out/bin; ln -s ${pkgs.go}/bin/go $out/bin/go";
+  args = { pname = "x"; version = "1"; src = src; vendorHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; migrations = src; };
+  gos = drv: builtins.concatStringsSep "," (builtins.filter (n: builtins.substring 0 3 n == "go-")
+    (map (p: p.name) drv.nativeBuildInputs));
+  picked = (dbprep.buildGoModule.override { go = other; }) args;
+  plain = dbprep.buildGoModule args;
+  only = drv: builtins.all (p: p.name != "go-host") drv.nativeBuildInputs;
+in builtins.concatStringsSep " " [ (gos picked) (if only picked.goModules then "go-other" else gos picked.goModules) (gos plain) ]`)
+	if got != "go-other go-other go-host" {
+		t.Errorf("nativeBuildInputs (build, goModules, without override): %q; want go-other, go-other, go-host", got)
+	}
+}
+
+// The naersk helper names a database it prepares after the crate: naersk's
+// final derivation has a name (crate-version) and maybe a pname.
+func TestNaerskDatabaseName(t *testing.T) {
+	e := newEnv(t)
+	got := e.expr(t, `builtins.concatStringsSep " " [
+  (dbprep.overrideMainWithDatabase { migrations = src; } { name = "mycrate-0.1.0"; }).passthru.database.name
+  (dbprep.overrideMainWithDatabase { migrations = src; } { pname = "app"; version = "1"; }).passthru.database.name
+  (dbprep.overrideMainWithDatabase { migrations = src; name = "mine"; } { pname = "app"; }).passthru.database.name ]`)
+	if got != "mycrate-database app-database mine" {
+		t.Errorf("database names %q, want mycrate-database app-database mine", got)
+	}
+}

@@ -49,7 +49,9 @@ let
     ln -s ${config.go} $out/bin/go
   '';
 
-  buildGoModule = import ./build-go-module.nix { inherit mkDerivation go config; };
+  # As in nixpkgs (callPackage'd): buildGoModule.override { go = …; }
+  # gives a buildGoModule with another Go.
+  buildGoModule = lib.makeOverridable (import ./build-go-module.nix) { inherit mkDerivation go config; };
 
   # The host's PostgreSQL server binaries (Debian's postgresql package).
   postgresql = runCommand "postgresql-host" { } ''
