@@ -92,7 +92,7 @@ func newEnv(t *testing.T) env {
 	e := env{flake: filepath.Join(dir, "flake"), standin: filepath.Join(dir, "standin")}
 	copyTree(t, e.flake)
 	os.MkdirAll(e.standin, 0o755)
-	for _, f := range []string{"flake.nix", "lib.nix", "pkgs.nix", "build-go-module.nix", "setup.sh"} {
+	for _, f := range []string{"flake.nix", "lib.nix", "pkgs.nix", "build-go-module.nix", "setup.sh", "crane.nix"} {
 		data, err := os.ReadFile(filepath.Join("standin", f))
 		if err != nil {
 			t.Fatal(err)
@@ -177,13 +177,15 @@ func (e env) expr(t *testing.T, body string) string {
 	return nix(t, "eval", "--impure", "--raw", "--expr", e.wrap(body))
 }
 
-// wrap puts body in scope of pkgs, dbprep and src (see expr).
+// wrap puts body in scope of pkgs, dbprep, src and craneLib, the stand-in
+// for crane (standin/crane.nix) (see expr).
 func (e env) wrap(body string) string {
 	return fmt.Sprintf(`let
-  pkgs = (builtins.getFlake "path:%s").legacyPackages.${builtins.currentSystem};
-  dbprep = import %s/nix { inherit pkgs; };
-  src = %s/examples/mycrate/migrations;
-in %s`, e.standin, e.flake, e.flake, body)
+  pkgs = (builtins.getFlake "path:%[1]s").legacyPackages.${builtins.currentSystem};
+  dbprep = import %[2]s/nix { inherit pkgs; };
+  src = %[2]s/examples/mycrate/migrations;
+  craneLib = import %[1]s/crane.nix { inherit (pkgs) mkDerivation runCommand; };
+in %[3]s`, e.standin, e.flake, body)
 }
 
 func system(t *testing.T) string {

@@ -97,31 +97,34 @@ func TestHelperArgumentErrors(t *testing.T) {
 }
 
 // Without cargoArtifacts, given craneLib, the helper builds the dependency
-// artifacts from the arguments without the database: the deps derivation is
-// the one crane's own quick start gives, whatever the migrations.
+// artifacts exactly as crane's buildPackage does for the arguments without
+// the database (crane's quick start): the same derivation, whatever the
+// migrations, and a caller's postInstall (which needs the real binary)
+// never runs on the dependency build.
 func TestCraneWithoutCargoArtifacts(t *testing.T) {
 	e := newEnv(t)
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "1_other.sql"), []byte("CREATE TABLE other (x);\n"), 0o644)
 	got := e.expr(t, `
 let
-  # A stand-in for crane: buildDepsOnly builds from every argument it gets.
-  craneLib.buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
-  common = { pname = "app"; src = src; };
+  common = { pname = "app"; src = src; postInstall = "test -x $out/bin/app || { echo 'postInstall ran on the dependency build'; exit 1; }"; };
   withDb = m: dbprep.craneArgsWithDatabase { migrations = m; inherit craneLib; } common;
   a = withDb src;
   b = withDb `+other+`;
-in builtins.concatStringsSep "\n" [ a.cargoArtifacts.drvPath b.cargoArtifacts.drvPath (craneLib.buildDepsOnly common).drvPath
+in builtins.concatStringsSep "\n" [ a.cargoArtifacts.drvPath b.cargoArtifacts.drvPath (craneLib.buildPackage common).cargoArtifacts.drvPath
   a.passthru.database.drvPath b.passthru.database.drvPath a.passthru.database.name ]`)
 	lines := strings.Split(got, "\n")
 	if len(lines) != 6 {
 		t.Fatalf("eval: %s", got)
 	}
 	if lines[0] != lines[2] || lines[1] != lines[2] {
-		t.Errorf("the deps derivation depends on the database:\n%s", got)
+		t.Errorf("the deps derivation is not crane's own for these arguments:\n%s", got)
 	}
 	if lines[3] == lines[4] || lines[5] != "app-database" {
 		t.Errorf("the databases:\n%s", got)
+	}
+	if out, err := nixTool("nix-store", "--realise", lines[0]); err != nil {
+		t.Errorf("the dependency build failed (a caller's install hook ran on it?): %v\n%s", err, out)
 	}
 }
 

@@ -148,7 +148,6 @@ let
   plain = pkgs.buildGoModule args;
   a = dbprep.buildGoModule (args // { database = pg src; });
   b = dbprep.buildGoModule (args // { database = pg `+other+`; });
-  craneLib.buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
   crane = m: dbprep.craneArgsWithDatabase { database = pg m; inherit craneLib; } { pname = "app"; src = src; };
   naersk = dbprep.overrideMainWithDatabase { database = pg src; } { pname = "app"; };
 in builtins.concatStringsSep "\n" [ plain.goModules.drvPath a.goModules.drvPath b.goModules.drvPath
@@ -269,8 +268,8 @@ let
     checkPhase = "cargo test --offline --release -- --color never";
     installPhase = "mkdir -p $out/bin && cp $TMPDIR/target/release/pgcrate $out/bin/";
   });
-  craneLib = { buildDepsOnly = args: pkgs.runCommand "pgcrate-deps" { } "mkdir $out"; buildPackage = cargoBuild; };
-  crane = craneLib.buildPackage (dbprep.craneArgsWithDatabase { database = db; inherit craneLib; } { });
+  cl = craneLib // { buildDepsOnly = args: pkgs.runCommand "pgcrate-deps" { } "mkdir $out"; buildPackage = cargoBuild; };
+  crane = cl.buildPackage (dbprep.craneArgsWithDatabase { database = db; craneLib = cl; } { });
   # naersk: overrideMain gets the final derivation's attributes.
   naersk = cargoBuild (let base = { pname = "pgcrate-naersk"; }; in base // (dbprep.overrideMainWithDatabase { database = db; }) base);
 in builtins.concatStringsSep " " [ crane.drvPath naersk.drvPath ]`, crate, time.Now().UnixNano()))
