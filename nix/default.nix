@@ -32,5 +32,5 @@ in
   buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; dbprep = buildDbprep; go = null; };
   overrideMainWithDatabase = import ./override-main-with-database.nix { inherit databaseArg linkDatabase; };
   craneArgsWithDatabase = import ./crane-args-with-database.nix { inherit databaseArg linkDatabase; };
-  devShellHook = import ./dev-shell-hook.nix { inherit databaseArg; };
+  devShellHook = import ./dev-shell-hook.nix { inherit databaseArg; dbprep = hostDbprep; };
 }

@@ -2,21 +2,25 @@
 #
 # A shellHook fragment, by the database's engine. SQLite: copies the
 # prepared database to `dest` (relative to the shell's working directory)
-# when missing or stale, makes it writable and exports DATABASE_URL with the
-# copy's absolute path, so it holds in subdirectories too (`go test
-# ./pkg/...` runs each test in its package's directory). PostgreSQL: keeps a
-# copy of the data directory at `dest`, starts a server on a unix socket for
-# it unless one runs, exports DATABASE_URL, and defines `dbprep-pg
-# start|stop|status`.
-{ databaseArg }:
+# when missing, makes it writable and exports DATABASE_URL with the copy's
+# absolute path, so it holds in subdirectories too (`go test ./pkg/...` runs
+# each test in its package's directory). PostgreSQL: keeps a copy of the
+# data directory at `dest`, starts a server on a unix socket for it unless
+# one runs, exports DATABASE_URL, and puts the `dbprep-pg start|stop|status`
+# program on PATH. When the migrations change, the new ones are applied to
+# the copy (its data kept) while its history is a prefix of them; the copy
+# is replaced only when the history diverged.
+{ databaseArg, dbprep }:
 { dest ? null, ... }@args:
 let
   db = databaseArg "devShellHook" (removeAttrs args [ "dest" ]);
   postgres = (db.engine or "sqlite") == "postgresql";
   to = if dest != null then dest else if postgres then ".dbprep/pgdata" else ".dbprep/db.sqlite3";
+  # How the database was prepared, to bring a copy up to it.
+  upgrade = "${dbprep}/bin/dbprep ${db.src} ${db.sqlxConfigFile or "/dev/null"} ${db.sqlxCompat or "0.9"}";
 in
 if postgres then ''
-  source ${./dev-shell-postgres.sh} ${./postgres.sh} ${db} ${db.postgresql}/bin ${db.databaseName} ${to}
+  source ${./dev-shell-postgres.sh} ${./postgres.sh} ${./dev-shell-upgrade.sh} ${./bin} ${db} ${db.postgresql}/bin ${db.databaseName} ${to} ${upgrade}
 '' else ''
-  source ${./dev-shell-hook.sh} ${db}/db.sqlite3 ${to}
+  source ${./dev-shell-hook.sh} ${./dev-shell-upgrade.sh} ${db}/db.sqlite3 ${to} ${upgrade}
 ''

@@ -1,14 +1,17 @@
 # Sourced by a dev shell's shellHook for a PostgreSQL database: keep a
 # writable copy of its data directory in the project, run a server on a
 # unix socket for it (started on entering the shell unless it runs
-# already), export DATABASE_URL (and PGHOST, PGUSER, PGDATABASE; psql on
-# PATH), and define `dbprep-pg start|stop|status`.
-# A changed database (the migrations changed) replaces the copy, after
-# stopping its server, and says so.
-# Usage: source dev-shell-postgres.sh POSTGRES_SH DATABASE_OUT PGBIN DBNAME [DEST]
+# already), export DATABASE_URL (and PGHOST, PGUSER, PGDATABASE; psql and
+# the dbprep-pg program on PATH).
+# A changed database (the migrations changed) is applied on top of the
+# copy, keeping its data, when the copy's history is a prefix of the new
+# migrations; otherwise the copy is replaced, after stopping its server,
+# and the hook says why.
+# Usage: source dev-shell-postgres.sh POSTGRES_SH UPGRADE_SH BIN DATABASE_OUT PGBIN DBNAME DEST DBPREP MIGRATIONS CONFIG COMPAT
 dbprep_dev_postgres() {
   source "$1"
-  local db="$2" pgbin="$3" name="$4" dest="${5:-.dbprep/pgdata}"
+  source "$2"
+  local tools="$3" db="$4" pgbin="$5" name="$6" dest="${7:-.dbprep/pgdata}" dbprep="$8" migrations="$9" config="${10}" compat="${11}"
   dbprep_pg_refuse_root "dev shell" || return 1
   case "$dest" in
     /*) ;;
@@ -16,10 +19,18 @@ dbprep_dev_postgres() {
   esac
   # A socket path has at most 107 bytes: keep it short, one per copy.
   local sock="${XDG_RUNTIME_DIR:-/tmp}/dbprep-pg-$(printf %s "$dest" | cksum | cut -d ' ' -f 1)"
+  local url="postgres:///$name?host=$sock&user=postgres" rc=0
   if [ -d "$dest" ] && [ "$(cat "$dest.source" 2>/dev/null)" != "$db" ]; then
-    echo "dbprep: the migrations changed; replacing $dest with the new prepared database (what you wrote in it is dropped)"
-    dbprep_pg_stop "$pgbin" "$dest"
-    rm -rf "$dest"
+    if ! "$pgbin/pg_ctl" -D "$dest" status >/dev/null 2>&1; then
+      dbprep_pg_start "$pgbin" "$dest" "$sock" "$dest.log" || rc=1
+    fi
+    [ $rc != 0 ] || dbprep_dev_upgrade "$dbprep" "$migrations" "$config" "$compat" "$url" "$dest" || rc=$?
+    case $rc in
+      0) printf '%s\n' "$db" >"$dest.source" ;;
+      1) echo "dbprep: replacing $dest with the new prepared database (what you wrote in it is dropped)"
+         dbprep_pg_stop "$pgbin" "$dest"
+         rm -rf "$dest" ;;
+    esac
   fi
   if [ ! -d "$dest" ]; then
     mkdir -p "$(dirname "$dest")"
@@ -34,17 +45,11 @@ dbprep_dev_postgres() {
   else
     dbprep_pg_start "$pgbin" "$dest" "$sock" "$dest.log" || return 1
   fi
-  export DATABASE_URL="postgres:///$name?host=$sock&user=postgres"
+  export DATABASE_URL="$url"
   export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
+  export DBPREP_PG_SH="$1" DBPREP_PG_BIN="$pgbin" DBPREP_PG_DATA="$dest" DBPREP_PG_SOCKET="$sock"
   case ":$PATH:" in *":$pgbin:"*) ;; *) export PATH="$pgbin:$PATH" ;; esac
-  eval "dbprep-pg() {
-    case \"\${1:-status}\" in
-      start) '$pgbin/pg_ctl' -D '$dest' status >/dev/null 2>&1 || dbprep_pg_start '$pgbin' '$dest' '$sock' '$dest.log' ;;
-      stop) dbprep_pg_stop '$pgbin' '$dest' ;;
-      status) '$pgbin/pg_ctl' -D '$dest' status ;;
-      *) echo 'usage: dbprep-pg start|stop|status' >&2; return 2 ;;
-    esac
-  }"
+  case ":$PATH:" in *":$tools:"*) ;; *) export PATH="$tools:$PATH" ;; esac
   echo "dbprep: DATABASE_URL=$DATABASE_URL (stop the server with: dbprep-pg stop)"
 }
 dbprep_dev_postgres "$@"

@@ -51,7 +51,7 @@ let
   postgres = runCommand name
     {
       nativeBuildInputs = [ dbprep ];
-      passthru = { inherit src engine postgresql databaseName; schema = "${postgres}/schema.sql"; };
+      passthru = { inherit src engine postgresql databaseName sqlxCompat; sqlxConfigFile = config; schema = "${postgres}/schema.sql"; };
     } ''
     ${lintFirst}
     bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat}
@@ -64,7 +64,9 @@ let
       nativeBuildInputs = [ dbprep ];
       SOURCE_DATE_EPOCH = toString sourceDateEpoch;
       passthru = {
-        inherit src engine;
+        inherit src engine sqlxCompat;
+        # How it was prepared (the dev shell applies new migrations the same way).
+        sqlxConfigFile = config;
         # Read-only, as the store is; copy the file to write to it.
         databaseUrl = "sqlite://${self}/db.sqlite3?mode=ro&immutable=true";
         schema = "${self}/schema.sql";

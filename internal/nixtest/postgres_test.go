@@ -211,9 +211,12 @@ func TestPostgresDevShell(t *testing.T) {
 		!strings.Contains(first, "PostgreSQL started") || !strings.Contains(first, "URL=postgres:///app?host=") || !strings.Contains(first, "\n0\n") {
 		t.Fatalf("first shell: %v\n%s", err, first)
 	}
-	second, err := shell("nobody", "dbprep-pg status")
-	if err != nil || !strings.Contains(second, "already runs") || strings.Contains(second, "copied") || !strings.Contains(second, "server is running") {
-		t.Errorf("second shell must reuse the server: %v\n%s", err, second)
+	// dbprep-pg is a program on PATH, not a function: a child process (as
+	// `nix develop -c` and direnv shells run it) finds it too.
+	second, err := shell("nobody", "type -t dbprep-pg; bash -c 'dbprep-pg status'")
+	if err != nil || !strings.Contains(second, "already runs") || strings.Contains(second, "copied") || !strings.Contains(second, "server is running") ||
+		!strings.Contains(second, "\nfile\n") {
+		t.Errorf("second shell must reuse the server, and dbprep-pg be a program: %v\n%s", err, second)
 	}
 	m := startedPid.FindStringSubmatch(first)
 	stop, err := shell("nobody", "dbprep-pg stop; dbprep-pg status; true")
@@ -222,6 +225,29 @@ func TestPostgresDevShell(t *testing.T) {
 	}
 	if pid, _ := strconv.Atoi(m[2]); alive(pid) {
 		t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
+	}
+	// A migration added: the hook applies it to the copy and keeps the data.
+	grown := t.TempDir()
+	entries, _ := os.ReadDir(filepath.Join(e.flake, "examples/mycrate/migrations"))
+	for _, en := range entries {
+		data, _ := os.ReadFile(filepath.Join(e.flake, "examples/mycrate/migrations", en.Name()))
+		os.WriteFile(filepath.Join(grown, en.Name()), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(grown, "20990101000000_more.sql"), []byte("CREATE TABLE more (x int);\n"), 0o644)
+	grownDb := `(dbprep.prepareDatabase { migrations = ` + grown + `; name = "mycrate-database-postgres"; engine = "postgresql"; })`
+	if _, err := nixTool("nix-store", "--realise", e.expr(t, grownDb+".drvPath")); err != nil {
+		t.Fatal(err)
+	}
+	grownHook := e.expr(t, `dbprep.devShellHook { database = `+grownDb+`; }`)
+	if out, err := shell("nobody", "psql \"$DATABASE_URL\" -Atc \"INSERT INTO users VALUES ('kept', 'blue')\"; dbprep-pg stop"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	c := exec.Command("runuser", "-u", "nobody", "--", "bash", "-c", grownHook+"\npsql \"$DATABASE_URL\" -Atc 'SELECT count(*) FROM users, more'; psql \"$DATABASE_URL\" -Atc 'SELECT count(*) FROM users'; dbprep-pg stop >/dev/null")
+	c.Dir, c.Env = project, []string{"PATH=/usr/bin:/bin", "HOME=" + project}
+	b, err := c.CombinedOutput()
+	if grew := string(b); err != nil || !strings.Contains(grew, "Applied 20990101000000/migrate more") || !strings.Contains(grew, "your data is kept") ||
+		strings.Contains(grew, "replacing") || !strings.HasSuffix(grew, "\n0\n1\n") {
+		t.Errorf("a shell with one more migration must apply it on top of the copy, keeping its row: %v\n%s", err, grew)
 	}
 	root, err := shell("root", "echo URL=$DATABASE_URL")
 	if !strings.Contains(root, "PostgreSQL refuses to run as root") || strings.Contains(root, "URL=postgres") {
