@@ -6,9 +6,9 @@
 # built from this repository. Databases are prepared by the build
 # platform's dbprep (`pkgs.buildPackages`), so cross builds work.
 #
-# Uses of nixpkgs, kept small on purpose: pkgs.callPackage,
-# pkgs.buildPackages, pkgs.runCommand, pkgs.buildGoModule, pkgs.mkShell,
-# pkgs.go, pkgs.postgresql (for engine = "postgresql"),
+# Uses of nixpkgs, kept small on purpose (nix/API.md lists them):
+# pkgs.callPackage, pkgs.buildPackages (callPackage, dbprep, postgresql),
+# pkgs.dbprep, pkgs.runCommand, pkgs.buildGoModule (and .override),
 # pkgs.lib.makeOverridable.
 { pkgs, dbprep ? null }:
 let
