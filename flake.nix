@@ -64,7 +64,8 @@
         let l = mkLib pkgs; in {
           default = pkgs.mkShell {
             packages = [ l.dbprep pkgs.go ];
-            shellHook = l.devShellHook { database = mycrateDatabase pkgs; };
+            # dbprep's commands find the example's migrations from anywhere in the shell.
+            shellHook = l.devShellHook { database = mycrateDatabase pkgs; source = "examples/mycrate/migrations"; };
           };
         });
 

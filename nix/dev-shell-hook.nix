@@ -11,16 +11,22 @@
 # the copy (its data kept) while its history is a prefix of them; the copy
 # is replaced only when the history diverged.
 { databaseArg, dbprep }:
-{ dest ? null, ... }@args:
+{ dest ? null, source ? null, ... }@args:
 let
-  db = databaseArg "devShellHook" (removeAttrs args [ "dest" ]);
+  db = databaseArg "devShellHook" (removeAttrs args [ "dest" "source" ]);
+  # `source`: the migrations directory, relative to where the shell starts
+  # (the project's root), exported as DBPREP_SOURCE so that dbprep's
+  # commands find it from any directory of the shell.
+  sourceExport = if source == null then "" else ''
+    export DBPREP_SOURCE="$PWD/"${builtins.toJSON source}
+  '';
   postgres = (db.engine or "sqlite") == "postgresql";
   to = if dest != null then dest else if postgres then ".dbprep/pgdata" else ".dbprep/db.sqlite3";
   # How the database was prepared, to bring a copy up to it.
   upgrade = "${dbprep}/bin/dbprep ${db.src} ${db.sqlxConfigFile or "/dev/null"} ${db.sqlxCompat or "0.9"}";
 in
-if postgres then ''
+sourceExport + (if postgres then ''
   source ${./dev-shell-postgres.sh} ${./postgres.sh} ${./dev-shell-upgrade.sh} ${./bin} ${db} ${db.postgresql}/bin ${db.databaseName} ${to} ${upgrade}
 '' else ''
   source ${./dev-shell-hook.sh} ${./dev-shell-upgrade.sh} ${db}/db.sqlite3 ${to} ${upgrade}
-''
+'')

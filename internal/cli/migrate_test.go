@@ -364,3 +364,14 @@ func TestMigrateAddDefaults(t *testing.T) {
 	c.Run(t, "migrate", "add", "a").Want(t, 0, "Creating migrations/0001_a.up.sql", "Creating migrations/0001_a.down.sql")
 	c.Run(t, "migrate", "add", "b", "--simple").Want(t, 0, "Creating migrations/0002_b.sql")
 }
+
+// DBPREP_SOURCE (which a dev shell exports) names the migrations directory
+// when --source is not given; --source wins over it.
+func TestSourceFromEnvironment(t *testing.T) {
+	dir := project(t, map[string]string{"db/migrations/1_a.sql": "CREATE TABLE a (x);\n"})
+	sub := filepath.Join(dir, "deep", "er")
+	os.MkdirAll(sub, 0o755)
+	c := cmd{Dir: sub, Env: []string{"DBPREP_SOURCE=" + filepath.Join(dir, "db/migrations"), "DATABASE_URL=sqlite::memory:"}}
+	c.Run(t, "migrate", "info").Want(t, 0, "1/pending a")
+	c.Run(t, "migrate", "info", "--source", "nowhere").Want(t, 1, "nowhere")
+}

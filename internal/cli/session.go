@@ -207,7 +207,7 @@ func globalFlags() []cli.Flag {
 	const category = "global (also before the command)"
 	return []cli.Flag{
 		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Category: category, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
-		&cli.StringFlag{Name: "source", Category: category, Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations)"},
+		&cli.StringFlag{Name: "source", Category: category, EnvVars: []string{"DBPREP_SOURCE"}, Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations; a dev shell may set DBPREP_SOURCE)"},
 		&cli.GenericFlag{Name: "connect-timeout", Value: &seconds{defaultConnectTimeout}, DefaultText: "10", Category: category, Usage: "how long to retry a refused connection (PostgreSQL), in seconds as sqlx-cli takes it or as a duration (500ms, 1m)"},
 		&cli.StringFlag{Name: "config", Category: category, Usage: "sqlx.toml to read (default: ./sqlx.toml when present; /dev/null for none)"},
 		&cli.StringFlag{Name: "sqlx-compat", Category: category, DefaultText: "0.9, or 0.8 where Cargo.lock locks sqlx 0.8 or 0.7", Usage: "follow sqlx `VERSION`'s rules: 0.9 (the stable release) or 0.8: -- no-transaction on SQLite, migrate add inference"},

@@ -106,7 +106,8 @@ func TestDevShellHook(t *testing.T) {
 	project := t.TempDir()
 	shell := func() string {
 		c := exec.Command("bash", "-c", hook+`
-echo "URL=$DATABASE_URL"`)
+echo "URL=$DATABASE_URL"
+echo "SOURCE=$DBPREP_SOURCE"`)
 		c.Dir = project
 		b, err := c.CombinedOutput()
 		if err != nil {
@@ -117,7 +118,10 @@ echo "URL=$DATABASE_URL"`)
 	first := shell()
 	// An absolute URL: it holds in the project's subdirectories too.
 	url := "URL=sqlite://" + filepath.Join(project, ".dbprep/db.sqlite3") + "\n"
-	if !strings.Contains(first, "copied the prepared database to "+filepath.Join(project, ".dbprep/db.sqlite3")) || !strings.Contains(first, url) {
+	// dbprep's commands find the example's migrations from anywhere in the shell.
+	source := "SOURCE=" + filepath.Join(project, "examples/mycrate/migrations") + "\n"
+	if !strings.Contains(first, "copied the prepared database to "+filepath.Join(project, ".dbprep/db.sqlite3")) || !strings.Contains(first, url) ||
+		!strings.Contains(first, source) {
 		t.Fatalf("first run:\n%s", first)
 	}
 	copyPath := filepath.Join(project, ".dbprep/db.sqlite3")
