@@ -315,27 +315,30 @@ in builtins.concatStringsSep " " [ crane.drvPath naersk.drvPath ]`, crate, time.
 // A build whose derivation name is long (its build directory, and so a
 // socket beside the data, past the 107 bytes a Unix socket path may have)
 // still starts PostgreSQL: preparing the database and linking it into a
-// build put the socket in a short directory of their own.
+// build put the socket in a short directory of their own. The linking
+// build runs with and without structured attributes.
 func TestPostgresLongBuildName(t *testing.T) {
 	e := newEnv(t)
 	requireBuildUsers(t, e)
 	long := "acme-" + strings.Repeat("very-long-package-name-", 3) + "0123456789"
-	got := e.expr(t, `
-let
-  db = dbprep.prepareDatabase { migrations = src; engine = "postgresql"; name = "`+long+`-database"; };
-in (pkgs.mkDerivation (dbprep.overrideMainWithDatabase { database = db; } {
-  pname = "`+long+`"; version = "0.1"; src = src;
-  installPhase = "psql -Atc 'SELECT count(*) FROM users' > $out; echo \"socket $PGHOST\" >> $out";
-})).drvPath`)
 	if len(long) < 66 {
 		t.Fatalf("the name %q is not long enough to test anything", long)
 	}
-	out, err := nixTool("nix-store", "--realise", got)
-	if err != nil {
-		t.Fatalf("a build named %q: %v\n%s", long, err, out)
-	}
-	data, _ := os.ReadFile(strings.TrimSpace(out))
-	if !strings.HasPrefix(string(data), "0\nsocket /tmp/dbprep-pg.") {
-		t.Errorf("the build's query and socket: %q", data)
+	for _, structured := range []string{"false", "true"} {
+		got := e.expr(t, `
+let
+  db = dbprep.prepareDatabase { migrations = src; engine = "postgresql"; name = "`+long+`-database"; };
+in (pkgs.mkDerivation (dbprep.overrideMainWithDatabase { database = db; } {
+  pname = "`+long+`"; version = "0.1"; src = src; __structuredAttrs = `+structured+`;
+  installPhase = "psql -Atc 'SELECT count(*) FROM users' > $out; echo \"socket $PGHOST\" >> $out";
+})).drvPath`)
+		out, err := nixTool("nix-store", "--realise", got)
+		if err != nil {
+			t.Fatalf("a build named %q (structured attributes: %s): %v\n%s", long, structured, err, out)
+		}
+		data, _ := os.ReadFile(strings.TrimSpace(out))
+		if !strings.HasPrefix(string(data), "0\nsocket /tmp/dbprep-pg.") {
+			t.Errorf("structured attributes %s: the build's query and socket: %q", structured, data)
+		}
 	}
 }
