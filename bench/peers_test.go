@@ -90,6 +90,13 @@ func BenchmarkPeers(b *testing.B) {
 	tools := []tool{{"dbprep", func(db string) []string {
 		return []string{f.dbprep, "migrate", "run", "-D", "sqlite:" + db + "?mode=rwc"}
 	}, "_sqlx_migrations"}}
+	// DBPREP_BENCH_BASE: another dbprep build (an earlier commit's), timed
+	// in the same turns, for "did this change make it slower".
+	if base := os.Getenv("DBPREP_BENCH_BASE"); base != "" {
+		tools = append(tools, tool{"dbprep-base", func(db string) []string {
+			return []string{base, "migrate", "run", "-D", "sqlite:" + db + "?mode=rwc"}
+		}, "_sqlx_migrations"})
+	}
 	for _, p := range Peers {
 		if os.Getenv("DBPREP_BENCH_PEERS") == "" {
 			continue

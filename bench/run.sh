@@ -6,6 +6,7 @@
 # ratios the README quotes.
 #   bench/run.sh            # N=1000 migrations, 5 iterations each
 #   DBPREP_BENCH_N=200 COUNT=3 bench/run.sh
+#   DBPREP_BENCH_BASE=/path/to/an/older/dbprep bench/run.sh   # that build too, as "dbprep-base"
 set -euo pipefail
 [ -x /usr/bin/time ] || { echo "bench/run.sh needs GNU time for peak RSS: apt-get install time" >&2; exit 1; }
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ awk '
     if (length(tools) > 1) {
       print ""
       printf "%-16s %14s %14s %12s %12s\n", "tool", "apply (ms)", "no-op (ms)", "apply RSS", "no-op RSS"
-      n = split("dbprep goose golang-migrate dbmate", order, " ")
+      n = split("dbprep dbprep-base goose golang-migrate dbmate", order, " ")
       for (i = 1; i <= n; i++) {
         t = order[i]
         if (!(t in tools)) continue
