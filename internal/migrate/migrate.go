@@ -233,17 +233,26 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 	if opts.Target != nil && *opts.Target < latest {
 		return res, &Error{Kind: ErrVersionTooOld, Version: *opts.Target, Latest: latest}
 	}
-	p := newPlan(applied)
+	err = m.untilSettled(ctx, opts.IgnoreMissing, newPlan(applied), func(p *plan) (bool, error) {
+		return m.runPlan(ctx, opts, p, &res)
+	})
+	return res, err
+}
+
+// untilSettled carries out plan p with step, and while step says the
+// ledger changed under it, reads the ledger again and carries out the new
+// plan (at most maxReplans times).
+func (m *Migrator) untilSettled(ctx context.Context, ignoreMissing bool, p *plan, step func(*plan) (again bool, err error)) error {
 	for replans := 0; ; replans++ {
 		if replans > maxReplans {
-			return res, errReplans
+			return errReplans
 		}
-		again, err := m.runPlan(ctx, opts, p, &res)
+		again, err := step(p)
 		if err != nil || !again {
-			return res, err
+			return err
 		}
-		if p, err = m.replan(ctx, opts.IgnoreMissing); err != nil {
-			return res, err
+		if p, err = m.replan(ctx, ignoreMissing); err != nil {
+			return err
 		}
 	}
 }
@@ -327,20 +336,11 @@ func (m *Migrator) Revert(ctx context.Context, opts Options) (Result, error) {
 	if opts.Target != nil && *opts.Target > latest {
 		return res, &Error{Kind: ErrVersionTooNew, Version: *opts.Target, Latest: latest}
 	}
-	p := newPlan(applied)
-	for replans := 0; ; replans++ {
-		if replans > maxReplans {
-			return res, errReplans
-		}
+	err = m.untilSettled(ctx, opts.IgnoreMissing, newPlan(applied), func(p *plan) (bool, error) {
 		res.NoDown = nil
-		again, err := m.revertPlan(ctx, opts, p, &res)
-		if err != nil || !again {
-			return res, err
-		}
-		if p, err = m.replan(ctx, opts.IgnoreMissing); err != nil {
-			return res, err
-		}
-	}
+		return m.revertPlan(ctx, opts, p, &res)
+	})
+	return res, err
 }
 
 // revertPlan reverts what p says is applied, newest first; again is true
