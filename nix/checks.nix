@@ -42,16 +42,31 @@ in
     "a PostgreSQL database changes goModules";
 
   # crane without cargoArtifacts: the dependency build the helper makes is
-  # the one from the arguments alone, whatever the migrations.
+  # the one crane's buildPackage makes from the arguments alone (crane's
+  # quick start), whatever the migrations. craneLib stands in for crane,
+  # which is no input of this flake: buildPackage's implicit dependency
+  # build is crane's lib/buildPackage.nix's.
   crane-deps-untouched =
     let
-      craneLib.buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
-      common = { pname = "app"; src = migrations; };
+      craneLib = rec {
+        crateNameFromCargoToml = args: { pname = args.pname or "app"; version = args.version or "0.1.0"; };
+        vendorCargoDeps = args: pkgs.runCommand "vendor-cargo-deps" { } "mkdir $out";
+        buildDepsOnly = args: pkgs.runCommand "deps" (removeAttrs args [ "passthru" ]) "mkdir $out";
+        buildPackage = args:
+          let
+            memoizedArgs = {
+              inherit (crateNameFromCargoToml args) pname version;
+              cargoVendorDir = args.cargoVendorDir or (vendorCargoDeps args);
+            };
+          in
+          { cargoArtifacts = args.cargoArtifacts or (buildDepsOnly (args // memoizedArgs // { installPhase = "prepareAndInstallCargoArtifactsDir"; })); };
+      };
+      common = { pname = "app"; src = migrations; postInstall = "installShellCompletion $out/bin/app"; };
       deps = m: (dbprep.craneArgsWithDatabase { migrations = m; inherit craneLib; } common).cargoArtifacts.drvPath;
     in
     holds "crane-deps-untouched"
-      (deps migrations == (craneLib.buildDepsOnly common).drvPath && deps ./tests/migrations-other == deps migrations)
-      "craneArgsWithDatabase lets the database reach the dependency build";
+      (deps migrations == (craneLib.buildPackage common).cargoArtifacts.drvPath && deps ./tests/migrations-other == deps migrations)
+      "craneArgsWithDatabase's dependency build is not crane's own, or the database reaches it";
 
   # Helpers refuse two databases, and none, rather than pick one silently.
   helpers-refuse-ambiguity = holds "helpers-refuse-ambiguity"
