@@ -16,20 +16,33 @@ type Peer struct {
 	Up func(bin, dir, db string) []string
 	// Ledger is the peer's own bookkeeping table, left out of comparisons.
 	Ledger string
+	// Bin is the program's file name in DBPREP_BENCH_PEERS.
+	Bin string
+	// Version is the peer's command line printing its version: the start-up
+	// cost alone.
+	Version []string
 }
 
 // Peers are the tools of the comparison, installed by bench/run.sh with
 // `go install` at the versions it names.
 var Peers = []Peer{
 	{
-		Name: "goose",
-		Layout: func(dir string, i int, v int64, sql string) error {
-			// One statement block: triggers hold ';' inside BEGIN … END.
-			body := "-- +goose Up\n-- +goose StatementBegin\n" + sql + "-- +goose StatementEnd\n"
-			return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d_step_%d.sql", v, i)), []byte(body), 0o644)
-		},
-		Up:     func(bin, dir, db string) []string { return []string{bin, "-dir", dir, "sqlite3", db, "up"} },
-		Ledger: "goose_db_version",
+		Name:    "goose",
+		Layout:  gooseLayout,
+		Up:      func(bin, dir, db string) []string { return []string{bin, "-dir", dir, "sqlite3", db, "up"} },
+		Ledger:  "goose_db_version",
+		Bin:     "goose",
+		Version: []string{"--version"},
+	},
+	// goose as a user who needs only SQLite installs it (its drivers but
+	// SQLite left out by build tags): a smaller program that starts faster.
+	{
+		Name:    "goose-sqlite",
+		Layout:  gooseLayout,
+		Up:      func(bin, dir, db string) []string { return []string{bin, "-dir", dir, "sqlite3", db, "up"} },
+		Ledger:  "goose_db_version",
+		Bin:     "goose-sqlite",
+		Version: []string{"--version"},
 	},
 	{
 		Name: "golang-migrate",
@@ -39,7 +52,9 @@ var Peers = []Peer{
 		Up: func(bin, dir, db string) []string {
 			return []string{bin, "-path", dir, "-database", "sqlite://" + db, "up"}
 		},
-		Ledger: "schema_migrations",
+		Ledger:  "schema_migrations",
+		Bin:     "migrate",
+		Version: []string{"-version"},
 	},
 	{
 		Name: "dbmate",
@@ -50,8 +65,17 @@ var Peers = []Peer{
 		Up: func(bin, dir, db string) []string {
 			return []string{bin, "--url", "sqlite:" + db, "--migrations-dir", dir, "--no-dump-schema", "up"}
 		},
-		Ledger: "schema_migrations",
+		Ledger:  "schema_migrations",
+		Bin:     "dbmate",
+		Version: []string{"--version"},
 	},
+}
+
+// gooseLayout writes one goose migration: one statement block, as triggers
+// hold ';' inside BEGIN … END.
+func gooseLayout(dir string, i int, v int64, sql string) error {
+	body := "-- +goose Up\n-- +goose StatementBegin\n" + sql + "-- +goose StatementEnd\n"
+	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d_step_%d.sql", v, i)), []byte(body), 0o644)
 }
 
 // GeneratePeers writes the n migrations of Generate in each peer's layout,

@@ -83,31 +83,32 @@ func BenchmarkPeers(b *testing.B) {
 	f.run(b, "", f.dbprep, "migrate", "run", "-D", "sqlite:"+ref+"?mode=rwc")
 	want := schemaOf(b, ref, "")
 	type tool struct {
-		name   string
-		up     func(db string) []string
-		ledger string
+		name    string
+		up      func(db string) []string
+		ledger  string
+		version []string
 	}
 	tools := []tool{{"dbprep", func(db string) []string {
 		return []string{f.dbprep, "migrate", "run", "-D", "sqlite:" + db + "?mode=rwc"}
-	}, "_sqlx_migrations"}}
+	}, "_sqlx_migrations", []string{f.dbprep, "--version"}}}
 	// DBPREP_BENCH_BASE: another dbprep build (an earlier commit's), timed
 	// in the same turns, for "did this change make it slower".
 	if base := os.Getenv("DBPREP_BENCH_BASE"); base != "" {
 		tools = append(tools, tool{"dbprep-base", func(db string) []string {
 			return []string{base, "migrate", "run", "-D", "sqlite:" + db + "?mode=rwc"}
-		}, "_sqlx_migrations"})
+		}, "_sqlx_migrations", []string{base, "--version"}})
 	}
 	for _, p := range Peers {
 		if os.Getenv("DBPREP_BENCH_PEERS") == "" {
 			continue
 		}
-		bin := filepath.Join(os.Getenv("DBPREP_BENCH_PEERS"), map[string]string{"goose": "goose", "golang-migrate": "migrate", "dbmate": "dbmate"}[p.Name])
+		bin := filepath.Join(os.Getenv("DBPREP_BENCH_PEERS"), p.Bin)
 		if _, err := os.Stat(bin); err != nil {
 			b.Logf("%s is not installed; left out", p.Name)
 			continue
 		}
 		dir := filepath.Join(f.dir, p.Name)
-		tools = append(tools, tool{p.Name, func(db string) []string { return p.Up(bin, dir, db) }, p.Ledger})
+		tools = append(tools, tool{p.Name, func(db string) []string { return p.Up(bin, dir, db) }, p.Ledger, append([]string{bin}, p.Version...)})
 	}
 	checked := func(t tool) string { return filepath.Join(f.dir, t.name+"-check.db") }
 	for _, t := range tools {
@@ -147,5 +148,9 @@ func BenchmarkPeers(b *testing.B) {
 	})
 	b.Run(fmt.Sprintf("n=%d/noop", n()), func(b *testing.B) {
 		timeTurns(b, noopRounds, func(t tool) []string { return t.up(checked(t)) })
+	})
+	// Start-up alone: printing the version.
+	b.Run(fmt.Sprintf("n=%d/version", n()), func(b *testing.B) {
+		timeTurns(b, noopRounds, func(t tool) []string { return t.version })
 	})
 }

@@ -57,6 +57,7 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		s.noDotenv = true
 		args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--no-dotenv" })
 	}
+	s.helpWanted = mayPrintHelp(args)
 	app := NewApp(s)
 	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(app, joinBoolValues(args))...))
 	if err != nil && ctx.Err() != nil {
@@ -87,6 +88,22 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	return code
 }
 
+// mayPrintHelp says whether a command line may print a command's help: no
+// command, a help flag or command, or shell completion. A false negative
+// only prints the global flags among the others.
+func mayPrintHelp(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	for _, a := range args {
+		switch a {
+		case "-h", "--help", "-help", "help", "h", "--generate-bash-completion":
+			return true
+		}
+	}
+	return false
+}
+
 // NewApp builds the application for one session (the streams, and what is
 // learnt while running: .env, sqlx.toml and the URL in use).
 func NewApp(s *session) *cli.App {
@@ -95,7 +112,7 @@ func NewApp(s *session) *cli.App {
 		Usage:   "apply sqlx migrations to SQLite or PostgreSQL, and build reproducible prepared databases",
 		Version: version(),
 		Reader:  s.stdin, Writer: s.stdout, ErrWriter: s.stderr,
-		Flags:                globalFlags(),
+		Flags:                globalFlags(s.helpWanted),
 		Commands:             []*cli.Command{databaseCommand(s), migrateCommand(s), prepareCommand(s), schemaCommand(s), vetCommand(s), completionsCommand(s)},
 		EnableBashCompletion: true,
 		ExitErrHandler:       func(*cli.Context, error) {},
@@ -151,7 +168,7 @@ func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc, s *ses
 	for _, c := range cmds {
 		c.OnUsageError = usageError
 		if len(c.Subcommands) == 0 {
-			c.Flags = append(c.Flags, globalFlags()...)
+			c.Flags = append(c.Flags, globalFlags(s.helpWanted)...)
 		} else {
 			c.Action = func(c *cli.Context) error {
 				if c.NArg() > 0 {
@@ -304,7 +321,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 	for i < len(args) && leaf == nil {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
-			if !strings.Contains(a, "=") && takesValue(globalFlags(), a) {
+			if !strings.Contains(a, "=") && takesValue(globalFlags(false), a) {
 				i++
 			}
 			i++

@@ -129,3 +129,18 @@ func TestCompletions(t *testing.T) {
 	cmd{Dir: dir}.Run(t, "completions", "fish").Want(t, 0, "complete -c dbprep", "database-url")
 	cmd{Dir: dir}.Run(t, "completions", "tcsh").Want(t, 2, `unknown shell "tcsh"`)
 }
+
+// Help lists the global options under a heading of their own, however it is
+// asked for (they are grouped only on command lines that may print help).
+func TestHelpGroupsGlobalFlags(t *testing.T) {
+	dir := project(t, nil)
+	const heading = "global (also before the command)"
+	for _, args := range [][]string{
+		{"prepare", "--help"}, {"prepare", "-h"}, {"migrate", "run", "--help"}, {"migrate", "help", "run"}, {"--help"}, {},
+	} {
+		r := cmd{Dir: dir}.Run(t, args...)
+		if !strings.Contains(r.Stdout+r.Stderr, heading) || !strings.Contains(r.Stdout+r.Stderr, "--database-url value, -D value") {
+			t.Errorf("dbprep %v: the help lacks the global options under %q:\n%s%s", args, heading, r.Stdout, r.Stderr)
+		}
+	}
+}

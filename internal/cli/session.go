@@ -27,8 +27,11 @@ type session struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	noDotenv       bool
-	dotenv         map[string]string
-	config         sqlxconfig.Config
+	// helpWanted: the command line may print help (mayPrintHelp), so the
+	// global flags are grouped under a category of their own.
+	helpWanted bool
+	dotenv     map[string]string
+	config     sqlxconfig.Config
 	// rawURL is the database URL in use, so errors can be scrubbed of its password.
 	rawURL string
 	// unknownCommand is a command name that matched nothing.
@@ -203,8 +206,16 @@ func (s *session) printf(format string, args ...any) {
 // global options are: `dbprep -D URL migrate info` and `dbprep migrate
 // info -D URL` mean the same. Where both are given, the one after the
 // command wins.
-func globalFlags() []cli.Flag {
-	const category = "global (also before the command)"
+//
+// grouped puts them in a help category of their own. Only a command line
+// that may print help asks for it: urfave/cli renders every flag of every
+// top-level command as help text at start-up when any flag has a category
+// (a sixth of `dbprep --version`'s instructions).
+func globalFlags(grouped bool) []cli.Flag {
+	category := ""
+	if grouped {
+		category = "global (also before the command)"
+	}
 	return []cli.Flag{
 		&cli.StringFlag{Name: "database-url", Aliases: []string{"D"}, Category: category, Usage: "database URL (default: $DATABASE_URL, from the environment or .env)"},
 		&cli.StringFlag{Name: "source", Category: category, EnvVars: []string{"DBPREP_SOURCE"}, Usage: "migrations directory (default: sqlx.toml's migrations-dir, else ./migrations; a dev shell may set DBPREP_SOURCE)"},

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Find returns the .env in dir or its nearest ancestor, or "" if none.
@@ -41,7 +42,8 @@ func Load(path string, lookup func(string) (string, bool)) (map[string]string, e
 	return vars, nil
 }
 
-var keyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+// Compiled on first use: a program's start-up pays for no regexp.
+var keyPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`) })
 
 // LineError is a malformed line.
 type LineError struct {
@@ -109,7 +111,7 @@ func (p *parser) next(resolve func(string) string) (key, val string, ok bool, er
 		return "", "", false, &LineError{Line: startLine, Msg: "no '='" + after(leadingName(p.takeLine())) + " (write NAME=VALUE)" + notShown}
 	}
 	key = strings.TrimSpace(p.rest[:eq])
-	if !keyPattern.MatchString(key) {
+	if !keyPattern().MatchString(key) {
 		p.takeLine()
 		return "", "", false, &LineError{Line: startLine, Msg: "the text before '='" + startsWith(leadingName(key)) +
 			" is not a variable name (letters, digits and _, not starting with a digit; write NAME=VALUE)" + notShown}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // quoted reads a value in quote characters, which may span lines. Double
@@ -54,11 +55,13 @@ func (p *parser) quoted(q byte, resolve func(string) string) (string, error) {
 	return substitute(b.String(), resolve), nil
 }
 
-var substitution = regexp.MustCompile(`\\.|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+var substitution = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\\.|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+})
 
 // substitute expands $VAR and ${VAR}; a backslash keeps the next character.
 func substitute(s string, resolve func(string) string) string {
-	return substitution.ReplaceAllStringFunc(s, func(m string) string {
+	return substitution().ReplaceAllStringFunc(s, func(m string) string {
 		if m[0] == '\\' {
 			return m[1:]
 		}

@@ -99,3 +99,37 @@ func TestDevShellKeepsDataSQLite(t *testing.T) {
 		t.Errorf("after the replacement: %d rows, %v; want a fresh copy", n, err)
 	}
 }
+
+// `nix develop` on a shell made with and without structured attributes:
+// the hook runs before the command, DATABASE_URL points at the copy, and
+// dbprep's commands (on the shell's PATH) find the migrations.
+func TestDevShellStructuredAttrs(t *testing.T) {
+	e := newEnv(t)
+	for _, structured := range []string{"false", "true"} {
+		t.Run("structuredAttrs="+structured, func(t *testing.T) {
+			project := t.TempDir()
+			shell := e.wrap(`pkgs.mkShell {
+  name = "structured-` + structured + `"; __structuredAttrs = ` + structured + `;
+  packages = [ (pkgs.callPackage ` + e.flake + `/nix/package.nix { }) ];
+  shellHook = dbprep.devShellHook { database = dbprep.prepareDatabase { migrations = src; }; source = "migrations"; };
+}`)
+			c := exec.Command("nix", "develop", "--impure", "--expr", shell, "-c", "bash", "-c",
+				`echo "URL=$DATABASE_URL"; dbprep migrate info`)
+			c.Dir = project
+			c.Env = append(os.Environ(), "NIX_CONFIG="+nixConfig)
+			os.MkdirAll(filepath.Join(project, "migrations"), 0o755)
+			entries, _ := os.ReadDir(filepath.Join(e.flake, "examples/mycrate/migrations"))
+			for _, en := range entries {
+				data, _ := os.ReadFile(filepath.Join(e.flake, "examples/mycrate/migrations", en.Name()))
+				os.WriteFile(filepath.Join(project, "migrations", en.Name()), data, 0o644)
+			}
+			b, err := c.CombinedOutput()
+			out := string(b)
+			if err != nil || !strings.Contains(out, "copied the prepared database") ||
+				!strings.Contains(out, "URL=sqlite://"+filepath.Join(project, ".dbprep/db.sqlite3")+"\n") ||
+				!strings.Contains(out, "installed") {
+				t.Fatalf("nix develop: %v\n%s", err, tail(out, 3000))
+			}
+		})
+	}
+}

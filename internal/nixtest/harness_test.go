@@ -104,8 +104,8 @@ func newEnv(t *testing.T) env {
 	if initdb, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb"); len(initdb) > 0 {
 		pgBin = filepath.Dir(initdb[len(initdb)-1])
 	}
-	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; pgBin = %q; run = %q; }\n",
-		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t), pgBin, runID)
+	config := fmt.Sprintf("{ bash = %q; path = %q; go = %q; goProxy = %q; goCache = %q; pgBin = %q; run = %q; }\n",
+		"/bin/bash", filepath.Dir(goBin)+":/usr/local/bin:/usr/bin:/bin", goBin, goProxy(t), goCache(t), pgBin, runID)
 	os.WriteFile(filepath.Join(e.standin, "config.nix"), []byte(config), 0o644)
 	return e
 }
@@ -230,11 +230,38 @@ func goProxy(t *testing.T) string {
 	return goProxyDir
 }
 
+var (
+	goCacheOnce sync.Once
+	goCacheDir  string
+	goCacheErr  error
+)
+
+// goCache is the Go build cache that every stand-in Go build of this test
+// run shares, a directory per build user (see standin/build-go-module.nix):
+// empty at the start of the run, so its first build compiles everything, as
+// on a new machine. Every build user may make a directory in it, as in
+// /tmp. TestMain removes it.
+func goCache(t *testing.T) string {
+	t.Helper()
+	goCacheOnce.Do(func() {
+		goCacheDir, goCacheErr = os.MkdirTemp("", "dbprep-nixtest-gocache-")
+		if goCacheErr == nil {
+			goCacheErr = os.Chmod(goCacheDir, 0o777|os.ModeSticky)
+		}
+	})
+	if goCacheErr != nil {
+		t.Fatal(goCacheErr)
+	}
+	return goCacheDir
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if goProxyDir != "" {
-		exec.Command("chmod", "-R", "u+w", goProxyDir).Run()
-		os.RemoveAll(goProxyDir)
+	for _, dir := range []string{goProxyDir, goCacheDir} {
+		if dir != "" {
+			exec.Command("chmod", "-R", "u+w", dir).Run()
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

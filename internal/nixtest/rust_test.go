@@ -64,3 +64,59 @@ func TestPrepareDatabaseSqlxConfig(t *testing.T) {
 		t.Errorf("ledger crate_ledger: %d rows, %v", n, err)
 	}
 }
+
+// The naersk and the crane helper build with and without structured
+// attributes (where preBuildPhases is a bash array): the caller's own
+// pre-build phase and the database phase both run, DATABASE_URL names a
+// writable copy of the schema, and crane's dependency build has no
+// database phase in either mode.
+func TestRustHelpersStructuredAttrs(t *testing.T) {
+	e := newEnv(t)
+	for _, structured := range []string{"false", "true"} {
+		t.Run("structuredAttrs="+structured, func(t *testing.T) {
+			got := e.expr(t, `
+let
+  db = dbprep.prepareDatabase { migrations = src; name = "helpers-database"; };
+  # The final crate's build, as naersk and crane would run it: a phase of
+  # the caller's own, then the build, which reads the schema.
+  build = args: pkgs.mkDerivation (removeAttrs args [ "cargoArtifacts" ] // {
+    version = "0.1.0"; src = src; __structuredAttrs = `+structured+`;
+    preBuildPhases = (args.preBuildPhases or [ ]);
+    buildPhase = ''
+      test "$userPhaseRan" = yes || { echo "the caller's pre-build phase did not run"; exit 1; }
+      db=''${DATABASE_URL#sqlite://}
+      sqlite3 "$db" "INSERT INTO users (favorite_song, favorite_color) VALUES ('a', 'b'); SELECT count(*) FROM _sqlx_migrations" > $TMPDIR/n
+    '';
+    installPhase = "mkdir -p $out; cp $TMPDIR/n $out/n; echo \"$DATABASE_URL\" > $out/url";
+  });
+  common = { pname = "helpers-`+structured+`"; preBuildPhases = [ "userPhase" ]; userPhase = "export userPhaseRan=yes"; };
+  cl = craneLib // { buildPackage = args: build args; };
+  craneArgs = dbprep.craneArgsWithDatabase { database = db; craneLib = cl; } (common // { __structuredAttrs = `+structured+`; });
+  crane = cl.buildPackage craneArgs;
+  naersk = build (common // dbprep.overrideMainWithDatabase { database = db; } common);
+in builtins.concatStringsSep " " [ crane.drvPath naersk.drvPath craneArgs.cargoArtifacts.drvPath ]`)
+			drvs := strings.Fields(got)
+			if len(drvs) != 3 {
+				t.Fatalf("eval: %q", got)
+			}
+			out, err := nixTool("nix-store", append([]string{"--realise"}, drvs[:2]...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range strings.Fields(out) {
+				n, _ := os.ReadFile(filepath.Join(o, "n"))
+				url, _ := os.ReadFile(filepath.Join(o, "url"))
+				if strings.TrimSpace(string(n)) != "2" || !strings.HasPrefix(string(url), "sqlite://") {
+					t.Errorf("%s: ledger rows %q, DATABASE_URL %q", o, n, url)
+				}
+			}
+			deps := nix(t, "show-derivation", drvs[2])
+			if strings.Contains(deps, "dbprepLinkDatabase") || strings.Contains(deps, "helpers-database") {
+				t.Errorf("crane's dependency build sees the database:\n%s", deps)
+			}
+			if structured == "true" && !strings.Contains(deps, "__json") {
+				t.Errorf("the dependency build lost __structuredAttrs:\n%s", tail(deps, 1000))
+			}
+		})
+	}
+}

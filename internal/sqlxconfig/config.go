@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -54,7 +55,10 @@ type Config struct {
 // identifier is a plain SQL name, optionally schema-qualified. sqlx splices
 // table-name into its SQL unquoted; dbprep does the same, so that the stored
 // schema text matches, and accepts only names that need no quoting.
-var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
+// Compiled on first use: a program's start-up pays for no regexp.
+var identifier = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
+})
 
 // Load reads path. A missing file is not an error when optional is true.
 func Load(path string, optional bool) (Config, error) {
@@ -91,11 +95,11 @@ func (c Config) validate() error {
 			"(its SQLite is pure Go, without extension loading); a migration that needs one fails with \"no such function\". "+
 			"Remove the key, or apply such migrations with sqlx-cli", exts)
 	}
-	if t := c.Migrate.TableName; t != "" && !identifier.MatchString(t) {
+	if t := c.Migrate.TableName; t != "" && !identifier().MatchString(t) {
 		return fmt.Errorf("[migrate] table-name %q: use letters, digits and _ only, optionally as schema.table", t)
 	}
 	for _, s := range c.Migrate.CreateSchemas {
-		if !identifier.MatchString(s) {
+		if !identifier().MatchString(s) {
 			return fmt.Errorf("[migrate] create-schemas entry %q: use letters, digits and _ only", s)
 		}
 	}

@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if !identifier.MatchString(c.Table()) {
+		if !identifier().MatchString(c.Table()) {
 			t.Fatalf("accepted table name %q", c.Table())
 		}
 		if len(c.Ignored()) != len(c.Migrate.IgnoredChars) {

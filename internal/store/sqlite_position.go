@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"modernc.org/libc"
 
@@ -101,18 +102,21 @@ func splitStatements(script string) [][2]int {
 	return out
 }
 
-// tokenPatterns find the name an error message is about.
-var tokenPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`near "((?:[^"]|"")+)": syntax error`),
-	regexp.MustCompile(`no such (?:table|column|function|index|view|trigger): (?:\S+\.)?(\S+)`),
-	regexp.MustCompile(`(?:table|index|view|trigger) "?(\S+?)"? already exists`),
-	regexp.MustCompile(`duplicate column name: (\S+)`),
-}
+// tokenPatterns find the name an error message is about. Compiled on
+// first use: a program's start-up pays for no regexp.
+var tokenPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`near "((?:[^"]|"")+)": syntax error`),
+		regexp.MustCompile(`no such (?:table|column|function|index|view|trigger): (?:\S+\.)?(\S+)`),
+		regexp.MustCompile(`(?:table|index|view|trigger) "?(\S+?)"? already exists`),
+		regexp.MustCompile(`duplicate column name: (\S+)`),
+	}
+})
 
 // tokenOffset is the byte offset in stmt of the token msg names, else of
 // the statement's first character that is not space.
 func tokenOffset(stmt, msg string) int {
-	for _, re := range tokenPatterns {
+	for _, re := range tokenPatterns() {
 		if m := re.FindStringSubmatch(msg); m != nil {
 			if i := indexToken(stmt, strings.ReplaceAll(m[1], `""`, `"`)); i >= 0 {
 				return i
