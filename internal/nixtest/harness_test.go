@@ -237,17 +237,26 @@ var (
 )
 
 // goCache is the Go build cache that every stand-in Go build of this test
-// run shares, a directory per build user (see standin/build-go-module.nix):
-// empty at the start of the run, so its first build compiles everything, as
-// on a new machine. Every build user may make a directory in it, as in
-// /tmp. TestMain removes it.
+// run shares (see standin/build-go-module.nix): empty at the start of the
+// run, so its first build compiles everything, as on a new machine. Owned
+// by the nixbld group and setgid, so that what one build user writes there
+// (group-writable: the stand-in's go runs with umask 002) every other can
+// rewrite. TestMain removes it.
 func goCache(t *testing.T) string {
 	t.Helper()
 	goCacheOnce.Do(func() {
 		goCacheDir, goCacheErr = os.MkdirTemp("", "dbprep-nixtest-gocache-")
-		if goCacheErr == nil {
-			goCacheErr = os.Chmod(goCacheDir, 0o777|os.ModeSticky)
+		if goCacheErr != nil {
+			return
 		}
+		mode := os.FileMode(0o777)
+		if out, err := exec.Command("chgrp", "nixbld", goCacheDir).CombinedOutput(); err == nil {
+			mode = 0o775 | os.ModeSetgid
+		} else if os.Getenv("NIX_REMOTE") == "daemon" {
+			goCacheErr = fmt.Errorf("chgrp nixbld %s: %v\n%s", goCacheDir, err, out)
+			return
+		}
+		goCacheErr = os.Chmod(goCacheDir, mode)
 	})
 	if goCacheErr != nil {
 		t.Fatal(goCacheErr)

@@ -52,14 +52,12 @@ mkDerivation (finalAttrs:
     doCheck = args.doCheck or true;
     configurePhase = args.configurePhase or ''
       runHook preConfigure
-      # Not nixpkgs: one Go build cache per build user for every Go build of
-      # a test run (config.goCache/<uid>), so that the run compiles
-      # modernc.org/sqlite once per build user, not once per build. Go's
-      # cache is keyed by content and safe for concurrent use; -trimpath
-      # keeps the build directory out of its keys. (One per user: a build
-      # user cannot write what another created, and Nix refuses outputs
-      # that a looser umask would leave group- or world-writable.)
-      export GOCACHE=${config.goCache}/$(id -u) GOPATH=$TMPDIR/go GOPROXY=off GOSUMDB=off
+      # Not nixpkgs: one Go build cache for every Go build of a test run
+      # (config.goCache; the stand-in's go keeps it writable for the nixbld
+      # group), so that the run compiles modernc.org/sqlite once, not once
+      # per build. Go's cache is keyed by content and safe for concurrent
+      # use; -trimpath keeps the build directory out of its keys.
+      export GOCACHE=${config.goCache} GOPATH=$TMPDIR/go GOPROXY=off GOSUMDB=off
       cd "$modRoot"
       rm -rf vendor
       ${if finalAttrs.vendorHash == null then "" else ''

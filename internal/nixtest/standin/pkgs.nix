@@ -34,6 +34,10 @@ let
         inherit system;
         builder = config.bash;
         args = [ "-e" ./setup.sh ];
+        # As nixpkgs' mkDerivation sets them: `nix develop` sources
+        # $stdenv/setup and writes the environment to the outputs.
+        stdenv = stdenvSetup;
+        outputs = attrs.outputs or [ "out" ];
         hostPath = config.path;
         # The test run's mark (harness_test.go's runID): not in nixpkgs.
         dbprepTestRun = config.run;
@@ -42,11 +46,25 @@ let
     in
     drv // passthru // { inherit passthru; meta = attrs.meta or { }; };
 
+  # The directory holding `setup` (setup.sh), which is what nixpkgs' stdenv
+  # is to `nix develop`.
+  stdenvSetup = derivation {
+    name = "stdenv-standin";
+    inherit system;
+    builder = config.bash;
+    args = [ "-c" "PATH=${config.path}; mkdir $out && cp ${./setup.sh} $out/setup" ];
+  };
+
   runCommand = name: env: buildCommand: mkDerivation ({ inherit name buildCommand; } // env);
 
+  # The host's Go. Not nixpkgs: it runs with umask 002, so that the build
+  # cache every Go build of a test run shares (config.goCache, see
+  # build-go-module.nix) stays writable by every build user of the nixbld
+  # group; what it writes into $out, Nix makes read-only.
   go = runCommand "go-host" { } ''
     mkdir -p $out/bin
-    ln -s ${config.go} $out/bin/go
+    printf '#!${config.bash}\numask 002\nexec %s "$@"\n' ${config.go} > $out/bin/go
+    chmod +x $out/bin/go
   '';
 
   # As in nixpkgs (callPackage'd): buildGoModule.override { go = …; }

@@ -68,15 +68,23 @@ buildPhase() { runHook preBuild; runHook postBuild; }
 checkPhase() { runHook preCheck; runHook postCheck; }
 installPhase() { runHook preInstall; mkdir -p "$out"; runHook postInstall; }
 
-if [ -n "${buildCommand:-}" ]; then
-  eval "$buildCommand"
-  exit 0
-fi
+genericBuild() {
+  if [ -n "${buildCommand:-}" ]; then
+    eval "$buildCommand"
+    return
+  fi
+  local phases="${phases[*]:-${prePhases[*]:-} unpackPhase patchPhase ${preConfigurePhases[*]:-} configurePhase ${preBuildPhases[*]:-} buildPhase checkPhase ${preInstallPhases[*]:-} installPhase}"
+  for curPhase in $phases; do
+    if [ "$curPhase" = checkPhase ] && [ -z "${doCheck:-}" ]; then continue; fi
+    echo "running $curPhase"
+    # A phase is the variable of its name when set, else the function.
+    if [ -n "${!curPhase:-}" ]; then eval "${!curPhase}"; else "$curPhase"; fi
+  done
+}
 
-phases="${phases[*]:-${prePhases[*]:-} unpackPhase patchPhase ${preConfigurePhases[*]:-} configurePhase ${preBuildPhases[*]:-} buildPhase checkPhase ${preInstallPhases[*]:-} installPhase}"
-for curPhase in $phases; do
-  if [ "$curPhase" = checkPhase ] && [ -z "${doCheck:-}" ]; then continue; fi
-  echo "running $curPhase"
-  # A phase is the variable of its name when set, else the function.
-  if [ -n "${!curPhase:-}" ]; then eval "${!curPhase}"; else "$curPhase"; fi
-done
+# Run as the builder, this builds. Sourced as $stdenv/setup (by `nix
+# develop`'s get-env.sh, as nixpkgs' stdenv/setup is), it only sets up:
+# PATH from the inputs, the phases and hooks.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  genericBuild
+fi
