@@ -3,7 +3,7 @@
 # dbprep against the sqlite3 command line, and against the peers users
 # would pick instead — goose, golang-migrate and dbmate, installed here with
 # `go install` at fixed versions (SKIP_PEERS=1 leaves them out) — with the
-# ratios the README quotes.
+# ratios bench/README.md quotes.
 #   bench/run.sh            # N=1000 migrations, 5 iterations each
 #   DBPREP_BENCH_N=200 COUNT=3 bench/run.sh
 #   DBPREP_BENCH_BASE=/path/to/an/older/dbprep bench/run.sh   # that build too, as "dbprep-base"

@@ -15,7 +15,7 @@ import (
 //   - cold: an empty build cache each time, as in a Nix build, where both
 //     must first compile the export data of what the module imports.
 //
-// bench/run.sh prints the ratios README quotes.
+// bench/run.sh prints the ratios bench/README.md quotes.
 func BenchmarkVet(b *testing.B) {
 	f := setupVet(b)
 	dbprepVet := []string{f.dbprep, "vet", "-D", "sqlite:db.sqlite3", "./..."}

@@ -221,7 +221,7 @@ func TestSQLiteNoTransaction(t *testing.T) {
 	}
 }
 
-// The connection settings the README promises: sqlx's foreign_keys = ON and
+// The connection settings docs/guarantees.md promises: sqlx's foreign_keys = ON and
 // a 30 s busy timeout, so a second writer waits instead of failing.
 func TestSQLiteConnectionSettings(t *testing.T) {
 	u, _ := testdb.SQLiteFile(t)
