@@ -192,85 +192,77 @@ func system(t *testing.T) string {
 	return strings.TrimSpace(nix(t, "eval", "--impure", "--raw", "--expr", "builtins.currentSystem"))
 }
 
-var (
-	goProxyOnce sync.Once
-	goProxyDir  string
-	goProxyErr  error
-)
+// runDir is a directory this test process makes once, on first use, for
+// all its tests; TestMain removes it.
+type runDir struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+var runDirs []*runDir
+
+// get makes the directory with prefix on the first call, then fills it
+// with fill, and returns it.
+func (r *runDir) get(t *testing.T, prefix string, fill func(dir string) error) string {
+	t.Helper()
+	r.once.Do(func() {
+		if r.dir, r.err = os.MkdirTemp("", prefix); r.err == nil {
+			runDirs = append(runDirs, r)
+			r.err = fill(r.dir)
+		}
+	})
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.dir
+}
+
+var goProxyDir, goCacheDir runDir
 
 // goProxy is a copy of the host's module download cache that any user can
 // read, for the stand-in's goModules derivation to use as a file proxy: a
-// build user cannot read root's module cache. TestMain removes it.
+// build user cannot read root's module cache.
 func goProxy(t *testing.T) string {
-	t.Helper()
-	goProxyOnce.Do(func() {
+	return goProxyDir.get(t, "dbprep-nixtest-goproxy-", func(dir string) error {
 		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
 		if err != nil {
-			goProxyErr = err
-			return
+			return err
 		}
-		dir, err := os.MkdirTemp("", "dbprep-nixtest-goproxy-")
-		if err != nil {
-			goProxyErr = err
-			return
-		}
-		goProxyDir = dir
 		src := filepath.Join(strings.TrimSpace(string(out)), "cache", "download") + "/."
 		if b, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
-			goProxyErr = fmt.Errorf("copying the module cache: %v\n%s", err, b)
-			return
+			return fmt.Errorf("copying the module cache: %v\n%s", err, b)
 		}
 		if b, err := exec.Command("chmod", "-R", "a+rX", dir).CombinedOutput(); err != nil {
-			goProxyErr = fmt.Errorf("%v\n%s", err, b)
+			return fmt.Errorf("%v\n%s", err, b)
 		}
+		return nil
 	})
-	if goProxyErr != nil {
-		t.Fatal(goProxyErr)
-	}
-	return goProxyDir
 }
-
-var (
-	goCacheOnce sync.Once
-	goCacheDir  string
-	goCacheErr  error
-)
 
 // goCache is the Go build cache that every stand-in Go build of this test
 // run shares (see standin/build-go-module.nix): empty at the start of the
 // run, so its first build compiles everything, as on a new machine. Owned
 // by the nixbld group and setgid, so that what one build user writes there
 // (group-writable: the stand-in's go runs with umask 002) every other can
-// rewrite. TestMain removes it.
+// rewrite.
 func goCache(t *testing.T) string {
-	t.Helper()
-	goCacheOnce.Do(func() {
-		goCacheDir, goCacheErr = os.MkdirTemp("", "dbprep-nixtest-gocache-")
-		if goCacheErr != nil {
-			return
-		}
+	return goCacheDir.get(t, "dbprep-nixtest-gocache-", func(dir string) error {
 		mode := os.FileMode(0o777)
-		if out, err := exec.Command("chgrp", "nixbld", goCacheDir).CombinedOutput(); err == nil {
+		if out, err := exec.Command("chgrp", "nixbld", dir).CombinedOutput(); err == nil {
 			mode = 0o775 | os.ModeSetgid
 		} else if os.Getenv("NIX_REMOTE") == "daemon" {
-			goCacheErr = fmt.Errorf("chgrp nixbld %s: %v\n%s", goCacheDir, err, out)
-			return
+			return fmt.Errorf("chgrp nixbld %s: %v\n%s", dir, err, out)
 		}
-		goCacheErr = os.Chmod(goCacheDir, mode)
+		return os.Chmod(dir, mode)
 	})
-	if goCacheErr != nil {
-		t.Fatal(goCacheErr)
-	}
-	return goCacheDir
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, dir := range []string{goProxyDir, goCacheDir} {
-		if dir != "" {
-			exec.Command("chmod", "-R", "u+w", dir).Run()
-			os.RemoveAll(dir)
-		}
+	for _, r := range runDirs {
+		exec.Command("chmod", "-R", "u+w", r.dir).Run()
+		os.RemoveAll(r.dir)
 	}
 	os.Exit(code)
 }
