@@ -8,6 +8,8 @@ package sqltext
 import (
 	"strconv"
 	"strings"
+
+	"github.com/dbprep/dbprep/internal/sqllex"
 )
 
 // Statement is one statement of a script and its byte offset in the script.
@@ -16,100 +18,28 @@ type Statement struct {
 	Offset int
 }
 
-// Split splits a script into its statements at top-level semicolons. Empty
-// statements (whitespace and comments only) are dropped; each statement
-// keeps its text as written, without the semicolon.
+// Split splits a PostgreSQL script into its statements at top-level
+// semicolons. Empty statements (whitespace and comments only) are dropped;
+// each statement keeps its text as written, without the semicolon.
 func Split(sql string) []Statement {
 	var out []Statement
-	start := 0
-	emit := func(end int) {
-		if s := sql[start:end]; !blank(s) {
-			out = append(out, Statement{Text: s, Offset: start})
-		}
+	for st := range sqllex.Statements(sql, sqllex.Postgres) {
+		start := st[0].Start
+		out = append(out, Statement{Text: sql[start:st[len(st)-1].End], Offset: start})
 	}
-	walk(sql, func(i int) int {
-		if sql[i] == ';' {
-			emit(i)
-			start = i + 1
-		}
-		return i + 1
-	})
-	emit(len(sql))
 	return out
 }
 
-// blank reports whether s holds nothing but whitespace and comments.
-func blank(s string) bool {
-	empty := true
-	walk(s, func(i int) int {
-		if !strings.ContainsRune(" \t\r\n\f", rune(s[i])) {
-			empty = false
-		}
-		return i + 1
-	})
-	return empty
-}
-
-// walk calls visit with the index of every byte of sql that is outside
-// literals, quoted identifiers, comments and dollar-quoted bodies; visit
-// returns where to go on.
-func walk(sql string, visit func(i int) int) {
-	for i := 0; i < len(sql); {
-		c := sql[i]
-		switch {
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			end := strings.IndexByte(sql[i:], '\n')
-			if end < 0 {
-				return
-			}
-			i += end
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			end := strings.Index(sql[i+2:], "*/")
-			if end < 0 {
-				return
-			}
-			i += 2 + end + 2
-		case c == '\'' || c == '"' || c == '`':
-			j := i + 1
-			for j < len(sql) {
-				if sql[j] == c {
-					if j+1 < len(sql) && sql[j+1] == c { // a doubled quote
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			i = j + 1
-		case c == '$' && dollarTag(sql[i:]) != "":
-			tag := dollarTag(sql[i:])
-			end := strings.Index(sql[i+len(tag):], tag)
-			if end < 0 {
-				return
-			}
-			i += len(tag) + end + len(tag)
-		default:
-			i = visit(i)
+// walk calls visit with the index of every byte of sql that is SQL code
+// (outside literals, quoted names, comments and dollar-quoted bodies) and
+// not part of a word; visit returns where to go on.
+func walk(sql string, o sqllex.Options, visit func(i int) int) {
+	next := 0
+	for t := range sqllex.Tokens(sql, o) {
+		if t.Kind == sqllex.Byte && t.Start >= next {
+			next = visit(t.Start)
 		}
 	}
-}
-
-// dollarTag returns the opening tag of a dollar-quoted body at the start of
-// s ("$$" or "$tag$"), or "" if s does not start one. "$1" is a parameter.
-func dollarTag(s string) string {
-	for j := 1; j < len(s); j++ {
-		c := s[j]
-		switch {
-		case c == '$':
-			return s[:j+1]
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80:
-		case c >= '0' && c <= '9' && j > 1:
-		default:
-			return ""
-		}
-	}
-	return ""
 }
 
 // Rebind rewrites each `?` placeholder as `$1`, `$2`, … in order, as
@@ -118,7 +48,7 @@ func dollarTag(s string) string {
 func Rebind(sql string) string {
 	var b strings.Builder
 	last, n := 0, 0
-	walk(sql, func(i int) int {
+	walk(sql, sqllex.Postgres, func(i int) int {
 		if sql[i] != '?' {
 			return i + 1
 		}
@@ -147,7 +77,11 @@ func Positional(sql string, prefix byte, dollar bool) (string, []string) {
 	var names []string
 	index := map[string]int{}
 	last := 0
-	walk(sql, func(i int) int {
+	o := sqllex.SQLite
+	if dollar {
+		o = sqllex.Postgres
+	}
+	walk(sql, o, func(i int) int {
 		if sql[i] != prefix {
 			return i + 1
 		}
