@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -216,6 +217,91 @@ func TestProviderSkip(t *testing.T) {
 			}
 			if res, err = p.Up(ctx); err != nil || len(res) != 1 || res[0].Version != 3 || res[0].Skipped {
 				t.Fatalf("Up after SkipTo = %+v, %v", res, err)
+			}
+		})
+	}
+}
+
+// lines is a Logger that keeps what it is told.
+type lines []string
+
+func (l *lines) Printf(format string, args ...any) { *l = append(*l, fmt.Sprintf(format, args...)) }
+
+// What goose's Provider users reach for: HasPending, the current version
+// with its dirty state, UpByOne, a logger, and a failure that says what
+// was applied before it.
+func TestProviderGooseParity(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db, d := open(t)
+			var log lines
+			p, err := sqlxmigrate.New(db, d, reversible, sqlxmigrate.Options{Logger: &log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, dirty, err := p.Version(ctx); v != 0 || dirty || err != nil {
+				t.Errorf("Version on a new database = %d, %v, %v", v, dirty, err)
+			}
+			for want := int64(1); want <= 3; want++ {
+				if pending, err := p.HasPending(ctx); !pending || err != nil {
+					t.Fatalf("HasPending before %d = %v, %v", want, pending, err)
+				}
+				r, err := p.UpByOne(ctx)
+				if err != nil || r.Version != want {
+					t.Fatalf("UpByOne = %+v, %v; want version %d", r, err, want)
+				}
+				if v, dirty, err := p.Version(ctx); v != want || dirty || err != nil {
+					t.Errorf("Version = %d, %v, %v; want %d", v, dirty, err, want)
+				}
+			}
+			if _, err := p.UpByOne(ctx); !errors.Is(err, sqlxmigrate.ErrNoNextVersion) {
+				t.Errorf("UpByOne with nothing pending: %v", err)
+			}
+			if pending, err := p.HasPending(ctx); pending || err != nil {
+				t.Errorf("HasPending after all = %v, %v", pending, err)
+			}
+			if _, err := p.Down(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if len(log) != 4 || !strings.HasPrefix(log[0], "Applied 1/migrate users (") || !strings.HasPrefix(log[3], "Applied 3/revert posts (") {
+				t.Errorf("the logger was told:\n%s", strings.Join(log, "\n"))
+			}
+			// A dirty row above the rest is the version, and dirty.
+			db.Exec("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9, 'x', FALSE, '', 0)")
+			if v, dirty, err := p.Version(ctx); v != 9 || !dirty || err != nil {
+				t.Errorf("Version with a dirty row = %d, %v, %v", v, dirty, err)
+			}
+			if _, err := p.HasPending(ctx); !errors.Is(err, sqlxmigrate.ErrDirty) {
+				t.Errorf("HasPending on a dirty ledger: %v", err)
+			}
+		})
+	}
+}
+
+func TestProviderPartialError(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db, d := open(t)
+			bad := fstest.MapFS{
+				"migrations/1_ok.sql":  {Data: []byte("CREATE TABLE a (x INTEGER);\n")},
+				"migrations/2_ok.sql":  {Data: []byte("CREATE TABLE c (x INTEGER);\n")},
+				"migrations/3_bad.sql": {Data: []byte("INSERT INTO nope VALUES (1);\n")},
+			}
+			p, _ := sqlxmigrate.New(db, d, bad, sqlxmigrate.Options{})
+			_, err := p.Up(ctx)
+			var pe *sqlxmigrate.PartialError
+			var me *sqlxmigrate.MigrationError
+			if !errors.As(err, &pe) || !errors.As(err, &me) {
+				t.Fatalf("Up: %T %v; want a *PartialError around a *MigrationError", err, err)
+			}
+			if len(pe.Applied) != 2 || pe.Applied[1].Version != 2 || pe.Failed.Version != 3 || pe.Failed.Description != "bad" {
+				t.Errorf("PartialError: %+v", pe)
+			}
+			if me.Version != 3 || me.File != "migrations/3_bad.sql" || me.Down || me.NoTx || me.Err == nil ||
+				!strings.Contains(err.Error(), "while executing migration 3 (migrations/3_bad.sql): ") {
+				t.Errorf("MigrationError: %+v (%v)", me, err)
 			}
 		})
 	}

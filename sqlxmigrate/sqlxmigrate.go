@@ -58,7 +58,55 @@ var (
 	ErrVersionTooOld = migrate.ErrVersionTooOld
 	// ErrVersionTooNew: DownTo a version above the latest applied one.
 	ErrVersionTooNew = migrate.ErrVersionTooNew
+	// ErrNoNextVersion: UpByOne found no pending migration.
+	ErrNoNextVersion = errors.New("no pending migration")
 )
+
+// MigrationError is a migration whose SQL failed (errors.As). Its
+// transaction was rolled back, unless NoTx.
+type MigrationError struct {
+	Version int64
+	// File is the migration's file in the directory.
+	File string
+	// Down is true when the failing SQL was a revert.
+	Down bool
+	// NoTx is true for a "-- no-transaction" migration: what it did before
+	// the failure stays, and its ledger row stays dirty (success = false),
+	// so later calls return ErrDirty until it is finished or removed by hand.
+	NoTx bool
+	// Err is the driver's error. Its position in the SQL, where the driver
+	// gives one, is the driver's to tell (pgconn.PgError's Position, for
+	// one); this package links no driver.
+	Err error
+}
+
+// Error reads as sqlx's: "while executing migration 2 (2_bad.sql): …".
+func (e *MigrationError) Error() string {
+	return fmt.Sprintf("while executing migration %d (%s): %v", e.Version, e.File, e.Err)
+}
+
+func (e *MigrationError) Unwrap() error { return e.Err }
+
+// PartialError is the error of a call that stopped part-way: the
+// migrations it applied (or reverted) before the one that failed stay so.
+// It unwraps to Err, so errors.Is and errors.As see through it.
+type PartialError struct {
+	// Applied are the migrations done before the failure, in order.
+	Applied []Result
+	// Failed is the migration that failed.
+	Failed Result
+	// Err is the failure, a *MigrationError.
+	Err error
+}
+
+func (e *PartialError) Error() string { return e.Err.Error() }
+func (e *PartialError) Unwrap() error { return e.Err }
+
+// Logger is told of each migration as it is applied, reverted or skipped,
+// as goose's Logger is; *log.Logger is one.
+type Logger interface {
+	Printf(format string, args ...any)
+}
 
 // Options change how migrations are read and recorded.
 type Options struct {
@@ -81,6 +129,9 @@ type Options struct {
 	// ConnectTimeout bounds retries while a PostgreSQL server refuses
 	// connections (it is starting up); zero means 10 s (Run).
 	ConnectTimeout time.Duration
+	// Logger, when set, is told of each migration as it is done, with
+	// sqlx-cli's line ("Applied 1/migrate users (1.2ms)").
+	Logger Logger
 }
 
 // Provider applies, reverts and reports the migrations of one directory on
@@ -216,13 +267,109 @@ func (p *Provider) Status(ctx context.Context) ([]Status, error) {
 	return out, err
 }
 
+// HasPending reports whether a migration is not applied yet. A dirty
+// ledger is ErrDirty; a modified or missing migration is not pending.
+func (p *Provider) HasPending(ctx context.Context) (bool, error) {
+	st, err := p.Status(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, s := range st {
+		if s.State == Pending {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Version is the latest version the ledger records (0 when none), and
+// whether that row is dirty: a migration that failed half-way, or one
+// that is running now ("-- no-transaction" ones are recorded as started).
+func (p *Provider) Version(ctx context.Context) (version int64, dirty bool, err error) {
+	err = p.with(ctx, func(m *migrate.Migrator) error {
+		st, err := m.Status(ctx, false)
+		if err != nil {
+			return err
+		}
+		for _, e := range st.Entries {
+			if e.State != Pending && e.Version > version {
+				version = e.Version
+			}
+		}
+		if st.Dirty != nil && *st.Dirty >= version {
+			version, dirty = *st.Dirty, true
+		}
+		return nil
+	})
+	return version, dirty, err
+}
+
+// UpByOne applies the next pending migration alone: ErrNoNextVersion when
+// none is pending.
+func (p *Provider) UpByOne(ctx context.Context) (Result, error) {
+	st, err := p.Status(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, s := range st {
+		if s.State != Pending {
+			continue
+		}
+		res, err := p.UpTo(ctx, s.Version)
+		for _, r := range res {
+			if r.Version == s.Version {
+				return r, err
+			}
+		}
+		if err == nil {
+			err = ErrNoNextVersion // another process applied it first
+		}
+		return Result{}, err
+	}
+	return Result{}, ErrNoNextVersion
+}
+
 func (p *Provider) with(ctx context.Context, fn func(*migrate.Migrator) error) error {
 	st, err := ledger.NewSQL(ctx, p.db, p.dialect, ledger.SQLOptions{Table: p.opts.Table, SQLiteNoTx: !p.opts.SQLx08})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return fn(&migrate.Migrator{Store: st, Migrations: p.migrations, Table: p.opts.Table, NoLock: p.opts.NoLock})
+	m := &migrate.Migrator{Store: st, Migrations: p.migrations, Table: p.opts.Table, NoLock: p.opts.NoLock}
+	if p.opts.Logger != nil {
+		m.Progress = func(e migrate.Event) {
+			if r, ok := result(e); ok {
+				p.opts.Logger.Printf("%s", r.line(e.Action))
+			}
+		}
+	}
+	return fn(m)
+}
+
+// result is the Result of an event that did (or found done) a migration.
+func result(e migrate.Event) (Result, bool) {
+	switch e.Action {
+	case migrate.Applied, migrate.AlreadyApplied, migrate.AlreadyReverted, migrate.SkippedOnRequest:
+	default:
+		return Result{}, false
+	}
+	return Result{
+		Version:     e.Migration.Version,
+		Description: e.Migration.Description,
+		Down:        e.Migration.Type.IsDown(),
+		Duration:    e.Elapsed,
+		AlreadyDone: e.Action == migrate.AlreadyApplied || e.Action == migrate.AlreadyReverted,
+		Skipped:     e.Action == migrate.SkippedOnRequest,
+	}, true
+}
+
+// line is sqlx-cli's line for r: "Applied 1/migrate users (1.2ms)".
+func (r Result) line(a migrate.Action) string {
+	verb := "migrate"
+	if r.Down {
+		verb = "revert"
+	}
+	return fmt.Sprintf("%s %d/%s %s (%v)", a, r.Version, verb, r.Description, r.Duration)
 }
 
 func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.Result, error)) ([]Result, error) {
@@ -230,21 +377,24 @@ func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.
 	err := p.with(ctx, func(m *migrate.Migrator) error {
 		res, err := op(m)
 		for _, e := range res.Events {
-			switch e.Action {
-			case migrate.Applied, migrate.AlreadyApplied, migrate.AlreadyReverted, migrate.SkippedOnRequest:
-			default:
-				continue
+			if r, ok := result(e); ok {
+				out = append(out, r)
 			}
-			out = append(out, Result{
-				Version:     e.Migration.Version,
-				Description: e.Migration.Description,
-				Down:        e.Migration.Type.IsDown(),
-				Duration:    e.Elapsed,
-				AlreadyDone: e.Action == migrate.AlreadyApplied || e.Action == migrate.AlreadyReverted,
-				Skipped:     e.Action == migrate.SkippedOnRequest,
-			})
 		}
 		return err
 	})
+	var ee *ledger.ExecError
+	if errors.As(err, &ee) {
+		failed := Result{Version: ee.Version, Down: ee.Down}
+		for _, m := range p.migrations {
+			if m.Version == ee.Version {
+				failed.Description = m.Description
+			}
+		}
+		err = &PartialError{
+			Applied: out, Failed: failed,
+			Err: &MigrationError{Version: ee.Version, File: ee.File, Down: ee.Down, NoTx: ee.NoTx, Err: ee.Err},
+		}
+	}
 	return out, err
 }
