@@ -264,7 +264,7 @@ func TestProviderGooseParity(t *testing.T) {
 			if _, err := p.Down(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if len(log) != 4 || !strings.HasPrefix(log[0], "Applied 1/migrate users (") || !strings.HasPrefix(log[3], "Applied 3/revert posts (") {
+			if len(log) != 4 || !strings.HasPrefix(log[0], "applied 1 users (") || !strings.HasPrefix(log[3], "reverted 3 posts (") {
 				t.Errorf("the logger was told:\n%s", strings.Join(log, "\n"))
 			}
 			// A dirty row above the rest is the version, and dirty.

@@ -129,8 +129,8 @@ type Options struct {
 	// ConnectTimeout bounds retries while a PostgreSQL server refuses
 	// connections (it is starting up); zero means 10 s (Run).
 	ConnectTimeout time.Duration
-	// Logger, when set, is told of each migration as it is done, with
-	// sqlx-cli's line ("Applied 1/migrate users (1.2ms)").
+	// Logger, when set, is told of each migration as it is done:
+	// "applied 1 users (1.2ms)", "reverted 1 users (…)", "recorded …".
 	Logger Logger
 }
 
@@ -349,7 +349,7 @@ func (p *Provider) with(ctx context.Context, fn func(*migrate.Migrator) error) e
 // result is the Result of an event that did (or found done) a migration.
 func result(e migrate.Event) (Result, bool) {
 	switch e.Action {
-	case migrate.Applied, migrate.AlreadyApplied, migrate.AlreadyReverted, migrate.SkippedOnRequest:
+	case migrate.Applied, migrate.Reverted, migrate.AlreadyApplied, migrate.AlreadyReverted, migrate.Recorded:
 	default:
 		return Result{}, false
 	}
@@ -359,17 +359,13 @@ func result(e migrate.Event) (Result, bool) {
 		Down:        e.Migration.Type.IsDown(),
 		Duration:    e.Elapsed,
 		AlreadyDone: e.Action == migrate.AlreadyApplied || e.Action == migrate.AlreadyReverted,
-		Skipped:     e.Action == migrate.SkippedOnRequest,
+		Skipped:     e.Action == migrate.Recorded,
 	}, true
 }
 
-// line is sqlx-cli's line for r: "Applied 1/migrate users (1.2ms)".
+// line is what the Logger is told of r: "applied 1 users (1.2ms)".
 func (r Result) line(a migrate.Action) string {
-	verb := "migrate"
-	if r.Down {
-		verb = "revert"
-	}
-	return fmt.Sprintf("%s %d/%s %s (%v)", a, r.Version, verb, r.Description, r.Duration)
+	return fmt.Sprintf("%s %d %s (%v)", a, r.Version, r.Description, r.Duration)
 }
 
 func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.Result, error)) ([]Result, error) {

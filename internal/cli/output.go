@@ -10,11 +10,18 @@ import (
 	"github.com/dbprep/dbprep/internal/migrate"
 )
 
+// sqlxWords are sqlx-cli's words for each action (a revert is "Applied"
+// too: "Applied 1/revert first").
+var sqlxWords = map[migrate.Action]string{
+	migrate.Applied: "Applied", migrate.Reverted: "Applied", migrate.WouldRun: "Can apply", migrate.Skipped: "Skipped",
+	migrate.AlreadyApplied: "Already applied", migrate.AlreadyReverted: "Already reverted", migrate.Recorded: "Skipped on request",
+}
+
 // printEvent prints a progress line as sqlx-cli does:
 // "Applied 20211209212234/migrate first (1.2ms)".
 func (s *session) printEvent(e migrate.Event) {
 	m := e.Migration
-	s.printf("%s %d/%s %s (%s)\n", e.Action, m.Version, m.Type.Label(), m.Description, rustDuration(e.Elapsed))
+	s.printf("%s %d/%s %s (%s)\n", sqlxWords[e.Action], m.Version, m.Type.Label(), m.Description, rustDuration(e.Elapsed))
 }
 
 // printInfo prints `migrate info` as sqlx-cli does, plus the applied

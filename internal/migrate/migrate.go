@@ -6,6 +6,7 @@ package migrate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -28,20 +29,38 @@ type Migrator struct {
 	ledgerNew bool
 }
 
-// Action says what happened to one migration.
-type Action string
+// Action says what happened to one migration. The values are neutral; the
+// command line prints them in sqlx-cli's words.
+type Action int
 
 const (
-	Applied        Action = "Applied"
-	CanApply       Action = "Can apply"
-	Skipped        Action = "Skipped"
-	AlreadyApplied Action = "Already applied"
-	// AlreadyReverted is a revert another process did first.
-	AlreadyReverted Action = "Already reverted"
-	// SkippedOnRequest is a migration recorded without running it
-	// (`migrate override skip`).
-	SkippedOnRequest Action = "Skipped on request"
+	// Applied: the migration ran, and its row was recorded.
+	Applied Action = iota + 1
+	// Reverted: its down migration ran, and its row was deleted.
+	Reverted
+	// WouldRun: a dry run would run (or revert) it.
+	WouldRun
+	// Skipped: passed over, being beyond the target version.
+	Skipped
+	// AlreadyApplied: another process applied it first (checked, not run).
+	AlreadyApplied
+	// AlreadyReverted: another process reverted it first.
+	AlreadyReverted
+	// Recorded: recorded as applied without running it (skip).
+	Recorded
 )
+
+var actionNames = map[Action]string{
+	Applied: "applied", Reverted: "reverted", WouldRun: "would run", Skipped: "skipped",
+	AlreadyApplied: "already applied", AlreadyReverted: "already reverted", Recorded: "recorded",
+}
+
+func (a Action) String() string {
+	if n, ok := actionNames[a]; ok {
+		return n
+	}
+	return fmt.Sprintf("Action(%d)", int(a))
+}
 
 // Event is one line of progress.
 type Event struct {
@@ -77,7 +96,7 @@ type Result struct {
 
 func (m *Migrator) emit(res *Result, e Event) {
 	res.Events = append(res.Events, e)
-	if e.Action == Applied || e.Action == SkippedOnRequest {
+	if e.Action == Applied || e.Action == Reverted || e.Action == Recorded {
 		res.Done++
 	}
 	if m.Progress != nil {
@@ -276,12 +295,12 @@ func (m *Migrator) runPlan(ctx context.Context, opts Options, p *plan, res *Resu
 			m.emit(res, Event{Action: Skipped, Migration: mig})
 			continue
 		case opts.DryRun:
-			m.emit(res, Event{Action: CanApply, Migration: mig})
+			m.emit(res, Event{Action: WouldRun, Migration: mig})
 			continue
 		}
 		action, elapsed := Applied, time.Duration(0)
 		if opts.Skip {
-			action, err = SkippedOnRequest, m.Store.Skip(ctx, mig, p.guard(mig.Version))
+			action, err = Recorded, m.Store.Skip(ctx, mig, p.guard(mig.Version))
 		} else {
 			elapsed, err = m.Store.Apply(ctx, mig, p.guard(mig.Version))
 		}
@@ -361,7 +380,7 @@ func (m *Migrator) revertPlan(ctx context.Context, opts Options, p *plan, res *R
 		case opts.Target != nil && mig.Version <= *opts.Target:
 			m.emit(res, Event{Action: Skipped, Migration: mig})
 		case opts.DryRun:
-			m.emit(res, Event{Action: CanApply, Migration: mig})
+			m.emit(res, Event{Action: WouldRun, Migration: mig})
 		default:
 			elapsed, err := m.Store.Revert(ctx, mig, p.guard(mig.Version))
 			switch {
@@ -374,7 +393,7 @@ func (m *Migrator) revertPlan(ctx context.Context, opts Options, p *plan, res *R
 				return false, err
 			}
 			p.remove(mig.Version)
-			m.emit(res, Event{Action: Applied, Migration: mig, Elapsed: elapsed})
+			m.emit(res, Event{Action: Reverted, Migration: mig, Elapsed: elapsed})
 		}
 		if opts.Target == nil {
 			break

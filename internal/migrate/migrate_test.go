@@ -152,7 +152,7 @@ func target(v int64) *int64 { return &v }
 func actions(res migrate.Result) []string {
 	var out []string
 	for _, e := range res.Events {
-		out = append(out, string(e.Action)+" "+e.Migration.Description)
+		out = append(out, e.Action.String()+" "+e.Migration.Description)
 	}
 	return out
 }
@@ -166,7 +166,7 @@ func TestRunAppliesPendingInOrderUnderTheLock(t *testing.T) {
 	if want := []string{"lock", "apply two", "apply three", "unlock"}; !slices.Equal(f.calls, want) {
 		t.Errorf("calls %q, want %q", f.calls, want)
 	}
-	if res.Done != 2 || !slices.Equal(actions(res), []string{"Applied two", "Applied three"}) {
+	if res.Done != 2 || !slices.Equal(actions(res), []string{"applied two", "applied three"}) {
 		t.Errorf("result %d %q", res.Done, actions(res))
 	}
 }
@@ -241,7 +241,7 @@ func TestRunTargetDryRunAndRace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"Can apply one", "Can apply two", "Skipped three"}; !slices.Equal(actions(res), want) {
+	if want := []string{"would run one", "would run two", "skipped three"}; !slices.Equal(actions(res), want) {
 		t.Errorf("dry run %q, want %q", actions(res), want)
 	}
 	if len(f.rows) != 0 {
@@ -252,7 +252,7 @@ func TestRunTargetDryRunAndRace(t *testing.T) {
 	// file is trusted, a different one is an error.
 	f.raced[2] = up2.Checksum
 	res, err = (&migrate.Migrator{Store: f, Migrations: all}).Run(context.Background(), migrate.Options{})
-	if err != nil || !slices.Equal(actions(res), []string{"Applied one", "Already applied two", "Applied three"}) {
+	if err != nil || !slices.Equal(actions(res), []string{"applied one", "already applied two", "applied three"}) {
 		t.Fatalf("%q, %v", actions(res), err)
 	}
 	g := newFake()
@@ -266,12 +266,12 @@ func TestRevert(t *testing.T) {
 	ctx := context.Background()
 	f := newFake(up1, up2, up3)
 	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Revert(ctx, migrate.Options{})
-	if err != nil || !slices.Equal(actions(res), []string{"Applied three"}) {
+	if err != nil || !slices.Equal(actions(res), []string{"reverted three"}) {
 		t.Fatalf("without a target, only the latest: %q, %v", actions(res), err)
 	}
 	f.raced[2] = nil
 	res, err = (&migrate.Migrator{Store: f, Migrations: all}).Revert(ctx, migrate.Options{Target: target(0)})
-	if err != nil || !slices.Equal(actions(res), []string{"Already reverted two", "Applied one"}) {
+	if err != nil || !slices.Equal(actions(res), []string{"already reverted two", "reverted one"}) {
 		t.Fatalf("to 0: %q, %v", actions(res), err)
 	}
 	if len(f.rows) != 0 {
@@ -287,7 +287,7 @@ func TestRevertPassesOverSimple(t *testing.T) {
 	simple := mig(4, migration.Simple, "four")
 	f := newFake(up1, simple)
 	res, err := (&migrate.Migrator{Store: f, Migrations: append(slices.Clone(all), simple)}).Revert(context.Background(), migrate.Options{})
-	if err != nil || !slices.Equal(actions(res), []string{"Applied one"}) || !slices.Equal(res.NoDown, []int64{4}) {
+	if err != nil || !slices.Equal(actions(res), []string{"reverted one"}) || !slices.Equal(res.NoDown, []int64{4}) {
 		t.Fatalf("%q, no down %v, %v", actions(res), res.NoDown, err)
 	}
 }
@@ -326,7 +326,7 @@ func TestReplanRevertLatest(t *testing.T) {
 	f := newFake(up1, up2)
 	f.meanwhile = func(rows map[int64][]byte) { rows[3] = up3.Checksum }
 	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Revert(context.Background(), migrate.Options{})
-	if err != nil || !slices.Equal(actions(res), []string{"Applied three"}) {
+	if err != nil || !slices.Equal(actions(res), []string{"reverted three"}) {
 		t.Fatalf("%q, %v", actions(res), err)
 	}
 	if _, ok := f.rows[2]; !ok || len(f.rows) != 2 {
@@ -343,7 +343,7 @@ func TestReplanRun(t *testing.T) {
 	f := newFake(up1)
 	f.meanwhile = func(rows map[int64][]byte) { delete(rows, 1) }
 	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Run(context.Background(), migrate.Options{})
-	if err != nil || !slices.Equal(actions(res), []string{"Applied one", "Applied two", "Applied three"}) {
+	if err != nil || !slices.Equal(actions(res), []string{"applied one", "applied two", "applied three"}) {
 		t.Fatalf("%q, %v", actions(res), err)
 	}
 	if len(f.rows) != 3 {
@@ -365,24 +365,24 @@ func TestReplanBounded(t *testing.T) {
 	}
 }
 
-// Skip records pending migrations without running them, with sqlx 0.9's
-// words: above the target "Skipped", dry run "Can apply", else "Skipped on
-// request".
+// Skip records pending migrations without running them: above the target
+// they are skipped, in a dry run they would run, else they are recorded
+// (sqlx 0.9's "Skipped", "Can apply" and "Skipped on request").
 func TestSkip(t *testing.T) {
 	ctx := context.Background()
 	f := newFake(up1)
 	res, err := (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{Skip: true, DryRun: true})
-	if err != nil || !slices.Equal(actions(res), []string{"Can apply two", "Can apply three"}) || len(f.rows) != 1 {
+	if err != nil || !slices.Equal(actions(res), []string{"would run two", "would run three"}) || len(f.rows) != 1 {
 		t.Fatalf("dry run: %q, %v, rows %v", actions(res), err, f.rows)
 	}
 	res, err = (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{Skip: true, Target: target(2)})
-	if err != nil || !slices.Equal(actions(res), []string{"Skipped on request two", "Skipped three"}) || res.Done != 1 {
+	if err != nil || !slices.Equal(actions(res), []string{"recorded two", "skipped three"}) || res.Done != 1 {
 		t.Fatalf("to 2: %q, %v", actions(res), err)
 	}
 	if !slices.Contains(f.calls, "skip two") || slices.Contains(f.calls, "apply two") {
 		t.Errorf("calls %q", f.calls)
 	}
-	if res, err = (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{}); err != nil || !slices.Equal(actions(res), []string{"Applied three"}) {
+	if res, err = (&migrate.Migrator{Store: f, Migrations: all}).Run(ctx, migrate.Options{}); err != nil || !slices.Equal(actions(res), []string{"applied three"}) {
 		t.Errorf("a run after the skip: %q, %v", actions(res), err)
 	}
 }

@@ -40,11 +40,11 @@ func testRevert(t *testing.T, h Harness) {
 		t.Errorf("absent target: %v", err)
 	}
 	res, err := revert(st, ms, migrate.Options{DryRun: true})
-	if err != nil || fmt.Sprint(actions(res)) != "[Can apply 3]" {
+	if err != nil || fmt.Sprint(actions(res)) != "[would run 3]" {
 		t.Fatalf("dry revert: %v %v", actions(res), err)
 	}
 	res, err = revert(st, ms, migrate.Options{})
-	if err != nil || fmt.Sprint(actions(res)) != "[Applied 3]" {
+	if err != nil || fmt.Sprint(actions(res)) != "[reverted 3]" {
 		t.Fatalf("revert: %v %v", actions(res), err)
 	}
 	if h.TableExists(t, db, "c") || !h.TableExists(t, db, "b") {
@@ -55,7 +55,7 @@ func testRevert(t *testing.T, h Harness) {
 	}
 	// Without a target only one migration with a down file is reverted: 2 has none.
 	res, err = revert(st, ms, migrate.Options{})
-	if err != nil || fmt.Sprint(actions(res)) != "[Applied 1]" {
+	if err != nil || fmt.Sprint(actions(res)) != "[reverted 1]" {
 		t.Fatalf("second revert: %v %v", actions(res), err)
 	}
 	if _, err := revert(st, ms, migrate.Options{Target: v(3)}); !errors.Is(err, migrate.ErrVersionTooNew) ||
@@ -118,7 +118,7 @@ func testOutOfOrder(t *testing.T, h Harness) {
 	late := []migration.Migration{ms[0], simple(5, "five", "CREATE TABLE five (x INTEGER);\n")}
 	mustRun(t, st, late)
 	all := []migration.Migration{ms[0], simple(3, "three", "CREATE TABLE three (x INTEGER);\n"), late[1]}
-	if res := mustRun(t, st, all); fmt.Sprint(actions(res)) != "[Applied 3]" {
+	if res := mustRun(t, st, all); fmt.Sprint(actions(res)) != "[applied 3]" {
 		t.Errorf("a lower pending version is applied like sqlx does: %v", actions(res))
 	}
 	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 3, 5}) {

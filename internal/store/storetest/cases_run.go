@@ -165,7 +165,7 @@ func testTarget(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(actions(res)); got != "[Applied 1 Applied 2 Skipped 3]" {
+	if got := fmt.Sprint(actions(res)); got != "[applied 1 applied 2 skipped 3]" {
 		t.Errorf("events %s", got)
 	}
 	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
@@ -196,7 +196,7 @@ func testDryRun(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(actions(res)); got != "[Can apply 2 Can apply 3]" || res.Done != 0 {
+	if got := fmt.Sprint(actions(res)); got != "[would run 2 would run 3]" || res.Done != 0 {
 		t.Errorf("dry run events %s, done %d", got, res.Done)
 	}
 	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1}) {
