@@ -335,7 +335,7 @@ func (p *Provider) with(ctx context.Context, fn func(*migrate.Migrator) error) e
 		return err
 	}
 	defer st.Close()
-	m := &migrate.Migrator{Store: st, Migrations: p.migrations, Table: p.opts.Table, NoLock: p.opts.NoLock}
+	m := &migrate.Migrator{Store: st, Migrations: p.migrations, NoLock: p.opts.NoLock}
 	if p.opts.Logger != nil {
 		m.Progress = func(e migrate.Event) {
 			if r, ok := result(e); ok {

@@ -100,7 +100,7 @@ func (s *session) withMigrator(c *cli.Context, fn func(m *migrate.Migrator) erro
 		return err
 	}
 	defer st.Close()
-	return fn(&migrate.Migrator{Store: st, Migrations: ms, Table: s.config.Table(), NoLock: c.Bool("no-lock"), Progress: s.printEvent})
+	return fn(&migrate.Migrator{Store: st, Migrations: ms, NoLock: c.Bool("no-lock"), Progress: s.printEvent})
 }
 
 // waitGate holds notices until it is opened, then passes them on; when it

@@ -74,6 +74,9 @@ type Store interface {
 	// override skip` does (success TRUE, execution_time -1), checking the
 	// ledger as Apply does (ErrAlreadyApplied, ErrLedgerChanged).
 	Skip(ctx context.Context, m *migration.Migration, g *Guard) error
+	// Table is the ledger table's name (sqlx.toml's table-name, else
+	// DefaultTable), for messages that name it.
+	Table() string
 	// Close releases the connection.
 	Close() error
 }

@@ -18,8 +18,6 @@ import (
 type Migrator struct {
 	Store      ledger.Store
 	Migrations []migration.Migration
-	// Table is the ledger's name, for messages.
-	Table string
 	// NoLock skips the store's migration lock (for CockroachDB or PgBouncer
 	// in transaction mode).
 	NoLock bool
@@ -166,12 +164,7 @@ func (m *Migrator) readLedger(ctx context.Context, ignoreMissing bool) (map[int6
 	return applied, latest, nil
 }
 
-func (m *Migrator) table() string {
-	if m.Table == "" {
-		return ledger.DefaultTable
-	}
-	return m.Table
-}
+func (m *Migrator) table() string { return m.Store.Table() }
 
 // maxReplans bounds how often one run or revert plans again because other
 // processes changed the ledger under it; each time, another process made

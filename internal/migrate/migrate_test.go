@@ -63,7 +63,9 @@ func (f *fakeStore) Lock(context.Context) error              { f.calls = append(
 func (f *fakeStore) Unlock(context.Context) error            { f.calls = append(f.calls, "unlock"); return nil }
 func (f *fakeStore) EnsureLedger(context.Context) error      { return nil }
 func (f *fakeStore) HasLedger(context.Context) (bool, error) { return true, nil }
-func (f *fakeStore) Close() error                            { return nil }
+func (f *fakeStore) Table() string                           { return ledger.DefaultTable }
+
+func (f *fakeStore) Close() error { return nil }
 
 func (f *fakeStore) Dirty(context.Context) (int64, bool, error) {
 	if len(f.dirty) == 0 {

@@ -150,7 +150,7 @@ func build(ctx context.Context, cfg Config, path string, progress func(migrate.E
 		return 0, 0, err
 	}
 	defer st.Close()
-	m := &migrate.Migrator{Store: st, Migrations: cfg.Migrations, Table: cfg.Table, NoLock: true, Progress: progress}
+	m := &migrate.Migrator{Store: st, Migrations: cfg.Migrations, NoLock: true, Progress: progress}
 	res, err := m.Run(ctx, migrate.Options{})
 	if err != nil {
 		return 0, 0, err
