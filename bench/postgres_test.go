@@ -39,8 +39,8 @@ func BenchmarkPostgres(b *testing.B) {
 	// (which a failure prints).
 	env := func(raw string) []string {
 		u, _ := url.Parse(raw)
-		return []string{"DATABASE_URL=" + raw, "PGPASSWORD=" + srv.Password, "PGHOST=127.0.0.1",
-			fmt.Sprintf("PGPORT=%d", srv.Port), "PGUSER=postgres", "PGDATABASE=" + u.Path[1:]}
+		return []string{"DATABASE_URL=" + raw, "PGPASSWORD=" + srv.Password, "PGHOST=" + srv.Host,
+			fmt.Sprintf("PGPORT=%d", srv.Port), "PGUSER=" + srv.User, "PGDATABASE=" + u.Path[1:]}
 	}
 	tools := []struct {
 		name string

@@ -70,7 +70,7 @@ func TestURLReadAsSqlxDoes(t *testing.T) {
 	u := srv.Fresh(t)
 	name := u[strings.LastIndex(u, "/")+1 : strings.Index(u, "?")]
 	srv.Exec(t, name, "GRANT ALL ON SCHEMA public TO atuser")
-	raw := fmt.Sprintf("postgres://atuser:s3@cr:et@127.0.0.1:%d/%s?sslmode=disable", srv.Port, name)
+	raw := fmt.Sprintf("postgres://atuser:s3@cr:et@%s/%s?sslmode=disable", srv.HostPort(), name)
 	if _, err := sqlxmigrate.Run(context.Background(), raw, fsys, "db", sqlxmigrate.Options{}); err != nil {
 		t.Fatalf("Run: %v", err)
 	}

@@ -210,8 +210,7 @@ var (
 // run runs every command with the password pw in the case's form and
 // returns the outputs, labelled, with times made constant.
 func (h *passwordHarness) run(t testing.TB, c passwordCase, vet bool) []string {
-	port := strconv.Itoa(h.srv.Port)
-	good := c.url("127.0.0.1:"+port, "prop_db")
+	good := c.url(h.srv.HostPort(), "prop_db")
 	unreachable := c.url("127.0.0.1:1", "prop_db")
 	quoted := strings.ReplaceAll(c.pw, "'", "''")
 	h.srv.Exec(t, "postgres", "DROP DATABASE IF EXISTS prop_db WITH (FORCE)")

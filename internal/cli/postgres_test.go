@@ -115,6 +115,7 @@ func TestPostgresConnectTimeout(t *testing.T) {
 
 func TestPostgresUnixSocket(t *testing.T) {
 	srv := testdb.Postgres(t)
+	srv.RequireOwn(t)
 	tcp := srv.Fresh(t)
 	name := tcp[strings.LastIndex(tcp, "/")+1 : strings.Index(tcp, "?")]
 	dir := project(t, twoMigrations)
@@ -170,10 +171,10 @@ func lockKey(db string) int64 {
 func TestPostgresConnectFailures(t *testing.T) {
 	srv := testdb.Postgres(t)
 	dir := project(t, twoMigrations)
-	base := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/", url.QueryEscape(srv.Password), srv.Port)
+	base := fmt.Sprintf("postgres://%s:%s@%s/", srv.User, url.QueryEscape(srv.Password), srv.HostPort())
 	r := cmd{Dir: dir}.Run(t, "migrate", "info", "-D", base+"no_such_db")
 	r.Want(t, 1, `database "no_such_db" does not exist`, "hint: create it with `dbprep database create`")
-	wrong := fmt.Sprintf("postgres://postgres:wr0ng-pw@127.0.0.1:%d/postgres", srv.Port)
+	wrong := fmt.Sprintf("postgres://%s:wr0ng-pw@%s/postgres", srv.User, srv.HostPort())
 	r2 := cmd{Dir: dir}.Run(t, "migrate", "info", "-D", wrong)
 	r2.Want(t, 1, "password authentication failed", "hint: check the user name and password")
 	for _, r := range []result{r, r2} {
@@ -186,6 +187,7 @@ func TestPostgresConnectFailures(t *testing.T) {
 	if !strings.Contains(down.Stderr, "waiting for the server at 127.0.0.1:1") || !strings.Contains(down.Stderr, "still waiting") {
 		t.Errorf("waiting for the server said nothing:\n%s", down)
 	}
+	srv.RequireOwn(t)
 	name := srv.Fresh(t)
 	name = name[strings.LastIndex(name, "/")+1 : strings.Index(name, "?")]
 	socket := fmt.Sprintf("postgres://postgres@%s:%d/%s", url.PathEscape(srv.Dir), srv.Port, name)

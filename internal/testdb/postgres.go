@@ -21,13 +21,64 @@ import (
 // Server is a throwaway PostgreSQL server: initdb into a temporary
 // directory, listening on 127.0.0.1 on a free port and on a unix socket,
 // password authentication (scram) for TCP.
+//
+// With DBPREP_TEST_POSTGRES_URL set (postgres://user:password@host:port/db,
+// a superuser's), Postgres uses that server instead, as dbmate's tests
+// take theirs from the environment: the tests create and drop databases
+// and roles on it. Tests that stop, crash or reach a server through its
+// socket directory always start one of their own.
 type Server struct {
-	Dir      string
+	// Dir is the data directory, which holds the unix socket ("" for a
+	// server from the environment).
+	Dir string
+	// Host and Port are where the server listens on TCP; User is a
+	// superuser, whose password is Password.
+	Host     string
 	Port     int
+	User     string
 	Password string
 	cmd      *exec.Cmd
 	runAs    *user.User
 	postgres string
+}
+
+// EnvURL names the environment variable of a server to test against.
+const EnvURL = "DBPREP_TEST_POSTGRES_URL"
+
+// fromEnv is the server DBPREP_TEST_POSTGRES_URL names, checked by
+// connecting to it; nil when the variable is unset.
+func fromEnv() (*Server, error) {
+	raw := os.Getenv(EnvURL)
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%s: want postgres://user:password@host:port/database", EnvURL)
+	}
+	s := &Server{Host: u.Hostname(), Port: 5432, User: u.User.Username()}
+	s.Password, _ = u.User.Password()
+	if p := u.Port(); p != "" {
+		fmt.Sscan(p, &s.Port)
+	}
+	if s.User == "" {
+		s.User = "postgres"
+	}
+	conn, err := pgx.Connect(context.Background(), s.URL("postgres"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: connecting to its postgres database failed (the password is not shown)", EnvURL)
+	}
+	conn.Close(context.Background())
+	return s, nil
+}
+
+// RequireOwn skips a test that needs the server's data directory (its
+// unix socket) when the server came from DBPREP_TEST_POSTGRES_URL.
+func (s *Server) RequireOwn(t testing.TB) {
+	t.Helper()
+	if s.Dir == "" {
+		t.Skipf("needs a server of the tests' own (its socket directory), not %s's", EnvURL)
+	}
 }
 
 var (
@@ -42,7 +93,14 @@ var (
 // missing server fails it.
 func Postgres(t testing.TB) *Server {
 	t.Helper()
-	serverOnce.Do(func() { server, serverErr = startServer() })
+	serverOnce.Do(func() {
+		if server, serverErr = fromEnv(); server == nil && serverErr == nil {
+			server, serverErr = startServer()
+		}
+	})
+	if serverErr != nil && os.Getenv(EnvURL) != "" {
+		t.Fatal(serverErr)
+	}
 	if serverErr != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("PostgreSQL is required in CI: %v", serverErr)
@@ -107,8 +165,11 @@ func randomHex(n int) string {
 
 // URL is a postgres:// URL for database db as the superuser, with its password.
 func (s *Server) URL(db string) string {
-	return fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/%s?sslmode=disable", url.QueryEscape(s.Password), s.Port, db)
+	return fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", url.QueryEscape(s.User), url.QueryEscape(s.Password), s.HostPort(), db)
 }
+
+// HostPort is the server's TCP address, host:port.
+func (s *Server) HostPort() string { return net.JoinHostPort(s.Host, fmt.Sprint(s.Port)) }
 
 // SocketURL is a URL for database db over the server's unix socket.
 func (s *Server) SocketURL(db string) string {

@@ -24,7 +24,7 @@ func startServer() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Password: "pw-" + randomHex(8)}
+	s := &Server{Host: "127.0.0.1", User: "postgres", Password: "pw-" + randomHex(8)}
 	if os.Geteuid() == 0 { // PostgreSQL refuses to run as root
 		if s.runAs, err = user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("running as root needs the postgres user: %w", err)
