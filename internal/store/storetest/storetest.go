@@ -1,6 +1,7 @@
 // Package storetest is the behaviour suite every store must pass: the
-// ledger, apply, revert, validation and status, driven through package
-// migrate as the CLI drives them. Each store's tests call Run with a Harness.
+// Store methods themselves (Contract), then the ledger, apply, revert,
+// validation and status driven through package migrate as the CLI drives
+// them. Each store's tests call Run with a Harness.
 package storetest
 
 import (
@@ -26,6 +27,7 @@ type Harness struct {
 
 // Run runs the whole suite.
 func Run(t *testing.T, h Harness) {
+	t.Run("Contract", func(t *testing.T) { testContract(t, h) })
 	t.Run("ApplyAll", func(t *testing.T) { testApplyAll(t, h) })
 	t.Run("FailingMigrationInTheMiddle", func(t *testing.T) { testFailingMigration(t, h) })
 	t.Run("Dirty", func(t *testing.T) { testDirty(t, h) })
