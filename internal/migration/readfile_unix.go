@@ -5,6 +5,7 @@ package migration
 import (
 	"io"
 	"io/fs"
+	"path/filepath"
 	"syscall"
 )
 
@@ -13,20 +14,34 @@ import (
 // apiece), which for a directory of small migrations costs more than
 // reading them.
 type fdFile struct {
-	fd   int
-	path string
+	fd int
+	// dir and name make its path, joined only for an error message.
+	dir, name string
+}
+
+func (f *fdFile) path() string {
+	if f.dir == "" {
+		return f.name
+	}
+	return filepath.Join(f.dir, f.name)
 }
 
 func openOSFile(path string) (*fdFile, error) {
+	return openWith(func() (int, error) { return syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0) }, "", path)
+}
+
+// openWith calls open until it is not interrupted.
+func openWith(open func() (int, error), dir, name string) (*fdFile, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := open()
 		switch err {
 		case nil:
-			return &fdFile{fd: fd, path: path}, nil
+			return &fdFile{fd: fd, dir: dir, name: name}, nil
 		case syscall.EINTR:
 			continue
 		}
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		f := fdFile{dir: dir, name: name}
+		return nil, &fs.PathError{Op: "open", Path: f.path(), Err: err}
 	}
 }
 
@@ -37,7 +52,7 @@ func (f *fdFile) Read(p []byte) (int, error) {
 		case err == syscall.EINTR:
 			continue
 		case err != nil:
-			return 0, &fs.PathError{Op: "read", Path: f.path, Err: err}
+			return 0, &fs.PathError{Op: "read", Path: f.path(), Err: err}
 		case n == 0 && len(p) > 0:
 			return 0, io.EOF
 		}
@@ -56,7 +71,7 @@ func readOSFile(path string) ([]byte, error) {
 	defer f.Close()
 	var st syscall.Stat_t
 	if err := syscall.Fstat(f.fd, &st); err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+		return nil, &fs.PathError{Op: "stat", Path: f.path(), Err: err}
 	}
 	buf := make([]byte, 0, st.Size+1) // +1: EOF is seen without growing
 	for {

@@ -95,14 +95,10 @@ func ResolveDir(dir string, opts Options) ([]Migration, error) {
 	if !info.IsDir() {
 		return nil, &DirError{Dir: dir, Err: fmt.Errorf("%w (--source must name a directory)", ErrNotDir)}
 	}
+	open, done := dirOpener(dir)
+	defer done()
 	return resolveWith(os.DirFS(dir), ".", dir, opts, files{
-		open: func(name string) (io.ReadCloser, error) {
-			f, err := openOSFile(filepath.Join(dir, name))
-			if err != nil {
-				return nil, err // not a nil *fdFile in a non-nil interface
-			}
-			return f, nil
-		},
+		open:    open,
 		readAll: func(name string) ([]byte, error) { return readOSFile(filepath.Join(dir, name)) },
 	})
 }
@@ -136,8 +132,9 @@ func resolveWith(fsys fs.FS, dir, display string, opts Options, src files) ([]Mi
 		return nil, &DirError{Dir: display, Err: unwrapPath(err)}
 	}
 	var out []Migration
+	prefix := displayPrefix(display)
 	for _, e := range entries {
-		m, ok, err := resolveName(fsys, dir, display, e, opts)
+		m, ok, err := resolveName(fsys, dir, prefix, e, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -168,11 +165,26 @@ func Compare(a, b Migration) int {
 	return strings.Compare(a.File, b.File)
 }
 
+// displayPrefix is what makes a File of a name in the directory display:
+// filepath.Join(display, name) is prefix+name for every name ReadDir gives
+// (no separator, never "." or ".."), without cleaning a path per file.
+func displayPrefix(display string) string {
+	c := filepath.Clean(display)
+	switch {
+	case c == ".":
+		return ""
+	case strings.HasSuffix(c, string(filepath.Separator)):
+		return c
+	}
+	return c + string(filepath.Separator)
+}
+
 // resolveName decides from a directory entry whether it is a migration, as
-// sqlx does: regular files (symlinks followed) with a parseable name.
-func resolveName(fsys fs.FS, dir, display string, e fs.DirEntry, opts Options) (Migration, bool, error) {
+// sqlx does: regular files (symlinks followed) with a parseable name. prefix
+// is displayPrefix's.
+func resolveName(fsys fs.FS, dir, prefix string, e fs.DirEntry, opts Options) (Migration, bool, error) {
 	name := e.Name()
-	file := filepath.Join(display, name)
+	file := prefix + name
 	regular := e.Type().IsRegular()
 	if !regular && e.Type()&fs.ModeSymlink != 0 {
 		info, err := fs.Stat(fsys, path.Join(dir, name)) // follows the link, as sqlx's fs::metadata does
