@@ -233,9 +233,13 @@ func (h *passwordHarness) run(t testing.TB, c passwordCase, vet bool) []string {
 		{good, []string{"prepare", "--out", "p.sqlite3", "--force"}},
 		{good, []string{"migrate", "run", "--source", "nowhere"}},
 		{good, []string{"migrate", "info", "-D", "not-a-url"}},
-		{unreachable, []string{"migrate", "run", "--connect-timeout", "50ms"}},
-		{unreachable, []string{"database", "create", "--connect-timeout", "50ms"}},
-		{unreachable, []string{"schema", "--connect-timeout", "50ms"}},
+		// A second: the first refused attempt always leaves time to retry,
+		// so "waiting for the server" is always printed (with 50 ms, a
+		// busy machine's first attempt could use it all, and the line
+		// would come and go between the two passwords' runs).
+		{unreachable, []string{"migrate", "run", "--connect-timeout", "1s"}},
+		{unreachable, []string{"database", "create", "--connect-timeout", "1s"}},
+		{unreachable, []string{"schema", "--connect-timeout", "1s"}},
 	}
 	if vet {
 		steps = append(steps, step{good, []string{"vet", "./..."}})
