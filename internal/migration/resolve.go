@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -32,8 +33,10 @@ type Migration struct {
 	Checksum []byte
 	// NoTx is true when SQL starts with "-- no-transaction".
 	NoTx bool
-	// reread reads a resolved file again for Load.
-	reread  func() ([]byte, error)
+	// src and base read a resolved file again for Load (src nil: SQL is
+	// the migration's text).
+	src     *files
+	base    string
 	ignored []rune
 }
 
@@ -41,10 +44,10 @@ type Migration struct {
 // read again, refused if it changed since it was resolved. A run that has
 // nothing to apply, and a check, then never hold the files, however large.
 func (m *Migration) Load() (string, error) {
-	if m.reread == nil {
+	if m.src == nil {
 		return m.SQL, nil
 	}
-	data, err := m.reread()
+	data, err := m.src.readAll(m.base)
 	if err != nil {
 		return "", fmt.Errorf("reading %s again to run it: %w", m.File, unwrapPath(err))
 	}
@@ -142,7 +145,7 @@ func resolveWith(fsys fs.FS, dir, display string, opts Options, src files) ([]Mi
 			out = append(out, m)
 		}
 	}
-	if err := scanAll(src, out, opts); err != nil {
+	if err := scanAll(&src, out, opts); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(out, Compare)
@@ -214,7 +217,7 @@ const chunk = 64 << 10
 // scanAll checks and checksums every migration, scanWorkers files at a
 // time; the error reported is the first in directory order, whatever
 // finishes first.
-func scanAll(src files, ms []Migration, opts Options) error {
+func scanAll(src *files, ms []Migration, opts Options) error {
 	errs := make([]error, len(ms))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -222,9 +225,9 @@ func scanAll(src files, ms []Migration, opts Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, chunk)
+			w := scanner{buf: make([]byte, chunk), hash: sha512.New384()}
 			for i := int(next.Add(1) - 1); i < len(ms); i = int(next.Add(1) - 1) {
-				errs[i] = scanFile(src, &ms[i], opts.IgnoredChars, buf)
+				errs[i] = w.file(src, &ms[i], opts.IgnoredChars)
 			}
 		}()
 	}
@@ -241,20 +244,26 @@ func firstNonNil(errs []error) error {
 	return nil
 }
 
-// scanFile checks and checksums one migration and arranges for Load to
-// read it again; buf is the caller's chunk buffer.
-func scanFile(src files, m *Migration, ignored []rune, buf []byte) error {
+// scanner is one worker's chunk buffer and hash, used for all its files:
+// a file costs next to no allocation.
+type scanner struct {
+	buf  []byte
+	hash hash.Hash
+}
+
+// file checks and checksums one migration and arranges for Load to read
+// it again.
+func (w *scanner) file(src *files, m *Migration, ignored []rune) error {
 	name := filepath.Base(m.File)
 	f, err := src.open(name)
 	if err != nil {
 		return fmt.Errorf("error reading contents of migration %s: %w", m.File, unwrapPath(err))
 	}
 	defer f.Close()
-	if err := scanStream(f, m, ignored, buf); err != nil {
+	if err := w.stream(f, m, ignored); err != nil {
 		return err
 	}
-	m.ignored = ignored
-	m.reread = func() ([]byte, error) { return src.readAll(name) }
+	m.ignored, m.src, m.base = ignored, src, name
 	return nil
 }
 
@@ -271,12 +280,15 @@ func checkText(data []byte, file string, firstLine int) error {
 	return nil
 }
 
-// scanStream checks a migration read as a stream, a buffer at a time —
+// stream checks a migration read as a stream, a buffer at a time —
 // UTF-8 throughout (a rune may straddle two chunks), no NUL byte — and
 // sets its Checksum and NoTx.
-func scanStream(r io.Reader, m *Migration, ignored []rune, buf []byte) error {
-	h := sha512.New384()
-	var carry, head, filtered []byte // carry: an unfinished rune at a chunk's end
+func (w *scanner) stream(r io.Reader, m *Migration, ignored []rune) error {
+	buf, h := w.buf, w.hash
+	h.Reset()
+	var headBuf [len(NoTransactionDirective)]byte
+	head := headBuf[:0]
+	var carry, filtered []byte // carry: an unfinished rune at a chunk's end
 	line := 1
 	for {
 		n, err := io.ReadFull(r, buf[len(carry):])
