@@ -131,7 +131,7 @@ var errNoURL = errors.New("no database URL")
 // sqlx.toml names another), then .env.
 func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	raw := globalString(c, "database-url")
-	if raw == "" && globalContext(c, "database-url").IsSet("database-url") {
+	if raw == "" && isSet(globalContext(c, "database-url"), "database-url") {
 		return dburl.URL{}, &exitError{code: ExitUsage, err: fmt.Errorf("%w: --database-url (-D) is empty: give a URL, or leave the flag out to use %s", errNoURL, s.config.URLVar())}
 	}
 	if raw == "" {
@@ -232,12 +232,28 @@ const defaultConnectTimeout = 10 * time.Second
 // flag name was given, else c.
 func globalContext(c *cli.Context, name string) *cli.Context {
 	for _, ctx := range c.Lineage() {
-		if ctx.Command != nil && ctx.IsSet(name) {
+		if ctx.Command != nil && isSet(ctx, name) {
 			return ctx
 		}
 	}
 	return c
 }
+
+// isSet is ctx.IsSet(name) for a global flag, from the names set in ctx:
+// urfave/cli's IsSet runs a regular expression over every name of every
+// flag of the command each time it is asked.
+func isSet(ctx *cli.Context, name string) bool {
+	for _, n := range ctx.LocalFlagNames() {
+		if n == name || globalAliases[n] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// globalAliases maps each alias of a global flag to its name ("D" to
+// "database-url").
+var globalAliases = map[string]string{"D": "database-url"}
 
 func globalString(c *cli.Context, name string) string {
 	return globalContext(c, name).String(name)
