@@ -1,6 +1,7 @@
 package vet
 
 import (
+	"fmt"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -71,6 +72,9 @@ func (r *resolver) resolve(v ssa.Value) ([]variant, bool) {
 		}
 	case *ssa.Call:
 		if f := v.Call.StaticCallee(); f != nil {
+			if f.Pkg != nil && f.Pkg.Pkg.Path() == "fmt" && f.Name() == "Sprintf" && len(v.Call.Args) == 2 {
+				return r.sprintf(v.Call.Args[0], v.Call.Args[1])
+			}
 			if i, ok := isRebind(calleeObj(f)); ok {
 				if !v.Call.IsInvoke() && f.Signature.Recv() != nil {
 					i++ // the receiver is an argument in SSA
@@ -229,4 +233,119 @@ func calleeObj(f *ssa.Function) *types.Func {
 	}
 	obj, _ := f.Object().(*types.Func)
 	return obj
+}
+
+// sprintf folds fmt.Sprintf(format, args...) when the format and every
+// argument are known at compile time (a table name in a constant, say):
+// each argument a string text resolve knows, or a constant of another
+// kind. args is the ...any slice SSA builds: a slice of an array whose
+// elements are each stored once.
+func (r *resolver) sprintf(format, args ssa.Value) ([]variant, bool) {
+	formats, ok := r.resolve(format)
+	if !ok {
+		return nil, false
+	}
+	var elems [][]any // the values each argument can hold
+	switch a := args.(type) {
+	case *ssa.Const: // no arguments: a nil slice
+	case *ssa.Slice:
+		arr, ok := a.X.(*ssa.Alloc)
+		if !ok {
+			return nil, false
+		}
+		n := int(arr.Type().(*types.Pointer).Elem().(*types.Array).Len())
+		elems = make([][]any, n)
+		for _, ref := range *arr.Referrers() {
+			ia, ok := ref.(*ssa.IndexAddr)
+			if !ok {
+				if ref == a {
+					continue
+				}
+				return nil, false
+			}
+			idx, ok := ia.Index.(*ssa.Const)
+			if !ok {
+				return nil, false
+			}
+			i := int(idx.Int64())
+			for _, use := range *ia.Referrers() {
+				st, ok := use.(*ssa.Store)
+				if !ok || st.Addr != ia || elems[i] != nil {
+					return nil, false
+				}
+				vals, ok := r.argValues(st.Val)
+				if !ok {
+					return nil, false
+				}
+				elems[i] = vals
+			}
+		}
+		for _, e := range elems {
+			if e == nil {
+				return nil, false
+			}
+		}
+	default:
+		return nil, false
+	}
+	out := []variant{}
+	for _, f := range formats {
+		combos := [][]any{nil}
+		for _, e := range elems {
+			var next [][]any
+			for _, c := range combos {
+				for _, v := range e {
+					next = append(next, append(append([]any(nil), c...), v))
+				}
+			}
+			if len(next)*len(formats) > maxVariants {
+				return nil, false
+			}
+			combos = next
+		}
+		for _, c := range combos {
+			out = append(out, variant{sql: fmt.Sprintf(f.sql, c...), rebind: f.rebind, in: f.in})
+		}
+	}
+	return out, len(out) > 0
+}
+
+// argValues is what an argument of Sprintf can hold: the texts of a known
+// string, or the value of a constant of another basic kind.
+func (r *resolver) argValues(v ssa.Value) ([]any, bool) {
+	mi, ok := v.(*ssa.MakeInterface)
+	if !ok {
+		return nil, false
+	}
+	// A basic type only: a named one may have a String method that
+	// Sprintf would call.
+	if _, basic := mi.X.Type().(*types.Basic); !basic {
+		return nil, false
+	}
+	if c, ok := mi.X.(*ssa.Const); ok && c.Value != nil && c.Value.Kind() != constant.String {
+		switch c.Value.Kind() {
+		case constant.Int:
+			if i, exact := constant.Int64Val(c.Value); exact {
+				return []any{i}, true
+			}
+		case constant.Bool:
+			return []any{constant.BoolVal(c.Value)}, true
+		}
+		return nil, false
+	}
+	if mi.X.Type().(*types.Basic).Info()&types.IsString == 0 {
+		return nil, false
+	}
+	vs, ok := r.resolve(mi.X)
+	if !ok {
+		return nil, false
+	}
+	out := make([]any, len(vs))
+	for i, x := range vs {
+		if x.rebind || x.in {
+			return nil, false
+		}
+		out[i] = x.sql
+	}
+	return out, true
 }

@@ -1,6 +1,9 @@
 package consts
 
-import "database/sql"
+import (
+	"database/sql"
+	"fmt"
+)
 
 const usersTable = "users"
 
@@ -43,4 +46,18 @@ func folded(db *sql.DB, admin bool, id int64) {
 	func() {
 		db.QueryRow(captured).Scan(&email) // want `the query has 1 parameter but the call passes 0 arguments`
 	}()
+}
+
+const postsTable = "posts"
+
+// fmt.Sprintf with a known format and known arguments is folded.
+func sprintfFolded(db *sql.DB, admin bool) {
+	db.Query(fmt.Sprintf("SELECT id FROM %s WHERE titel = 'x'", postsTable)) // want `no such column: titel|column "titel" does not exist`
+	db.Query(fmt.Sprintf("SELECT id FROM %s LIMIT %d", usersTable, 10))
+	table := "users"
+	if admin {
+		table = "admins"
+	}
+	db.Query(fmt.Sprintf("SELECT id FROM %s", table))    // want `no such table: admins|relation "admins" does not exist`
+	db.Query(fmt.Sprintf("SELECT id FROM %s", suffix())) // not known: skipped
 }
