@@ -23,7 +23,7 @@ func vetCommand(s *session) *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.StringFlag{Name: "tags", Usage: "comma-separated build tags, as go build -tags"},
 			&cli.BoolFlag{Name: "tests", Value: true, Usage: "check test files too, as go vet does"},
-			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list the calls whose SQL is built at run time (skipped)"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list the calls whose SQL is built at run time (skipped), and count the calls checked and skipped in each package"},
 		},
 		Action: func(c *cli.Context) error {
 			if Vet == nil {
@@ -62,6 +62,9 @@ func (s *session) vet(c *cli.Context) error {
 	if c.Bool("verbose") {
 		for _, p := range rep.Skipped {
 			fmt.Fprintf(s.stderr, "%s: skipped: the SQL is built at run time\n", p)
+		}
+		for _, p := range rep.Packages {
+			fmt.Fprintf(s.stderr, "vet: %s: %s checked, %d skipped as built at run time\n", p.Path, pluralCount(p.Checked, "call"), p.Skipped)
 		}
 	}
 	if c.String("format") == "json" {

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -68,6 +69,7 @@ func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
 	}
 	// A package and its test variant share files: each finding once.
 	seen := map[string]bool{}
+	counts := map[string]*finding.PackageCount{}
 	var rep finding.Report
 	for _, act := range graph.Roots {
 		if act.Err != nil {
@@ -82,14 +84,29 @@ func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
 			}
 		}
 		if s, ok := act.Result.(*Skipped); ok && s != nil {
+			path := strings.TrimSuffix(act.Package.PkgPath, "_test")
+			if _, ok := counts[path]; !ok {
+				counts[path] = &finding.PackageCount{Path: path}
+			}
 			for _, c := range s.Calls {
 				if p := pos(c); !seen["skip "+p.String()] {
 					seen["skip "+p.String()] = true
 					rep.Skipped = append(rep.Skipped, p)
+					counts[path].Skipped++
+				}
+			}
+			for _, c := range s.Checked {
+				if p := pos(c); !seen["checked "+p.String()] {
+					seen["checked "+p.String()] = true
+					counts[path].Checked++
 				}
 			}
 		}
 	}
+	for _, c := range counts {
+		rep.Packages = append(rep.Packages, *c)
+	}
+	sort.Slice(rep.Packages, func(i, j int) bool { return rep.Packages[i].Path < rep.Packages[j].Path })
 	rep.Sort()
 	return rep, nil
 }

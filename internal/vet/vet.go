@@ -29,6 +29,8 @@ import (
 // time, which it cannot check (dbprep vet -v lists them).
 type Skipped struct {
 	Calls []token.Position
+	// Checked are the calls whose SQL was known and checked.
+	Checked []token.Position
 }
 
 // Open returns the checker for the database the analyzer checks against.
@@ -142,6 +144,7 @@ func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
 			skipped.Calls = append(skipped.Calls, pass.Fset.Position(arg.Pos()))
 			continue
 		}
+		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
 		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter}
 		for _, q := range variants {
 			v.check(q)

@@ -53,6 +53,16 @@ func (p Problem) String() string { return p.Position.String() + ": " + p.Message
 type Report struct {
 	Problems []Problem
 	Skipped  []Position
+	// Packages count, for each package (its tests included), the calls
+	// checked and those skipped as built at run time.
+	Packages []PackageCount
+}
+
+// PackageCount is how many query calls of a package were checked and how
+// many skipped.
+type PackageCount struct {
+	Path             string
+	Checked, Skipped int
 }
 
 // Check runs a Request: internal/vet's Check.
