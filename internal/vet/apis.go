@@ -135,11 +135,14 @@ func key(f *types.Func) string {
 }
 
 // shaped recognises the methods of a caller's own types that have the
-// shape of database/sql's or pgx's: an interface such as sqlc's DBTX,
-// which *sql.DB and *sql.Tx both satisfy, or a struct wrapping a database.
-// The name must be one of theirs and the parameters theirs: (query string,
-// args ...any), (ctx, query string, args ...any), or for Prepare,
-// (query string) and (ctx, query string).
+// shape of database/sql's, pgx's or jmoiron/sqlx's: an interface such as
+// sqlc's DBTX, which *sql.DB and *sql.Tx both satisfy, a service's own
+// interface over *sqlx.DB and *sqlx.Tx, or a struct wrapping a database.
+// The name must be one of theirs and the parameters theirs, ctx first or
+// not: (query string, args ...any); for Prepare and Preparex, (query
+// string); for Get and Select, (dest, query string, args ...any); for
+// NamedExec and NamedQuery, (query string, arg); for PrepareNamed, (query
+// string).
 func shaped(f *types.Func) (api, bool) {
 	if f == nil {
 		return api{}, false
@@ -148,32 +151,50 @@ func shaped(f *types.Func) (api, bool) {
 	if sig == nil || sig.Recv() == nil {
 		return api{}, false
 	}
+	name := strings.TrimSuffix(f.Name(), "Context")
 	var k kind
-	switch strings.TrimSuffix(f.Name(), "Context") {
-	case "Exec":
+	switch name {
+	case "Exec", "MustExec":
 		k = exec
-	case "Query":
+	case "Query", "Queryx":
 		k = query
-	case "QueryRow":
+	case "QueryRow", "QueryRowx":
 		k = queryRow
-	case "Prepare":
+	case "Prepare", "Preparex":
 		k = prepare
+	case "Get":
+		k = get
+	case "Select":
+		k = sel
+	case "NamedExec", "NamedQuery", "PrepareNamed":
+		k = named
 	default:
 		return api{}, false
 	}
+	sqlx := name != "Exec" && name != "Query" && name != "QueryRow" && name != "Prepare"
 	params := sig.Params()
 	at := 0
 	if params.Len() > 0 && typeName(params.At(0).Type()) == "context.Context" {
 		at = 1
 	}
-	if params.Len() <= at || !isString(params.At(at).Type()) {
-		return api{}, false
-	}
+	str := func(i int) bool { return params.Len() > i && isString(params.At(i).Type()) }
 	switch {
-	case k == prepare && params.Len() == at+1:
-		return api{kind: prepare, query: at, args: -1, dest: -1}, true
-	case k != prepare && params.Len() == at+2 && sig.Variadic():
-		return api{kind: k, query: at, args: at + 1, dest: -1}, true
+	case k == get || k == sel:
+		if params.Len() == at+3 && sig.Variadic() && str(at+1) {
+			return api{kind: k, query: at + 1, args: at + 2, dest: at, sqlx: true}, true
+		}
+	case k == named && name == "PrepareNamed" || k == prepare:
+		if params.Len() == at+1 && str(at) {
+			return api{kind: k, query: at, args: -1, dest: -1, sqlx: sqlx}, true
+		}
+	case k == named:
+		if params.Len() == at+2 && !sig.Variadic() && str(at) {
+			return api{kind: named, query: at, args: -1, dest: -1, sqlx: true}, true
+		}
+	default:
+		if params.Len() == at+2 && sig.Variadic() && str(at) {
+			return api{kind: k, query: at, args: at + 1, dest: -1, sqlx: sqlx}, true
+		}
 	}
 	return api{}, false
 }
@@ -184,12 +205,18 @@ func isString(t types.Type) bool {
 }
 
 // isRebind says whether f is jmoiron/sqlx's Rebind (the method, or the
-// function taking the bind type first), and which argument is the query.
+// function taking the bind type first), or any method Rebind(string)
+// string (a service's interface over sqlx's types), and which argument is
+// the query.
 func isRebind(f *types.Func) (int, bool) {
 	switch k := key(f); {
 	case k == sqlxPath+".Rebind":
 		return 1, true
 	case strings.HasPrefix(k, sqlxPath+".") && strings.HasSuffix(k, ".Rebind"):
+		return 0, true
+	}
+	if sig, _ := f.Type().(*types.Signature); f.Name() == "Rebind" && sig != nil && sig.Recv() != nil &&
+		sig.Params().Len() == 1 && isString(sig.Params().At(0).Type()) && sig.Results().Len() == 1 && isString(sig.Results().At(0).Type()) {
 		return 0, true
 	}
 	return 0, false

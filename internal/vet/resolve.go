@@ -71,6 +71,11 @@ func (r *resolver) resolve(v ssa.Value) ([]variant, bool) {
 			return r.load(v.X)
 		}
 	case *ssa.Call:
+		if v.Call.IsInvoke() {
+			if i, ok := isRebind(v.Call.Method); ok {
+				return r.mark(v.Call.Args[i], func(x *variant) { x.rebind = true })
+			}
+		}
 		if f := v.Call.StaticCallee(); f != nil {
 			if f.Pkg != nil && f.Pkg.Pkg.Path() == "fmt" && f.Name() == "Sprintf" && len(v.Call.Args) == 2 {
 				return r.sprintf(v.Call.Args[0], v.Call.Args[1])

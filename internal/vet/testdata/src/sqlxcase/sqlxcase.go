@@ -2,6 +2,7 @@ package sqlxcase
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -60,4 +61,23 @@ func bad(ctx context.Context, db *sqlx.DB, tx *sqlx.Tx, id int64, ids []int64) {
 	var posts []Post
 	db.Select(&posts, db.Rebind("SELECT id, title, user_id FROM posts WHERE id = ?"), id) // want `Post has no field for column "user_id"`
 	db.Exec("DELETE FROM users WHERE id = $1 AND email = $2", id)                         // want `the query has 2 parameters but the call passes 1 argument`
+}
+
+// Handler is a service's own interface over *sqlx.DB and *sqlx.Tx: its
+// methods have sqlx's shapes, and Rebind goes through it.
+type Handler interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	NamedExecContext(ctx context.Context, query string, arg any) (sql.Result, error)
+	Rebind(query string) string
+}
+
+func viaInterface(ctx context.Context, h Handler, id int64) {
+	var u User
+	h.GetContext(ctx, &u, h.Rebind("SELECT id, email, name, active FROM users WHERE id = ?"), id)
+	var s Short
+	h.GetContext(ctx, &s, h.Rebind("SELECT id, email FROM users WHERE id = ?"), id) // want `Short has no field for column "email"`
+	var posts []Post
+	h.SelectContext(ctx, &posts, "SELECT id, titel FROM posts")   // want `no such column: titel|column "titel" does not exist`
+	h.NamedExecContext(ctx, "UPDATE users SET emali = :email", u) // want `no such column: emali|column "emali" of relation "users" does not exist`
 }
