@@ -27,6 +27,9 @@ type api struct {
 	args  int // the first query argument, -1 when it takes none
 	dest  int // the destination (get, sel), -1 otherwise
 	sqlx  bool
+	// pgx: a native pgx call, whose Scan applies pgx's strict type rules
+	// (database/sql's convertAssign converts more: text '114' into an int).
+	pgx bool
 }
 
 // apis maps "pkgpath.Type.Method" (or "pkgpath.Func") to the call's shape.
@@ -69,7 +72,7 @@ func init() {
 		name string
 		kind kind
 	}{{"Exec", exec}, {"Query", query}, {"QueryRow", queryRow}} {
-		a := api{kind: m.kind, query: 1, args: 2, dest: -1}
+		a := api{kind: m.kind, query: 1, args: 2, dest: -1, pgx: true}
 		add(pgxPath, pgxTypes, m.name, a)
 		add(pgxpool, []string{"Pool", "Conn", "Tx"}, m.name, a)
 	}

@@ -96,9 +96,12 @@ func set(names ...string) map[string]bool {
 	return m
 }
 
-// checkType reports a Scan destination that cannot hold the column's
-// PostgreSQL type with any driver: text into a number or a bool, a bool
-// into a number, a number into a bool.
+// checkType reports a Scan destination that can never hold the column's
+// PostgreSQL type. Through pgx's own calls, pgx's rules: text into a
+// number or a bool, a bool into a number, a number into a bool. Through
+// database/sql (lib/pq, pgx's stdlib), convertAssign parses text into
+// numbers and bools and takes 0 and 1 for a bool, so only a bool into a
+// number ("true" is no number) always fails.
 func (v *checkCall) checkType(arg ast.Expr, col querycheck.Column, quote string) {
 	p, ok := v.pass.TypesInfo.TypeOf(arg).(*types.Pointer)
 	if !ok {
@@ -110,12 +113,13 @@ func (v *checkCall) checkType(arg ast.Expr, col querycheck.Column, quote string)
 	}
 	goNum := b.Info()&(types.IsInteger|types.IsFloat) != 0
 	goBool := b.Info()&types.IsBoolean != 0
+	strict := v.call.api.pgx
 	var bad bool
 	switch {
 	case textTypes[col.Type]:
-		bad = goNum || goBool
+		bad = strict && (goNum || goBool)
 	case numericTypes[col.Type]:
-		bad = goBool
+		bad = strict && goBool
 	case boolTypes[col.Type]:
 		bad = goNum
 	}
