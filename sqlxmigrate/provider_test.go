@@ -136,8 +136,20 @@ func TestProviderFailingMigrationAndDirty(t *testing.T) {
 			}
 			p, _ := sqlxmigrate.New(db, d, bad, sqlxmigrate.Options{})
 			res, err := p.Up(ctx)
-			if err == nil || len(res) != 1 || !strings.Contains(err.Error(), "while executing migration 2") {
+			if err == nil || len(res) != 1 || !strings.Contains(err.Error(), "while executing migration 2 (migrations/2_bad.sql): ") {
 				t.Fatalf("Up = %+v, %v", res, err)
+			}
+			// What was applied before the failure, and the failing migration.
+			var pe *sqlxmigrate.PartialError
+			var me *sqlxmigrate.MigrationError
+			if !errors.As(err, &pe) || !errors.As(err, &me) {
+				t.Fatalf("Up: %T %v; want a *PartialError around a *MigrationError", err, err)
+			}
+			if len(pe.Applied) != 1 || pe.Applied[0].Version != 1 || pe.Failed.Version != 2 || pe.Failed.Description != "bad" {
+				t.Errorf("PartialError: %+v", pe)
+			}
+			if me.Version != 2 || me.File != "migrations/2_bad.sql" || me.Down || me.NoTx || me.Err == nil {
+				t.Errorf("MigrationError: %+v", me)
 			}
 			var n int
 			if err := db.QueryRow("SELECT count(*) FROM b").Scan(&n); err == nil {
@@ -274,34 +286,6 @@ func TestProviderGooseParity(t *testing.T) {
 			}
 			if _, err := p.HasPending(ctx); !errors.Is(err, sqlxmigrate.ErrDirty) {
 				t.Errorf("HasPending on a dirty ledger: %v", err)
-			}
-		})
-	}
-}
-
-func TestProviderPartialError(t *testing.T) {
-	ctx := context.Background()
-	for name, open := range engines(t) {
-		t.Run(name, func(t *testing.T) {
-			db, d := open(t)
-			bad := fstest.MapFS{
-				"migrations/1_ok.sql":  {Data: []byte("CREATE TABLE a (x INTEGER);\n")},
-				"migrations/2_ok.sql":  {Data: []byte("CREATE TABLE c (x INTEGER);\n")},
-				"migrations/3_bad.sql": {Data: []byte("INSERT INTO nope VALUES (1);\n")},
-			}
-			p, _ := sqlxmigrate.New(db, d, bad, sqlxmigrate.Options{})
-			_, err := p.Up(ctx)
-			var pe *sqlxmigrate.PartialError
-			var me *sqlxmigrate.MigrationError
-			if !errors.As(err, &pe) || !errors.As(err, &me) {
-				t.Fatalf("Up: %T %v; want a *PartialError around a *MigrationError", err, err)
-			}
-			if len(pe.Applied) != 2 || pe.Applied[1].Version != 2 || pe.Failed.Version != 3 || pe.Failed.Description != "bad" {
-				t.Errorf("PartialError: %+v", pe)
-			}
-			if me.Version != 3 || me.File != "migrations/3_bad.sql" || me.Down || me.NoTx || me.Err == nil ||
-				!strings.Contains(err.Error(), "while executing migration 3 (migrations/3_bad.sql): ") {
-				t.Errorf("MigrationError: %+v (%v)", me, err)
 			}
 		})
 	}
