@@ -26,18 +26,19 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 )
 
 // Dialect is the database engine a Provider writes for.
-type Dialect = ledger.Dialect
+type Dialect = engine.Engine
 
 // The dialects sqlx supports and dbprep writes.
 const (
-	SQLite   = ledger.SQLite
-	Postgres = ledger.Postgres
+	SQLite   = engine.SQLite
+	Postgres = engine.Postgres
 )
 
 // Errors, for errors.Is. Each names the migration in its message.
@@ -139,7 +140,7 @@ type Options struct {
 // for their duration.
 type Provider struct {
 	db         *sql.DB
-	dialect    Dialect
+	dialect    ledger.Dialect
 	migrations []migration.Migration
 	opts       Options
 }
@@ -153,7 +154,8 @@ func New(db *sql.DB, d Dialect, fsys fs.FS, opts Options) (*Provider, error) {
 	if db == nil {
 		return nil, errors.New("sqlxmigrate.New: nil *sql.DB")
 	}
-	if d != SQLite && d != Postgres {
+	ld, err := ledger.DialectOf(d)
+	if err != nil {
 		return nil, fmt.Errorf("sqlxmigrate.New: unknown dialect %v (use sqlxmigrate.SQLite or sqlxmigrate.Postgres)", d)
 	}
 	if opts.Dir == "" {
@@ -169,7 +171,7 @@ func New(db *sql.DB, d Dialect, fsys fs.FS, opts Options) (*Provider, error) {
 	if err := migration.CheckDuplicates(ms); err != nil {
 		return nil, err
 	}
-	return &Provider{db: db, dialect: d, migrations: ms, opts: opts}, nil
+	return &Provider{db: db, dialect: ld, migrations: ms, opts: opts}, nil
 }
 
 // Result is one migration applied or reverted.

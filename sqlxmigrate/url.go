@@ -15,35 +15,6 @@ import (
 	"github.com/dbprep/dbprep/internal/ledger"
 )
 
-// engine is how this package reaches a dialect through database/sql.
-type engine struct {
-	// drivers are the driver names Open looks for, in order: a program
-	// imports one of them.
-	drivers []string
-	// imports is what to import for one.
-	imports string
-	// dsn is the driver's data source name for u.
-	dsn func(driver string, u dburl.URL) string
-	// server is true for an engine behind a server, which Connect waits
-	// for; false for a file, which must exist unless CreateIfMissing.
-	server bool
-}
-
-// engines are the engines by dialect (ledger.DialectOf maps a URL to one).
-var engines = map[Dialect]engine{
-	SQLite: {
-		drivers: []string{"sqlite", "sqlite3"}, // modernc.org/sqlite, github.com/mattn/go-sqlite3
-		imports: `_ "modernc.org/sqlite" (or _ "github.com/mattn/go-sqlite3")`,
-		dsn:     func(driver string, u dburl.URL) string { return sqliteDSN(driver, u.SQLite) },
-	},
-	Postgres: {
-		drivers: []string{"pgx", "postgres"}, // github.com/jackc/pgx/v5/stdlib, github.com/lib/pq
-		imports: `_ "github.com/jackc/pgx/v5/stdlib" (or _ "github.com/lib/pq")`,
-		dsn:     func(_ string, u dburl.URL) string { return u.Postgres.ConnString(true) },
-		server:  true,
-	},
-}
-
 // Run applies the pending migrations in dir of fsys to the database at
 // databaseURL (sqlite:… or postgres://…) and returns how many it applied:
 // Connect, then a Provider's Up. It validates the ledger as sqlx does: a
@@ -83,11 +54,11 @@ func Connect(ctx context.Context, databaseURL string, opts Options) (*sql.DB, Di
 	if err != nil {
 		return nil, 0, err
 	}
-	d, err := ledger.DialectOf(u)
+	d, err := ledger.DialectOf(u.Engine)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !engines[d].server && !u.SQLite.Memory && u.SQLite.Mode == "rw" {
+	if !d.Server() && !u.SQLite.Memory && u.SQLite.Mode == "rw" {
 		if opts.CreateIfMissing {
 			u.SQLite.Mode = "rwc"
 		} else if _, err := os.Stat(u.SQLite.Path); errors.Is(err, os.ErrNotExist) {
@@ -98,14 +69,14 @@ func Connect(ctx context.Context, databaseURL string, opts Options) (*sql.DB, Di
 	if err != nil {
 		return nil, 0, scrub(err, databaseURL)
 	}
-	if !engines[d].server {
-		return db, d, nil
+	if !d.Server() {
+		return db, u.Engine, nil
 	}
 	if err := waitForServer(ctx, db, u, opts.ConnectTimeout); err != nil {
 		db.Close()
 		return nil, 0, scrub(err, databaseURL)
 	}
-	return db, d, nil
+	return db, u.Engine, nil
 }
 
 // Open opens the database at a sqlx URL with database/sql, using the
@@ -118,7 +89,7 @@ func Open(databaseURL string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := ledger.DialectOf(u)
+	d, err := ledger.DialectOf(u.Engine)
 	if err != nil {
 		return nil, err
 	}
@@ -130,29 +101,14 @@ func Open(databaseURL string) (*sql.DB, error) {
 }
 
 // open opens u with the first registered driver of dialect d.
-func open(u dburl.URL, d Dialect) (*sql.DB, error) {
-	e := engines[d]
+func open(u dburl.URL, d ledger.Dialect) (*sql.DB, error) {
 	have := sql.Drivers()
-	for _, name := range e.drivers {
+	for _, name := range d.Drivers() {
 		if slices.Contains(have, name) {
-			return sql.Open(name, e.dsn(name, u))
+			return sql.Open(name, d.DSN(name, u))
 		}
 	}
-	return nil, fmt.Errorf("no database/sql driver for %s is registered: import %s", d, e.imports)
-}
-
-// sqliteDSN is the "file:" URI of u for the driver: modernc takes pragmas
-// as _pragma=name(value), mattn as _name=value.
-func sqliteDSN(driver string, u dburl.SQLiteOptions) string {
-	q := u.URIQuery()
-	if driver == "sqlite" {
-		q.Add("_pragma", "busy_timeout(30000)")
-		q.Add("_pragma", "foreign_keys(1)")
-	} else {
-		q.Set("_busy_timeout", "30000")
-		q.Set("_foreign_keys", "1")
-	}
-	return "file:" + u.URIPath() + "?" + q.Encode()
+	return nil, fmt.Errorf("no database/sql driver for %s is registered: import %s", d.Engine(), d.Imports())
 }
 
 // waitForServer pings a server until it answers or timeout (10 s when

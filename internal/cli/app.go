@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/ledger"
 )
 
@@ -77,9 +78,9 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	// The error may hold what a driver or server said, so it is scrubbed of
 	// the URL's secrets; the hint is dbprep's own text and names no secret.
 	msg := dburl.Scrub(err.Error(), s.rawURL)
-	var kind dburl.Kind
+	var kind engine.Engine
 	if u, perr := dburl.Parse(s.rawURL); perr == nil {
-		kind = u.Kind
+		kind = u.Engine
 	}
 	if h := hint(err, kind); h != "" && ctx.Err() == nil {
 		msg += "\nhint: " + h

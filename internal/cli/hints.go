@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/prepare"
@@ -15,7 +16,7 @@ import (
 
 // hint is the advice printed under an error: what to do next, for the
 // database engine in use (0 when there is none).
-func hint(err error, kind dburl.Kind) string {
+func hint(err error, kind engine.Engine) string {
 	var ee *store.ExecError
 	var pe *prepare.Error
 	var de *migration.DirError
@@ -76,7 +77,7 @@ func hint(err error, kind dburl.Kind) string {
 // noTxLeftovers is the hint for a -- no-transaction migration that failed:
 // what ran before the failing statement stays, its ledger row says so
 // (success = false), and how to find what it left and finish.
-func noTxLeftovers(err error, ee *store.ExecError, kind dburl.Kind) string {
+func noTxLeftovers(err error, ee *store.ExecError, kind engine.Engine) string {
 	verb, undo := "applied", "undo it or make the file idempotent (IF NOT EXISTS), fix "+ee.File
 	if ee.Down {
 		verb, undo = "reverted", "finish or undo the revert by hand, fix "+ee.File
@@ -89,7 +90,7 @@ func noTxLeftovers(err error, ee *store.ExecError, kind dburl.Kind) string {
 	case errors.As(err, &pe) && len(pe.InvalidIndexes) > 0:
 		h += "It left the INVALID index(es) " + strings.Join(pe.InvalidIndexes, ", ") + " (a failed CREATE INDEX CONCURRENTLY leaves one, and every re-run then fails with \"already exists\"): " +
 			"DROP INDEX CONCURRENTLY each, fix " + ee.File + ", " + del + " and run again"
-	case kind == dburl.Postgres:
+	case kind == engine.Postgres:
 		h += "See what it left (`dbprep schema`), " + undo + ", then " + del + " and run again"
 	default:
 		h += "See what it left (`dbprep schema`; e.g. a table an earlier statement created), " + undo + ", then " + del + " and run again"
@@ -98,12 +99,12 @@ func noTxLeftovers(err error, ee *store.ExecError, kind dburl.Kind) string {
 }
 
 // dirtyHint says how to finish a migration whose row says success = false.
-func dirtyHint(me *migrate.Error, kind dburl.Kind) string {
+func dirtyHint(me *migrate.Error, kind engine.Engine) string {
 	done := fmt.Sprintf("`UPDATE %s SET success = TRUE WHERE version = %d`", me.Table, me.Version)
 	del := fmt.Sprintf("`DELETE FROM %s WHERE version = %d`", me.Table, me.Version)
 	h := "a -- no-transaction migration was started and did not finish (it failed, or its process was killed or lost the server), " +
 		"or another tool wrote the row: it may be applied in part, in whole or not at all. See what it left (`dbprep migrate info`, `dbprep schema`"
-	if kind == dburl.Postgres {
+	if kind == engine.Postgres {
 		h += "; a CREATE INDEX CONCURRENTLY that did not finish leaves an INVALID index: SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid"
 	}
 	return h + "). If it is all there, record it: " + done + "; otherwise undo what it left, then " + del + " and run again"

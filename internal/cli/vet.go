@@ -17,12 +17,15 @@ func vetCommand(s *session) *cli.Command {
 		ArgsUsage: "[packages]",
 		Description: "Finds the calls of database/sql, pgx v5 and jmoiron/sqlx whose SQL is a constant (or a variable only ever set to constants) " +
 			"and prepares each query against the database: syntax, tables, columns, parameters against arguments, result columns against Scan " +
-			"and Get/Select destinations. Prints file:line:col: message, sorted, as go vet does. Exit 0 clean, 1 problems found, 2 usage. " +
-			"//dbprep:ignore on the line, the line above, or a function's or file's doc comment skips the queries there. Packages default to ./...",
+			"and Get/Select destinations, and a column that can be NULL scanned into a value that cannot hold it (--null). Prints file:line:col: message, sorted, as go vet does. Exit 0 clean, 1 problems found, 2 usage. " +
+			"//dbprep:ignore on the line, the line above, or a function's or file's doc comment skips the queries there; //dbprep:ignore null skips only the NULL check. Packages default to ./...",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.StringFlag{Name: "tags", Usage: "comma-separated build tags, as go build -tags"},
 			&cli.BoolFlag{Name: "tests", Value: true, Usage: "check test files too, as go vet does"},
+			&cli.StringFlag{Name: "null", Value: "default", Usage: "a column that can be NULL scanned into a value that cannot hold NULL: " +
+				"off; default (reported when the column has no NOT NULL and no DEFAULT, is on the nullable side of an outer join, or is an aggregate over no rows); " +
+				"strict (also when it has a DEFAULT: sqlx's rule)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list the calls whose SQL is built at run time (skipped), and count the calls checked and skipped in each package"},
 		},
 		Action: func(c *cli.Context) error {
@@ -52,6 +55,7 @@ func (s *session) vet(c *cli.Context) error {
 		Patterns:       c.Args().Slice(),
 		Tags:           c.String("tags"),
 		Tests:          c.Bool("tests"),
+		Null:           c.String("null"),
 		URL:            s.rawURL,
 		ConnectTimeout: connectTimeout(c),
 		OnWait:         s.waiting,

@@ -7,47 +7,30 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/dbprep/dbprep/internal/engine"
 )
-
-// Kind is the database a URL points at.
-type Kind int
-
-const (
-	// SQLite is a sqlite: URL.
-	SQLite Kind = iota + 1
-	// Postgres is a postgres:// or postgresql:// URL.
-	Postgres
-)
-
-func (k Kind) String() string {
-	switch k {
-	case SQLite:
-		return "sqlite"
-	case Postgres:
-		return "postgres"
-	}
-	return "unknown"
-}
 
 // URL is a parsed database URL.
 type URL struct {
-	Kind Kind
+	// Engine is the database engine the URL's scheme names.
+	Engine engine.Engine
 	// Raw is the URL as given. It may hold a password: never print it; use
 	// String.
 	Raw string
-	// SQLite is set when Kind is SQLite.
+	// SQLite is set when Engine is SQLite.
 	SQLite SQLiteOptions
-	// Postgres is set when Kind is Postgres. It holds the password: hand
+	// Postgres is set when Engine is Postgres. It holds the password: hand
 	// it to the driver, print String.
 	Postgres PostgresOptions
 }
 
 // String is the URL rendered from its parsed parts, every password masked.
 func (u URL) String() string {
-	switch u.Kind {
-	case Postgres:
+	switch u.Engine {
+	case engine.Postgres:
 		return u.Postgres.String()
-	case SQLite:
+	case engine.SQLite:
 		return u.SQLite.String()
 	}
 	return "(no URL)"
@@ -142,14 +125,14 @@ func Parse(s string) (URL, error) {
 	pg := strings.ToLower(cleanURL(s))
 	switch {
 	case strings.HasPrefix(s, "sqlite:"):
-		u.Kind = SQLite
+		u.Engine = engine.SQLite
 		o, err := parseSQLite(s)
 		if err != nil {
 			return URL{}, fmt.Errorf("%w: %v", ErrInvalidURL, err)
 		}
 		u.SQLite = o
 	case strings.HasPrefix(pg, "postgres://"), strings.HasPrefix(pg, "postgresql://"):
-		u.Kind = Postgres
+		u.Engine = engine.Postgres
 		o, err := parsePostgres(s)
 		if err != nil {
 			return URL{}, fmt.Errorf("%w: %v", ErrInvalidURL, err)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/engine"
 )
 
 func TestParseSQLite(t *testing.T) {
@@ -30,8 +32,8 @@ func TestParseSQLite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if u.Kind != SQLite || u.SQLite != tt.want {
-				t.Errorf("got %v %+v, want %+v", u.Kind, u.SQLite, tt.want)
+			if u.Engine != engine.SQLite || u.SQLite != tt.want {
+				t.Errorf("got %v %+v, want %+v", u.Engine, u.SQLite, tt.want)
 			}
 		})
 	}
@@ -44,8 +46,8 @@ func TestParsePostgres(t *testing.T) {
 		"postgres:///app?host=/var/run/postgresql",
 	} {
 		u, err := Parse(in)
-		if err != nil || u.Kind != Postgres {
-			t.Errorf("Parse(%q) = %v, %v", in, u.Kind, err)
+		if err != nil || u.Engine != engine.Postgres {
+			t.Errorf("Parse(%q) = %v, %v", in, u.Engine, err)
 		}
 	}
 }

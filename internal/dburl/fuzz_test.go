@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/dbprep/dbprep/internal/engine"
 )
 
 // Any input: Parse never panics; an error quotes no secret candidate; a
@@ -30,7 +32,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if u.Kind != Postgres {
+		if u.Engine != engine.Postgres {
 			return
 		}
 		o := u.Postgres

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dbprep/dbprep/internal/engine"
 )
 
 // Mask replaces a password in output.
@@ -24,7 +26,7 @@ func Secrets(raw string) []string {
 		}
 	}
 	if u, err := Parse(raw); err == nil {
-		if u.Kind == Postgres {
+		if u.Engine == engine.Postgres {
 			for _, s := range u.Postgres.secrets() {
 				add(s)
 			}
@@ -136,7 +138,7 @@ func Scrub(msg, raw string) string {
 // longest first.
 func publicParts(raw string) []string {
 	u, err := Parse(raw)
-	if err != nil || u.Kind != Postgres {
+	if err != nil || u.Engine != engine.Postgres {
 		return nil
 	}
 	o := u.Postgres

@@ -11,22 +11,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migration"
 )
-
-// DialectOf is the dialect of the database at u: the one mapping from a
-// URL to an engine (package store picks its backend by it, sqlxmigrate its
-// driver). A URL of no supported engine is an error that lists them.
-func DialectOf(u dburl.URL) (Dialect, error) {
-	switch u.Kind {
-	case dburl.SQLite:
-		return SQLite, nil
-	case dburl.Postgres:
-		return Postgres, nil
-	}
-	return 0, fmt.Errorf("%w %q: dbprep supports sqlite: and postgres:// (postgresql://) URLs", dburl.ErrUnsupportedScheme, u.Kind)
-}
 
 // DefaultTable is sqlx's ledger table name.
 const DefaultTable = "_sqlx_migrations"

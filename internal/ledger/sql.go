@@ -5,64 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"strings"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/migration"
 )
-
-// Dialect is the SQL a database speaks: sqlx's ledger table, placeholders,
-// locking and transactions differ between engines.
-type Dialect int
-
-const (
-	// SQLite: "?1" placeholders, BEGIN IMMEDIATE, no migration lock.
-	SQLite Dialect = iota + 1
-	// Postgres: "$1" placeholders, sqlx's session advisory lock.
-	Postgres
-)
-
-func (d Dialect) String() string {
-	switch d {
-	case SQLite:
-		return "sqlite"
-	case Postgres:
-		return "postgres"
-	}
-	return fmt.Sprintf("Dialect(%d)", int(d))
-}
-
-// SQLiteLedgerDDL is sqlx's ledger table for SQLite, byte for byte, with %s
-// for the table name. SQLite keeps it in sqlite_master minus "IF NOT EXISTS".
-const SQLiteLedgerDDL = `
-CREATE TABLE IF NOT EXISTS %s (
-    version BIGINT PRIMARY KEY,
-    description TEXT NOT NULL,
-    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    success BOOLEAN NOT NULL,
-    checksum BLOB NOT NULL,
-    execution_time BIGINT NOT NULL
-);
-                `
-
-// PostgresLedgerDDL is sqlx's ledger table for PostgreSQL, byte for byte.
-const PostgresLedgerDDL = `
-CREATE TABLE IF NOT EXISTS %s (
-    version BIGINT PRIMARY KEY,
-    description TEXT NOT NULL,
-    installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
-    success BOOLEAN NOT NULL,
-    checksum BYTEA NOT NULL,
-    execution_time BIGINT NOT NULL
-);
-                `
-
-// LockKey is sqlx's advisory-lock key for a database name:
-// 0x3d32ad9e * crc32_ieee(name). It never overflows an int64.
-func LockKey(database string) int64 {
-	return 0x3d32ad9e * int64(crc32.ChecksumIEEE([]byte(database)))
-}
 
 // SQLOptions are how a SQL store writes its ledger.
 type SQLOptions struct {
@@ -98,13 +44,13 @@ type SQLStore struct {
 	pin      *time.Time
 	describe func(*sql.Conn, error, *migration.Migration) error
 	execFn   func(context.Context, *sql.Conn, string) error
-	lockKey  *int64
+	unlock   func(context.Context) error
 }
 
 // NewSQL takes a connection from db for a store in dialect d.
 func NewSQL(ctx context.Context, db *sql.DB, d Dialect, o SQLOptions) (*SQLStore, error) {
-	if d != SQLite && d != Postgres {
-		return nil, fmt.Errorf("unknown dialect %v: use ledger.SQLite or ledger.Postgres", d)
+	if d == nil {
+		return nil, errors.New("ledger.NewSQL: no dialect (use ledger.DialectOf)")
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -120,64 +66,42 @@ func OnConn(conn *sql.Conn, d Dialect, o SQLOptions) *SQLStore {
 	if table == "" {
 		table = DefaultTable
 	}
-	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d == Postgres, pin: o.Pin, describe: o.Describe, execFn: o.Exec}
+	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d.AlwaysNoTx(), pin: o.Pin, describe: o.Describe, execFn: o.Exec}
 }
 
 // Table is the ledger table's name.
 func (s *SQLStore) Table() string { return s.table }
 
 // p is the n-th placeholder of the dialect.
-func (s *SQLStore) p(n int) string {
-	if s.dialect == Postgres {
-		return fmt.Sprintf("$%d", n)
-	}
-	return fmt.Sprintf("?%d", n)
-}
+func (s *SQLStore) p(n int) string { return s.dialect.Placeholder(n) }
 
-// Lock takes sqlx's advisory lock on PostgreSQL; on SQLite it does nothing,
-// as each migration's transaction takes the write lock.
+// Lock takes the dialect's migration lock: sqlx's advisory lock on
+// PostgreSQL; on SQLite nothing, as each migration's transaction takes the
+// write lock.
 func (s *SQLStore) Lock(ctx context.Context) error {
-	if s.dialect != Postgres {
-		return nil
-	}
-	var db string
-	if err := s.conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&db); err != nil {
+	unlock, err := s.dialect.Lock(ctx, s.conn)
+	if err != nil {
 		return fmt.Errorf("taking the migration lock: %w", err)
 	}
-	key := LockKey(db)
-	if _, err := s.conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		return fmt.Errorf("taking the migration lock: %w", err)
-	}
-	s.lockKey = &key
+	s.unlock = unlock
 	return nil
 }
 
-// Unlock releases the advisory lock if this store holds it.
+// Unlock releases the lock if this store holds it.
 func (s *SQLStore) Unlock(ctx context.Context) error {
-	if s.lockKey == nil {
+	if s.unlock == nil {
 		return nil
 	}
-	if _, err := s.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", *s.lockKey); err != nil {
+	if err := s.unlock(ctx); err != nil {
 		return fmt.Errorf("releasing the migration lock: %w", err)
 	}
-	s.lockKey = nil
+	s.unlock = nil
 	return nil
 }
 
 // EnsureLedger creates the ledger table if it is missing.
 func (s *SQLStore) EnsureLedger(ctx context.Context) error {
-	ddl := SQLiteLedgerDDL
-	if s.dialect == Postgres {
-		ddl = PostgresLedgerDDL
-	}
-	_, err := s.conn.ExecContext(ctx, fmt.Sprintf(ddl, s.table))
-	if err != nil && s.dialect == Postgres {
-		// Two sessions may race on IF NOT EXISTS (possible without the
-		// lock), and the loser fails on the catalog's unique index; the
-		// table is there now, so once more succeeds.
-		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(ddl, s.table))
-	}
-	if err != nil {
+	if err := s.dialect.EnsureLedger(ctx, s.conn, fmt.Sprintf(s.dialect.LedgerDDL(), s.table)); err != nil {
 		return fmt.Errorf("creating ledger table %s: %w", s.table, err)
 	}
 	return nil
@@ -185,17 +109,7 @@ func (s *SQLStore) EnsureLedger(ctx context.Context) error {
 
 // HasLedger reports whether the ledger table exists, from the catalog.
 func (s *SQLStore) HasLedger(ctx context.Context) (bool, error) {
-	var ok bool
-	var err error
-	if s.dialect == Postgres {
-		err = s.conn.QueryRowContext(ctx, "SELECT to_regclass($1) IS NOT NULL", s.table).Scan(&ok)
-	} else {
-		schema, name := "main", s.table
-		if i := strings.LastIndex(name, "."); i >= 0 {
-			schema, name = name[:i], name[i+1:]
-		}
-		err = s.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) > 0 FROM %s.sqlite_master WHERE type = 'table' AND name = ?", schema), name).Scan(&ok)
-	}
+	ok, err := s.dialect.HasTable(ctx, s.conn, s.table)
 	if err != nil {
 		return false, fmt.Errorf("looking for the ledger table %s: %w", s.table, err)
 	}
@@ -289,11 +203,7 @@ func (s *SQLStore) isApplied(ctx context.Context, version int64) (bool, error) {
 // inTx runs fn inside a transaction begun with SQL, committing when fn
 // succeeds and rolling back otherwise.
 func (s *SQLStore) inTx(ctx context.Context, fn func() error) error {
-	begin := "BEGIN"
-	if s.dialect == SQLite {
-		begin = "BEGIN IMMEDIATE"
-	}
-	if _, err := s.conn.ExecContext(ctx, begin); err != nil {
+	if _, err := s.conn.ExecContext(ctx, s.dialect.Begin()); err != nil {
 		return fmt.Errorf("starting a transaction: %w", err)
 	}
 	if err := fn(); err != nil {
@@ -305,20 +215,13 @@ func (s *SQLStore) inTx(ctx context.Context, fn func() error) error {
 	return nil
 }
 
-// rollback ends a failed transaction and returns err. On SQLite it then
-// makes sure the file is whole again: after an I/O error (disk full,
-// file-size limit) SQLite may leave the rollback unfinished, with a hot
-// journal beside the file, and reading the schema makes it play the
-// journal back now rather than leave that to the next process.
+// rollback ends a failed transaction and returns err, after the dialect
+// has made sure the database is whole again (see AfterRollback).
 func (s *SQLStore) rollback(ctx context.Context, err error) error {
 	ctx = context.WithoutCancel(ctx)
 	s.conn.ExecContext(ctx, "ROLLBACK")
-	if s.dialect != SQLite {
-		return err
-	}
-	var n int
-	if rerr := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); rerr != nil {
-		return fmt.Errorf("%w; restoring the database afterwards also failed: %v (SQLite restores it from the -journal file the next time it is opened: keep that file)", err, rerr)
+	if rerr := s.dialect.AfterRollback(ctx, s.conn); rerr != nil {
+		return fmt.Errorf("%w; %v", err, rerr)
 	}
 	return err
 }
@@ -434,10 +337,7 @@ func (s *SQLStore) insertRow(ctx context.Context, m *migration.Migration, succes
 			`INSERT INTO %s ( version, description, success, checksum, execution_time ) VALUES ( %s, %s, %s, %s, %s )`,
 			s.table, s.p(1), s.p(2), ok, s.p(3), s.p(4)), m.Version, m.Description, m.Checksum, elapsed.Nanoseconds())
 	} else {
-		var installed any = s.pin.UTC()
-		if s.dialect == SQLite {
-			installed = s.pin.UTC().Format(time.DateTime)
-		}
+		installed := s.dialect.Timestamp(*s.pin)
 		_, err = s.conn.ExecContext(ctx, fmt.Sprintf(
 			`INSERT INTO %s ( version, description, installed_on, success, checksum, execution_time ) VALUES ( %s, %s, %s, %s, %s, 0 )`,
 			s.table, s.p(1), s.p(2), s.p(3), ok, s.p(4)), m.Version, m.Description, installed, m.Checksum)

@@ -75,19 +75,19 @@ func TestLockKeyVectors(t *testing.T) {
 	}
 }
 
-// DialectOf is the one URL-to-engine mapping: a URL of no engine it knows
-// is an error that names the ones it does.
+// DialectOf maps a URL's engine to its dialect: an engine without one is
+// an error that names the ones dbprep supports.
 func TestDialectOf(t *testing.T) {
 	for raw, want := range map[string]ledger.Dialect{"sqlite:db.sqlite3": ledger.SQLite, "postgresql://u@h/d": ledger.Postgres} {
 		u, err := dburl.Parse(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d, err := ledger.DialectOf(u); d != want || err != nil {
+		if d, err := ledger.DialectOf(u.Engine); d != want || err != nil || d.Engine() != u.Engine {
 			t.Errorf("DialectOf(%s) = %v, %v; want %v", raw, d, err, want)
 		}
 	}
-	_, err := ledger.DialectOf(dburl.URL{})
+	_, err := ledger.DialectOf(dburl.URL{}.Engine)
 	if !errors.Is(err, dburl.ErrUnsupportedScheme) || !strings.Contains(err.Error(), "sqlite:") || !strings.Contains(err.Error(), "postgres://") {
 		t.Errorf("DialectOf(no engine) = %v", err)
 	}

@@ -3,9 +3,13 @@ package querycheck
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/sqllex"
+	"github.com/dbprep/dbprep/internal/sqlshape"
 	"github.com/dbprep/dbprep/internal/sqltext"
 	"github.com/dbprep/dbprep/internal/store"
 	"github.com/jackc/pgx/v5"
@@ -18,7 +22,15 @@ import (
 // next is described, each under a savepoint; data is never changed, and
 // transaction control is never run.
 type postgres struct {
-	pg *store.Postgres
+	pg *store.PostgresSession
+}
+
+func openPostgres(ctx context.Context, u dburl.URL, o Options) (checkEngine, error) {
+	pg, err := store.ConnectPostgres(ctx, u.Postgres, o.ConnectTimeout, o.OnWait)
+	if err != nil {
+		return nil, err
+	}
+	return &postgres{pg: pg}, nil
 }
 
 func (p *postgres) check(ctx context.Context, sql string) Result {
@@ -48,8 +60,13 @@ func (p *postgres) describe(ctx context.Context, c *pgx.Conn, sql string) Result
 		r.Statements++
 		r.Params += len(desc.ParamOIDs)
 		r.Columns = make([]Column, len(desc.Fields))
+		var shape sqlshape.Shape
+		if len(desc.Fields) > 0 {
+			shape = sqlshape.Read(st.Text, sqllex.Postgres)
+		}
 		for j, f := range desc.Fields {
 			r.Columns[j] = Column{Name: f.Name, Type: typeName(c, f.DataTypeOID)}
+			r.Columns[j].Null, r.Columns[j].Why = decideNull(shape, j, pgOrigin(ctx, conn, f))
 		}
 		if i < len(stmts)-1 && changesSchema(st.Text) {
 			conn.Exec(ctx, "SAVEPOINT dbprep_vet").Close()
@@ -59,6 +76,26 @@ func (p *postgres) describe(ctx context.Context, c *pgx.Conn, sql string) Result
 		}
 	}
 	return r
+}
+
+// pgOrigin is the table column a result field is, from the catalog: nil for
+// an expression (table OID 0), a system column, or a view's column (whose
+// NOT NULL the catalog does not keep).
+func pgOrigin(ctx context.Context, conn *pgconn.PgConn, f pgconn.FieldDescription) *origin {
+	if f.TableOID == 0 || f.TableAttributeNumber <= 0 {
+		return nil
+	}
+	rows := conn.ExecParams(ctx, "SELECT c.relname, a.attname, a.attnotnull::text, a.atthasdef::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = $1 AND a.attnum = $2 AND c.relkind IN ('r', 'p')",
+		[][]byte{[]byte(strconv.FormatUint(uint64(f.TableOID), 10)), []byte(strconv.Itoa(int(f.TableAttributeNumber)))}, nil, nil, nil)
+	var o *origin
+	for rows.NextRow() {
+		v := rows.Values()
+		o = &origin{table: string(v[0]), column: string(v[1]), notNull: string(v[2]) == "true", hasDefault: string(v[3]) == "true"}
+	}
+	if _, err := rows.Close(); err != nil {
+		return nil
+	}
+	return o
 }
 
 func typeName(c *pgx.Conn, oid uint32) string {

@@ -13,8 +13,7 @@ import (
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
-	"github.com/dbprep/dbprep/internal/ledger"
-	"github.com/dbprep/dbprep/internal/store"
+	"github.com/dbprep/dbprep/internal/engine"
 )
 
 // Column is a result column of a query.
@@ -23,6 +22,10 @@ type Column struct {
 	// Type is PostgreSQL's type name (text, int8, …), or SQLite's declared
 	// type of the column the value comes from ("" for expressions).
 	Type string
+	// Null is whether the column can be NULL; Why says why it can, in
+	// words for a message ("users.email has no NOT NULL").
+	Null Null
+	Why  string
 }
 
 // Result is what the database made of a query.
@@ -46,9 +49,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
-// Engine is one database's way of checking queries. It is not safe for
+// checkEngine is one engine's way of checking queries. It is not safe for
 // concurrent use; Checker serializes it.
-type engine interface {
+type checkEngine interface {
 	check(ctx context.Context, sql string) Result
 	close() error
 }
@@ -61,7 +64,7 @@ type Checker struct {
 	Postgres bool
 
 	mu   sync.Mutex
-	eng  engine
+	eng  checkEngine
 	memo map[string]Result
 }
 
@@ -76,28 +79,25 @@ type Options struct {
 
 // Open opens a checker on the database at u. It never writes to it.
 func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
-	d, err := ledger.DialectOf(u)
+	open, ok := engines[u.Engine]
+	if !ok {
+		return nil, fmt.Errorf("%w %v: dbprep vet checks queries on sqlite: and postgres:// databases", dburl.ErrUnsupportedScheme, u.Engine)
+	}
+	eng, err := open(ctx, u, o)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engines[d](ctx, u, o)
-	if err != nil {
-		return nil, err
-	}
-	return &Checker{Postgres: d == ledger.Postgres, eng: eng, memo: map[string]Result{}}, nil
+	return &Checker{Postgres: u.Engine == engine.Postgres, eng: eng, memo: map[string]Result{}}, nil
 }
 
-// engines open a checker's engine, by the database's dialect.
-var engines = map[ledger.Dialect]func(context.Context, dburl.URL, Options) (engine, error){
-	ledger.SQLite: func(_ context.Context, u dburl.URL, _ Options) (engine, error) { return openSQLite(u.SQLite) },
-	ledger.Postgres: func(ctx context.Context, u dburl.URL, o Options) (engine, error) {
-		pg, err := store.OpenPostgres(ctx, store.PostgresConfig{Conn: u.Postgres, ConnectTimeout: o.ConnectTimeout, OnWait: o.OnWait})
-		if err != nil {
-			return nil, err
-		}
-		return &postgres{pg: pg}, nil
-	},
+// engines open a checker's engine (each in the file of its name).
+var engines = map[engine.Engine]func(context.Context, dburl.URL, Options) (checkEngine, error){
+	engine.SQLite:   openSQLite,
+	engine.Postgres: openPostgres,
 }
+
+// Supports reports whether queries can be checked on e.
+func Supports(e engine.Engine) bool { _, ok := engines[e]; return ok }
 
 // Check prepares sql against the database and reports what it found.
 func (c *Checker) Check(ctx context.Context, sql string) Result {

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"unsafe"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/sqllex"
+	"github.com/dbprep/dbprep/internal/sqlshape"
 	"modernc.org/libc"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -21,9 +24,13 @@ import (
 type sqliteEngine struct {
 	tls *libc.TLS
 	db  uintptr
+	// origins are the columns' metadata read so far, by database, table
+	// and column.
+	origins map[string]*origin
 }
 
-func openSQLite(o dburl.SQLiteOptions) (*sqliteEngine, error) {
+func openSQLite(_ context.Context, u dburl.URL, _ Options) (checkEngine, error) {
+	o := u.SQLite
 	if o.Memory {
 		return nil, fmt.Errorf("an in-memory SQLite database has no schema to check queries against: give the prepared database file")
 	}
@@ -96,6 +103,7 @@ func (e *sqliteEngine) exec(sql string) {
 }
 
 func (e *sqliteEngine) check(_ context.Context, sql string) Result {
+	e.origins = nil // a script's DDL may have changed them
 	e.exec("SAVEPOINT dbprep_vet")
 	defer e.exec("ROLLBACK TO dbprep_vet; RELEASE dbprep_vet")
 	base := e.cstring(sql)
@@ -123,11 +131,16 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 		r.Params += int(sqlite3.Xsqlite3_bind_parameter_count(e.tls, stmt))
 		n := int(sqlite3.Xsqlite3_column_count(e.tls, stmt))
 		r.Columns = make([]Column, n)
+		var shape sqlshape.Shape
+		if n > 0 {
+			shape = sqlshape.Read(libc.GoString(sqlite3.Xsqlite3_sql(e.tls, stmt)), sqllex.SQLite)
+		}
 		for i := range n {
 			r.Columns[i] = Column{
 				Name: libc.GoString(sqlite3.Xsqlite3_column_name(e.tls, stmt, int32(i))),
 				Type: libc.GoString(sqlite3.Xsqlite3_column_decltype(e.tls, stmt, int32(i))),
 			}
+			r.Columns[i].Null, r.Columns[i].Why = decideNull(shape, i, e.origin(stmt, i))
 		}
 		if *(*byte)(cPointer(next)) != 0 {
 			// Run it, in the copy and inside the savepoint, so that the
@@ -140,6 +153,72 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 	}
 	return r
 }
+
+// origin is the table column result column i of stmt is, from SQLite's
+// column metadata: nil for an expression.
+func (e *sqliteEngine) origin(stmt uintptr, i int) *origin {
+	db := libc.GoString(sqlite3.Xsqlite3_column_database_name(e.tls, stmt, int32(i)))
+	table := libc.GoString(sqlite3.Xsqlite3_column_table_name(e.tls, stmt, int32(i)))
+	column := libc.GoString(sqlite3.Xsqlite3_column_origin_name(e.tls, stmt, int32(i)))
+	if table == "" || column == "" {
+		return nil
+	}
+	key := db + "\x00" + table + "\x00" + column
+	if o, ok := e.origins[key]; ok {
+		return o
+	}
+	o := e.columnMeta(db, table, column)
+	if e.origins == nil {
+		e.origins = map[string]*origin{}
+	}
+	e.origins[key] = o
+	return o
+}
+
+// columnMeta reads a table column's NOT NULL and primary key
+// (sqlite3_table_column_metadata) and whether it has a DEFAULT
+// (pragma_table_info); nil when SQLite cannot say.
+func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
+	cdb, ctable, ccol := e.cstring(db), e.cstring(table), e.cstring(column)
+	defer libc.Xfree(e.tls, cdb)
+	defer libc.Xfree(e.tls, ctable)
+	defer libc.Xfree(e.tls, ccol)
+	out := libc.Xmalloc(e.tls, 12)
+	defer libc.Xfree(e.tls, out)
+	notNull, pk, autoinc := out, out+4, out+8
+	if sqlite3.Xsqlite3_table_column_metadata(e.tls, e.db, cdb, ctable, ccol, 0, 0, notNull, pk, autoinc) != sqlite3.SQLITE_OK {
+		return nil
+	}
+	o := &origin{table: table, column: column,
+		notNull: *(*int32)(cPointer(notNull)) != 0 || *(*int32)(cPointer(pk)) != 0}
+	def, ok := e.queryInt(fmt.Sprintf("SELECT dflt_value IS NOT NULL FROM %s.pragma_table_info(%s) WHERE name = %s",
+		quoteName(db), quoteString(table), quoteString(column)))
+	if !ok {
+		return nil
+	}
+	o.hasDefault = def != 0
+	return o
+}
+
+// queryInt runs a query of one integer in one row.
+func (e *sqliteEngine) queryInt(sql string) (int64, bool) {
+	s := e.cstring(sql)
+	defer libc.Xfree(e.tls, s)
+	pp := libc.Xmalloc(e.tls, 8)
+	defer libc.Xfree(e.tls, pp)
+	if sqlite3.Xsqlite3_prepare_v2(e.tls, e.db, s, -1, pp, 0) != sqlite3.SQLITE_OK {
+		return 0, false
+	}
+	stmt := *(*uintptr)(cPointer(pp))
+	defer sqlite3.Xsqlite3_finalize(e.tls, stmt)
+	if sqlite3.Xsqlite3_step(e.tls, stmt) != sqlite3.SQLITE_ROW {
+		return 0, false
+	}
+	return sqlite3.Xsqlite3_column_int64(e.tls, stmt, 0), true
+}
+
+func quoteName(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
 func (e *sqliteEngine) close() error {
 	if e.db != 0 {

@@ -16,12 +16,6 @@ import (
 	"github.com/dbprep/dbprep/internal/migration"
 )
 
-// PostgresLedgerDDL is sqlx's ledger table for PostgreSQL, byte for byte.
-const PostgresLedgerDDL = ledger.PostgresLedgerDDL
-
-// LockKey is sqlx's advisory-lock key for a database name.
-func LockKey(database string) int64 { return ledger.LockKey(database) }
-
 // Postgres is a Store on one PostgreSQL session (pgx, through its
 // database/sql driver). The ledger (Lock … Revert) is package ledger's SQL
 // store in its PostgreSQL dialect: sqlx's advisory lock, and a migration's
@@ -120,10 +114,41 @@ func describePostgres(conn *sql.Conn, err error, m *migration.Migration) error {
 	return err
 }
 
-// Raw runs fn on the store's pgx connection, for callers that speak
-// PostgreSQL's own protocol (dbprep vet's Parse and Describe).
-func (p *Postgres) Raw(fn func(*pgx.Conn) error) error {
-	return p.conn.Raw(func(dc any) error { return fn(dc.(*stdlib.Conn).Conn()) })
+// PostgresSession is one PostgreSQL session, connected as a store's is
+// (retrying while the server starts) but with no ledger: for callers that
+// speak PostgreSQL's own protocol (dbprep vet's Parse and Describe).
+type PostgresSession struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+// ConnectPostgres opens a session on the database o names, retrying while
+// the server refuses connections or is starting up, until timeout (10 s
+// when zero) has passed; onWait, when set, is told while it waits.
+func ConnectPostgres(ctx context.Context, o dburl.PostgresOptions, timeout time.Duration, onWait func(string)) (*PostgresSession, error) {
+	pcfg, err := pgxConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	db, conn, err := connectRetry(ctx, pcfg, timeout, onWait)
+	if err != nil {
+		return nil, err
+	}
+	return &PostgresSession{db: db, conn: conn}, nil
+}
+
+// Raw runs fn on the session's pgx connection.
+func (s *PostgresSession) Raw(fn func(*pgx.Conn) error) error {
+	return s.conn.Raw(func(dc any) error { return fn(dc.(*stdlib.Conn).Conn()) })
+}
+
+// Close ends the session.
+func (s *PostgresSession) Close() error {
+	err := s.conn.Close()
+	if err2 := s.db.Close(); err == nil {
+		err = err2
+	}
+	return err
 }
 
 // Close releases the lock and closes the session.

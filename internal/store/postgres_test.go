@@ -58,18 +58,6 @@ func postgresHarness() storetest.Harness {
 
 func TestPostgresSuite(t *testing.T) { storetest.Run(t, postgresHarness()) }
 
-func TestLockKeyVectors(t *testing.T) {
-	for name, want := range map[string]int64{
-		"postgres": 368907709894077238,
-		"app":      3469795979745788610,
-		"mydb":     293176876009260204,
-	} {
-		if got := store.LockKey(name); got != want {
-			t.Errorf("LockKey(%q) = %d, want %d", name, got, want)
-		}
-	}
-}
-
 // The ledger as sqlx creates it on PostgreSQL.
 func TestPostgresLedgerExactly(t *testing.T) {
 	url := testdb.Postgres(t).Fresh(t)

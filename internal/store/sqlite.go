@@ -16,9 +16,6 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// SQLiteLedgerDDL is sqlx's ledger table for SQLite, byte for byte.
-const SQLiteLedgerDDL = ledger.SQLiteLedgerDDL
-
 // DefaultBusyTimeout is how long a SQLite write waits for another writer.
 const DefaultBusyTimeout = 30 * time.Second
 

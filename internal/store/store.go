@@ -1,8 +1,8 @@
 // Package store is dbprep's one storage boundary: the _sqlx_migrations
 // ledger, and the database it lives in, behind the Store and Admin
 // interfaces, with a Backend per engine (backend.go, which lists what adding
-// one takes). For and ledger.DialectOf are the only places that map a URL
-// to an engine. Each backend's ledger is package ledger's SQLStore, which
+// one takes). dburl.Parse names a URL's engine; For maps the engine to
+// its backend. Each backend's ledger is package ledger's SQLStore, which
 // writes the table and rows exactly as sqlx does (docs/sqlx-compat.md §4);
 // a backend adds its driver, its typed errors (errors.go), administration
 // and, for SQLite, Snapshot.

@@ -32,6 +32,11 @@ func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
 		open = ch
 		return ch, err
 	})
+	if r.Null != "" {
+		if err := a.Flags.Set("null", r.Null); err != nil {
+			return finding.Report{}, fmt.Errorf("--null: %w", err)
+		}
+	}
 	patterns := r.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}

@@ -24,10 +24,11 @@ func (v *checkCall) checkDestinations(cols []querycheck.Column, quote string) {
 				v.pass.Reportf(scan.Lparen, "Scan has %s for %s (query %s)", plural(len(scan.Args), "destination"), plural(len(cols), "column"), quote)
 				continue
 			}
-			if v.checker.Postgres {
-				for i, arg := range scan.Args {
+			for i, arg := range scan.Args {
+				if v.checker.Postgres {
 					v.checkType(arg, cols[i], quote)
 				}
+				v.checkNullScan(arg, cols[i], quote)
 			}
 		}
 	case get, sel:
@@ -152,16 +153,21 @@ func (v *checkCall) checkStruct(cols []querycheck.Column, quote string) {
 	if scannable(t) {
 		if len(cols) != 1 {
 			v.pass.Reportf(dest.Pos(), "%s takes one column, the query returns %d (query %s)", name, len(cols), quote)
+		} else {
+			v.checkNullField(dest, "the destination", t, cols[0], quote)
 		}
 		return
 	}
-	fields := map[string]bool{}
-	fieldNames(t.Underlying().(*types.Struct), "", fields, 0)
+	fields := map[string]field{}
+	fieldNames(t.Underlying().(*types.Struct), "", "", fields, 0)
 	var missing []string
 	for _, c := range cols {
-		if !fields[c.Name] {
+		f, ok := fields[c.Name]
+		if !ok {
 			missing = append(missing, c.Name)
+			continue
 		}
+		v.checkNullField(dest, "field "+name+"."+f.path, f.t, c, quote)
 	}
 	if len(missing) > 0 {
 		v.pass.Reportf(dest.Pos(), "%s has no field for column %s: sqlx fails with \"missing destination name\" (add a field, or a `db:\"…\"` tag) (query %s)", name, strings.Join(quoteAll(missing), ", "), quote)
@@ -189,10 +195,17 @@ func scannable(t types.Type) bool {
 	return true
 }
 
+// field is a struct field sqlx maps a column to: its path from the
+// struct (Address.City) and its type.
+type field struct {
+	path string
+	t    types.Type
+}
+
 // fieldNames collects the column names sqlx's default mapper gives the
 // fields of s: the db tag, else the lower-cased name; embedded structs
 // flattened, other struct fields also as "field.sub".
-func fieldNames(s *types.Struct, prefix string, out map[string]bool, depth int) {
+func fieldNames(s *types.Struct, prefix, path string, out map[string]field, depth int) {
 	if depth > 8 {
 		return
 	}
@@ -215,15 +228,15 @@ func fieldNames(s *types.Struct, prefix string, out map[string]bool, depth int) 
 		}
 		inner, isStruct := ft.Underlying().(*types.Struct)
 		if f.Embedded() && tag == "" && isStruct {
-			fieldNames(inner, prefix, out, depth+1)
+			fieldNames(inner, prefix, path+f.Name()+".", out, depth+1)
 			continue
 		}
 		if !f.Exported() {
 			continue
 		}
-		out[prefix+name] = true
+		out[prefix+name] = field{path: path + f.Name(), t: f.Type()}
 		if isStruct && !scannable(ft) {
-			fieldNames(inner, prefix+name+".", out, depth+1)
+			fieldNames(inner, prefix+name+".", path+f.Name()+".", out, depth+1)
 		}
 	}
 }

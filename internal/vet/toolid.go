@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
@@ -43,7 +44,7 @@ func FullVersion(progname string) string {
 }
 
 // schemaOf renders the schema of the database at raw.
-func schemaOf(raw string) (dburl.Kind, string, error) {
+func schemaOf(raw string) (engine.Engine, string, error) {
 	if raw == "" {
 		return 0, "", fmt.Errorf("no DATABASE_URL")
 	}
@@ -60,8 +61,8 @@ func schemaOf(raw string) (dburl.Kind, string, error) {
 	defer st.Close()
 	d, ok := st.(store.Dumper)
 	if !ok {
-		return 0, "", fmt.Errorf("%s cannot render its schema", u.Kind)
+		return 0, "", fmt.Errorf("%s cannot render its schema", u.Engine)
 	}
 	text, err := d.DumpSchema(ctx)
-	return u.Kind, text, err
+	return u.Engine, text, err
 }

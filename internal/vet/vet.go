@@ -42,6 +42,7 @@ func New(open Open) *analysis.Analyzer {
 	var once sync.Once
 	var checker *querycheck.Checker
 	var openErr error
+	nullMode := NullDefault
 	a := &analysis.Analyzer{
 		Name:       "dbprep",
 		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL: syntax, tables, columns, parameter count, and Scan destinations. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
@@ -53,8 +54,16 @@ func New(open Open) *analysis.Analyzer {
 		if openErr != nil {
 			return nil, openErr
 		}
-		return run(pass, checker)
+		return run(pass, checker, nullMode)
 	}
+	a.Flags.Func("null", "what to report of a column that can be NULL scanned into a value that cannot hold it: off, default (no NOT NULL and no DEFAULT, outer joins, aggregates over no rows) or strict (also columns with a DEFAULT)", func(s string) error {
+		switch s {
+		case NullOff, NullDefault, NullStrict:
+			nullMode = s
+			return nil
+		}
+		return fmt.Errorf("unknown null mode %q: use off, default or strict", s)
+	})
 	return a
 }
 
@@ -104,7 +113,7 @@ type call struct {
 	ssaArg int
 }
 
-func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
+func run(pass *analysis.Pass, checker *querycheck.Checker, nullMode string) (any, error) {
 	pkg, funcs := buildSSA(pass)
 	exprs := map[token.Pos]*ast.CallExpr{}
 	for _, f := range pass.Files {
@@ -145,7 +154,7 @@ func run(pass *analysis.Pass, checker *querycheck.Checker) (any, error) {
 			continue
 		}
 		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
-		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter}
+		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign}
 		for _, q := range variants {
 			v.check(q)
 		}
@@ -189,6 +198,9 @@ type checkCall struct {
 	// Scan calls on a query's rows); rewriter is pgx's QueryRewriter.
 	exprs    map[token.Pos]*ast.CallExpr
 	rewriter *types.Interface
+	// nullMode is the null check's mode; ignores its //dbprep:ignore null.
+	nullMode string
+	ignores  *ignores
 }
 
 func (v *checkCall) check(q variant) {

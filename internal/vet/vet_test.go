@@ -45,7 +45,7 @@ func analyzer(t *testing.T, url string) *analysis.Analyzer {
 }
 
 // Both engines: the same fixtures, each bad query found at its line.
-var common = []string{"stdlib", "pgxcase", "sqlxcase", "consts", "ignored", "wrappers"}
+var common = []string{"stdlib", "pgxcase", "sqlxcase", "consts", "ignored", "wrappers", "nulls"}
 
 func TestSQLite(t *testing.T) {
 	url := migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3"))
@@ -55,6 +55,27 @@ func TestSQLite(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	url := migrated(t, testdb.Postgres(t).Fresh(t))
 	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), append(common, "pgtypes")...)
+}
+
+// --null=strict (go vet's -dbprep.null=strict) reports a column with a
+// DEFAULT and no NOT NULL too; off reports none.
+func TestNullModes(t *testing.T) {
+	for name, url := range map[string]string{
+		"sqlite":   "sqlite:" + filepath.Join(t.TempDir(), "db.sqlite3"),
+		"postgres": testdb.Postgres(t).Fresh(t),
+	} {
+		t.Run(name, func(t *testing.T) {
+			migrated(t, url)
+			a := analyzer(t, url)
+			if err := a.Flags.Set("null", "strict"); err != nil {
+				t.Fatal(err)
+			}
+			analysistest.Run(t, analysistest.TestData(), a, "nullstrict")
+			if err := a.Flags.Set("null", "sometimes"); err == nil {
+				t.Error("-null=sometimes was taken")
+			}
+		})
+	}
 }
 
 // dbprep vet ./examples/mycrate, tests included, is clean against the

@@ -19,6 +19,9 @@ type Request struct {
 	Tags string
 	// Tests checks the packages' test files too.
 	Tests bool
+	// Null is the null check's mode: "off", "default" (when empty) or
+	// "strict".
+	Null string
 	// URL is the database the queries are checked against, as given
 	// (password included: never print it, print dburl.URL's String).
 	URL string

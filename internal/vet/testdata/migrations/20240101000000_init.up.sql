@@ -2,7 +2,8 @@ CREATE TABLE users (
     id BIGINT PRIMARY KEY,
     email TEXT NOT NULL,
     name TEXT,
-    active BOOLEAN NOT NULL DEFAULT FALSE
+    active BOOLEAN NOT NULL DEFAULT FALSE,
+    bio TEXT DEFAULT ''
 );
 CREATE TABLE posts (
     id BIGINT PRIMARY KEY,

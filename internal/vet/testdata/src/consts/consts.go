@@ -42,7 +42,7 @@ func folded(db *sql.DB, admin bool, id int64) {
 	db.Query(q) // want `no such column: titel|column "titel" does not exist`
 
 	where := " WHERE id = $1"
-	captured := "SELECT name FROM users" + where
+	captured := "SELECT email FROM users" + where
 	func() {
 		db.QueryRow(captured).Scan(&email) // want `the query has 1 parameter but the call passes 0 arguments`
 	}()
