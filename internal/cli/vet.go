@@ -47,6 +47,11 @@ func (s *session) vet(c *cli.Context) error {
 	if err := checkFormat(c); err != nil {
 		return err
 	}
+	switch n := c.String("null"); n {
+	case "off", "default", "strict":
+	default:
+		return &exitError{code: ExitUsage, err: fmt.Errorf("--null %q: use off, default or strict", n)}
+	}
 	u, err := s.databaseURL(c)
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ import (
 
 func main() {
 	db, _ := sql.Open("sqlite", os.Args[1])
-	var color string
+	var color sql.NullString
 	db.QueryRow("SELECT favorite_color FROM users WHERE favorite_song = $1", "x").Scan(&color)
 	table := os.Args[2]
 	db.Exec("DELETE FROM " + table)
@@ -95,6 +95,24 @@ func TestVetFindsBadQueries(t *testing.T) {
 	app = strings.Replace(vetApp, "SELECT favorite_color FROM", "SELECT favorite_color, favorite_song FROM", 1)
 	c, _ = vetProject(t, app)
 	c.Run(t, "vet").Want(t, 1, "main.go:11:99: Scan has 1 destination for 2 columns")
+}
+
+// A column that can be NULL scanned into a string: reported by default,
+// not with --null=off, and not with //dbprep:ignore null.
+func TestVetNull(t *testing.T) {
+	app := strings.Replace(vetApp, "var color sql.NullString", "var color string", 1)
+	c, dir := vetProject(t, app)
+	c.Run(t, "vet").Want(t, 1, "1 problem(s)")
+	r := c.Run(t, "vet", "--null", "strict")
+	want := "main.go:11:85: column \"favorite_color\" can be NULL (users.favorite_color has no NOT NULL), and Scan into *string fails on NULL: " +
+		"scan into sql.NullString or *string (query \"SELECT favorite_color FROM users WHERE favorite_song = $1\")\n"
+	if r.Stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.Stdout, want)
+	}
+	c.Run(t, "vet", "--null=off").Want(t, 0, "vet: no problems")
+	c.Run(t, "vet", "--null=sometimes").Want(t, 2, "--null \"sometimes\": use off, default or strict")
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(strings.Replace(app, "\tdb.QueryRow(", "\t//dbprep:ignore null: the column is set on every insert\n\tdb.QueryRow(", 1)), 0o644)
+	c.Run(t, "vet").Want(t, 0, "vet: no problems")
 }
 
 func TestVetUsage(t *testing.T) {
@@ -226,7 +244,7 @@ func TestGoVetCacheFollowsSchema(t *testing.T) {
 			url, run := e.url(t, dir)
 			// A column name of the test's own, so that no other run's cache
 			// entry can answer for this schema.
-			run("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, n_" + strings.ReplaceAll(filepath.Base(dir), "-", "_") + " INTEGER)")
+			run("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '', n_" + strings.ReplaceAll(filepath.Base(dir), "-", "_") + " INTEGER)")
 			vet := func(env ...string) result {
 				x := cmd{Dir: dir, Env: append(goEnv(t), env...)}.Command("")
 				x.Path, x.Args = goBin(t), []string{"go", "vet", "-vettool=" + tool, "./..."}
@@ -247,7 +265,7 @@ func TestGoVetCacheFollowsSchema(t *testing.T) {
 			if r.Code == 0 || !strings.Contains(r.Stderr, "email") {
 				t.Fatalf("after DROP COLUMN email, go vet must report it (not replay the clean result):\n%s", r)
 			}
-			run("ALTER TABLE users ADD COLUMN email TEXT")
+			run("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
 			if r := vet("DATABASE_URL=" + url); r.Code != 0 {
 				t.Fatalf("with the column back: %s", r)
 			}

@@ -13,7 +13,7 @@ import (
 func TestMain(m *testing.M) { testdb.Main(m) }
 
 const schema = `
-CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, nick TEXT DEFAULT 'x', created_at TIMESTAMP);
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, nick TEXT DEFAULT 'x', created_at TIMESTAMP, note TEXT DEFAULT NULL);
 CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), total INTEGER NOT NULL);
 CREATE VIEW emails AS SELECT email FROM users;
 `
@@ -37,6 +37,7 @@ var cases = []struct {
 }{
 	{"SELECT id, name, email, nick FROM users", []want{notNull, notNull, nullable("users.email has no NOT NULL"), {querycheck.NullByDefault, "users.nick has no NOT NULL (it has a DEFAULT)"}}},
 	{"SELECT email FROM users WHERE email IS NOT NULL", []want{unknown}},
+	{"SELECT note FROM users", []want{nullable("users.note has no NOT NULL")}}, // DEFAULT NULL is no default
 	{"SELECT u.email FROM users u JOIN orders o ON o.user_id = u.id AND u.email = 'x'", []want{unknown}},
 	{"SELECT u.name, o.total, o.id FROM users u LEFT JOIN orders o ON o.user_id = u.id", []want{notNull, nullable("from the LEFT JOIN on orders"), nullable("from the LEFT JOIN on orders")}},
 	{"SELECT u.name, o.total FROM orders o RIGHT JOIN users u ON o.user_id = u.id", []want{notNull, nullable("RIGHT JOIN on users")}},

@@ -85,7 +85,9 @@ func pgOrigin(ctx context.Context, conn *pgconn.PgConn, f pgconn.FieldDescriptio
 	if f.TableOID == 0 || f.TableAttributeNumber <= 0 {
 		return nil
 	}
-	rows := conn.ExecParams(ctx, "SELECT c.relname, a.attname, a.attnotnull::text, a.atthasdef::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = $1 AND a.attnum = $2 AND c.relkind IN ('r', 'p')",
+	rows := conn.ExecParams(ctx, `SELECT c.relname, a.attname, a.attnotnull::text, (d.adbin IS NOT NULL AND pg_get_expr(d.adbin, d.adrelid) !~* '^null(::.*)?$')::text
+			FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+			WHERE a.attrelid = $1 AND a.attnum = $2 AND c.relkind IN ('r', 'p')`,
 		[][]byte{[]byte(strconv.FormatUint(uint64(f.TableOID), 10)), []byte(strconv.Itoa(int(f.TableAttributeNumber)))}, nil, nil, nil)
 	var o *origin
 	for rows.NextRow() {

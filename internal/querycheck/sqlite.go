@@ -176,8 +176,8 @@ func (e *sqliteEngine) origin(stmt uintptr, i int) *origin {
 }
 
 // columnMeta reads a table column's NOT NULL and primary key
-// (sqlite3_table_column_metadata) and whether it has a DEFAULT
-// (pragma_table_info); nil when SQLite cannot say.
+// (sqlite3_table_column_metadata) and whether it has a DEFAULT other than
+// DEFAULT NULL (pragma_table_info); nil when SQLite cannot say.
 func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
 	cdb, ctable, ccol := e.cstring(db), e.cstring(table), e.cstring(column)
 	defer libc.Xfree(e.tls, cdb)
@@ -191,7 +191,7 @@ func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
 	}
 	o := &origin{table: table, column: column,
 		notNull: *(*int32)(cPointer(notNull)) != 0 || *(*int32)(cPointer(pk)) != 0}
-	def, ok := e.queryInt(fmt.Sprintf("SELECT dflt_value IS NOT NULL FROM %s.pragma_table_info(%s) WHERE name = %s",
+	def, ok := e.queryInt(fmt.Sprintf("SELECT dflt_value IS NOT NULL AND upper(dflt_value) <> 'NULL' FROM %s.pragma_table_info(%s) WHERE name = %s",
 		quoteName(db), quoteString(table), quoteString(column)))
 	if !ok {
 		return nil
