@@ -3,17 +3,20 @@
 # against DATABASE_URL with `dbprep vet`, over the packages the build builds
 # (subPackages, else ./...) with its build tags. A bad query fails the
 # build with its file and line, as sqlx::query! fails a Rust build.
-# subPackages and tags are lists: strings of words without structured
-# attributes, bash arrays with them (__structuredAttrs = true); ${x[*]}
-# reads both.
+# dbprepVetFlags (a list) are more flags for dbprep vet, e.g.
+# [ "--null=strict" ] or [ "--null=off" ].
+# subPackages, tags and dbprepVetFlags are lists: strings of words without
+# structured attributes, bash arrays with them (__structuredAttrs = true);
+# ${x[*]} reads both.
 # Usage: source vet.sh DBPREP_BINARY
 dbprep_vet() {
   local dbprep="$1" pkgs=() p
   for p in ${subPackages[*]:-}; do pkgs+=("./$p"); done
   [ ${#pkgs[@]} -gt 0 ] || pkgs=(./...)
-  local tagList="${tags[*]:-}"
+  local tagList="${tags[*]:-}" flags="${dbprepVetFlags[*]:-}"
   tagList="${tagList// /,}"
-  echo "dbprep: vet ${pkgs[*]}${tagList:+ (tags $tagList)}"
-  "$dbprep" vet --no-dotenv -D "$DATABASE_URL" ${tagList:+--tags "$tagList"} "${pkgs[@]}"
+  echo "dbprep: vet ${flags:+$flags }${pkgs[*]}${tagList:+ (tags $tagList)}"
+  # shellcheck disable=SC2086 # flags are words
+  "$dbprep" vet --no-dotenv -D "$DATABASE_URL" ${tagList:+--tags "$tagList"} $flags "${pkgs[@]}"
 }
 dbprep_vet "$@"

@@ -41,6 +41,19 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
+// takesValue says whether the flag called name (with its dashes) among
+// flags takes a value.
+func takesValue(flags []cli.Flag, name string) bool {
+	name = strings.TrimLeft(name, "-")
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			_, isBool := f.(*cli.BoolFlag)
+			return !isBool
+		}
+	}
+	return false
+}
+
 // Main runs dbprep with args (without the program name) and returns the exit
 // code. Errors are printed to stderr as "error: …" with any hint, and with
 // every password of the URL in use masked.
@@ -52,6 +65,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // and SIGTERM), the running statement is cancelled and rolled back, the
 // migration lock released, and the error says so.
 func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if i := slices.Index(args, "--workspace"); i >= 0 && !mayPrintHelp(args) {
+		return runWorkspace(ctx, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
+	}
 	s := &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
 	// sqlx-cli accepts --no-dotenv anywhere on the line; so does dbprep.
 	if slices.Contains(args, "--no-dotenv") {
@@ -306,16 +322,6 @@ func interrupted(ctx context.Context, err error) error {
 // reading flags at the first argument: `migrate add -r foo --sqlx-compat
 // 0.9` means `migrate add -r --sqlx-compat 0.9 foo`. "--" ends the flags.
 func flagsFirst(app *cli.App, args []string) []string {
-	takesValue := func(flags []cli.Flag, name string) bool {
-		name = strings.TrimLeft(name, "-")
-		for _, f := range flags {
-			if slices.Contains(f.Names(), name) {
-				_, isBool := f.(*cli.BoolFlag)
-				return !isBool
-			}
-		}
-		return false
-	}
 	// Find `migrate add` (or `mig add`), skipping global flags before it.
 	cmds, i := app.Commands, 0
 	var leaf *cli.Command

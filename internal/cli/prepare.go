@@ -22,6 +22,7 @@ func prepareCommand(s *session) *cli.Command {
 			"'localtime' is UTC, and random() and randomblob() start from a fixed seed.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "database file to write (required; replaced atomically)"},
+			outDirFlag(".sqlite3"),
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a line for each migration applied"},
 			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace --out even if it is not a database dbprep prepared"},
 			&cli.BoolFlag{Name: "check", Usage: "prepare twice and fail, naming what differs, unless both builds are the same bytes"},
@@ -31,6 +32,9 @@ func prepareCommand(s *session) *cli.Command {
 }
 
 func (s *session) prepare(c *cli.Context) error {
+	if err := noOutDir(c); err != nil {
+		return err
+	}
 	if c.String("out") == "" {
 		return &exitError{code: ExitUsage, err: errors.New("--out is required: name the database file to write, e.g. `dbprep prepare --out db.sqlite3`")}
 	}

@@ -20,6 +20,7 @@ func schemaCommand(s *session) *cli.Command {
 			"The same database gives the same bytes. PostgreSQL needs pg_dump on PATH.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the schema to FILE (replaced atomically) instead of stdout"},
+			outDirFlag(".sql"),
 			&cli.StringFlag{Name: "check", Usage: "compare with FILE: exit 1 with a unified diff when they differ"},
 		},
 		Action: action(s, 0, s.schema),
@@ -27,6 +28,9 @@ func schemaCommand(s *session) *cli.Command {
 }
 
 func (s *session) schema(c *cli.Context) error {
+	if err := noOutDir(c); err != nil {
+		return err
+	}
 	st, _, err := s.open(c)
 	if err != nil {
 		return err

@@ -233,9 +233,10 @@ func TestGoBuildVetStructuredAttrs(t *testing.T) {
 	e := newEnv(t)
 	for _, structured := range []bool{false, true} {
 		t.Run(fmt.Sprintf("structuredAttrs=%v", structured), func(t *testing.T) {
-			args := func(tags string) string {
+			args := func(tags string, flags ...string) string {
 				return `{ pname = "vettags"; version = "0"; src = ` + e.flake + `/nix/tests/vet-tags; vendorHash = null; migrations = src;
-  subPackages = [ "cmd/a" "cmd/b" ]; tags = [ ` + tags + ` ]; vet = true; __structuredAttrs = ` + fmt.Sprint(structured) + `; }`
+  subPackages = [ "cmd/a" "cmd/b" ]; tags = [ ` + tags + ` ]; vet = true; __structuredAttrs = ` + fmt.Sprint(structured) + `;
+  dbprepVetFlags = [ ` + strings.Join(flags, " ") + ` ]; }`
 			}
 			bad := e.expr(t, `(dbprep.buildGoModule `+args(`"sqlite" "integration"`)+`).drvPath`)
 			if out, err := nixTool("nix-store", "--realise", bad); err == nil {
@@ -250,9 +251,18 @@ func TestGoBuildVetStructuredAttrs(t *testing.T) {
 					t.Errorf("the build log lacks %q:\n%s", want, tail(log, 3000))
 				}
 			}
+			// dbprepVetFlags reach dbprep vet, each a word.
+			flagged := e.expr(t, `(dbprep.buildGoModule `+args(`"sqlite"`, `"--tests=false"`, `"--null=sometimes"`)+`).drvPath`)
+			if out, err := nixTool("nix-store", "--realise", flagged); err == nil {
+				t.Fatalf("vet took --null=sometimes:\n%s", out)
+			}
+			if log := nix(t, "log", flagged); !strings.Contains(log, "dbprep: vet --tests=false --null=sometimes ./cmd/a ./cmd/b") ||
+				!strings.Contains(log, `--null "sometimes": use off, default or strict`) {
+				t.Errorf("the build log lacks the flags and their error:\n%s", tail(log, 3000))
+			}
 			// Without the second tag the bad file is not compiled, and the
 			// build (DATABASE_URL, GOFLAGS and all) goes through.
-			good := e.expr(t, `(dbprep.buildGoModule `+args(`"sqlite"`)+`).drvPath`)
+			good := e.expr(t, `(dbprep.buildGoModule `+args(`"sqlite"`, `"--null=strict"`)+`).drvPath`)
 			out, err := nixTool("nix-store", "--realise", good)
 			if err != nil {
 				t.Fatal(err)

@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dbprep/dbprep/internal/sqlxconfig"
+	"github.com/dbprep/dbprep/internal/workspace"
+)
+
+// workspaceCommands are the commands --workspace runs once in each member,
+// and what --out-dir names each member's file (empty: no --out-dir).
+// Commands that drop or revert are not among them: a workspace-wide undo
+// is one command a user should type member by member.
+var workspaceCommands = map[string]string{
+	"database create": "", "database setup": "",
+	"migrate run": "", "migrate info": "", "migrate check": "",
+	"prepare": ".sqlite3", "schema": ".sql",
+}
+
+// runWorkspace runs the command of args (without --workspace) in each
+// member of the workspace below the working directory, as sqlx-cli run in
+// that directory would: its sqlx.toml, its migrations, its URL variable.
+// Every line of output starts with the member's name. The first failure
+// stops the run (migrate check's drift does not: every member is checked);
+// members before it stay done, each migration whole, as a run in each
+// directory would leave them.
+func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "error: "+format+"\n", a...)
+		return code
+	}
+	path := commandPath(NewApp(&session{}), args)
+	ext, ok := workspaceCommands[strings.Join(path, " ")]
+	if !ok {
+		return fail(ExitUsage, "--workspace runs %s; not %q", workspaceList(), strings.Join(path, " "))
+	}
+	args, outDir, err := cutOutDir(args)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		switch name {
+		case "D", "database-url":
+			return fail(ExitUsage, "--workspace takes each member's URL from its own variable (sqlx.toml's [common] database-url-var, else DATABASE_URL): leave out %s", a)
+		case "source", "config":
+			return fail(ExitUsage, "--workspace reads each member's own sqlx.toml and migrations: leave out --%s", name)
+		case "o", "out":
+			return fail(ExitUsage, "--workspace writes one file per member: use --out-dir DIR instead of --%s", name)
+		case "format":
+			if !strings.HasSuffix(a, "=text") {
+				return fail(ExitUsage, "--workspace prints text only (each line starts with the member's name): leave out --format")
+			}
+		}
+	}
+	switch {
+	case ext == "" && outDir != "":
+		return fail(ExitUsage, "--out-dir is for prepare and schema")
+	case path[0] == "prepare" && outDir == "":
+		return fail(ExitUsage, "prepare --workspace needs --out-dir DIR: each member's database is written to DIR/<member>.sqlite3")
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		return fail(ExitError, "%v", err)
+	}
+	if outDir != "" {
+		outDir = filepath.Join(root, outDir)
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return fail(ExitError, "--out-dir: %v", err)
+		}
+	}
+	members, err := workspace.Find(root)
+	if err != nil {
+		return fail(ExitError, "finding the workspace's members: %v", err)
+	}
+	// A dev shell's DBPREP_SOURCE names one member's migrations, not all.
+	if v, ok := os.LookupEnv("DBPREP_SOURCE"); ok {
+		os.Unsetenv("DBPREP_SOURCE")
+		defer os.Setenv("DBPREP_SOURCE", v)
+	}
+	defer os.Chdir(root)
+	code, ran := ExitOK, 0
+	for i, m := range members {
+		dir := filepath.Join(root, filepath.FromSlash(m.Dir))
+		cfg, err := sqlxconfig.Load(filepath.Join(dir, "sqlx.toml"), true)
+		if err != nil {
+			return fail(ExitError, "%s: %v", m.Name, err)
+		}
+		src := cfg.Migrate.MigrationsDir
+		if src == "" {
+			src = "migrations"
+		}
+		if fi, err := os.Stat(filepath.Join(dir, src)); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "%s: skipped: no %s directory in %s\n", m.Name, src, m.Dir)
+			continue
+		}
+		memberArgs := slices.Clone(args)
+		if outDir != "" {
+			memberArgs = append(memberArgs, "--out", filepath.Join(outDir, m.Name+ext))
+		}
+		if err := os.Chdir(dir); err != nil {
+			return fail(ExitError, "%s: %v", m.Name, err)
+		}
+		out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
+		c := MainContext(ctx, memberArgs, stdin, out, errOut)
+		out.Flush()
+		errOut.Flush()
+		ran++
+		switch {
+		case c == ExitDrift:
+			code = ExitDrift
+		case c != ExitOK:
+			var rest []string
+			for _, n := range members[i+1:] {
+				rest = append(rest, n.Name)
+			}
+			msg := fmt.Sprintf("workspace: %s failed (in %s)", m.Name, m.Dir)
+			if len(rest) > 0 {
+				msg += "; not run: " + strings.Join(rest, ", ")
+			}
+			return fail(c, "%s", msg)
+		}
+	}
+	if ran == 0 {
+		return fail(ExitError, "workspace: no member below %s has a migrations directory (members are the root Cargo.toml's [workspace] members and the directories with a sqlx.toml or a migrations/ directory)", root)
+	}
+	return code
+}
+
+// workspaceList names the commands --workspace runs.
+func workspaceList() string {
+	var names []string
+	for n := range workspaceCommands {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// cutOutDir takes --out-dir DIR (or --out-dir=DIR) out of args.
+func cutOutDir(args []string) ([]string, string, error) {
+	var out []string
+	dir := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--out-dir" || a == "-out-dir":
+			if i+1 >= len(args) {
+				return nil, "", errors.New("--out-dir needs a directory")
+			}
+			dir = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--out-dir=") || strings.HasPrefix(a, "-out-dir="):
+			_, dir, _ = strings.Cut(a, "=")
+		default:
+			out = append(out, a)
+		}
+	}
+	return out, dir, nil
+}
+
+// commandPath is the command of args by its names (aliases resolved):
+// ["migrate", "run"].
+func commandPath(app *cli.App, args []string) []string {
+	var path []string
+	cmds := app.Commands
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") {
+			if !strings.Contains(a, "=") && takesValue(globalFlags(false), a) {
+				i++
+			}
+			continue
+		}
+		var next *cli.Command
+		for _, c := range cmds {
+			if c.HasName(a) {
+				next = c
+			}
+		}
+		if next == nil {
+			break
+		}
+		path = append(path, next.Name)
+		cmds = next.Subcommands
+		if len(cmds) == 0 {
+			break
+		}
+	}
+	return path
+}
+
+// prefixed writes each line to w after prefix.
+type prefixed struct {
+	w      io.Writer
+	prefix string
+	buf    bytes.Buffer
+}
+
+func (p *prefixed) Write(b []byte) (int, error) {
+	p.buf.Write(b)
+	for {
+		line, err := p.buf.ReadBytes('\n')
+		if err != nil {
+			p.buf.Write(line) // the unfinished line waits for its end
+			return len(b), nil
+		}
+		if _, err := fmt.Fprintf(p.w, "%s%s", p.prefix, line); err != nil {
+			return len(b), err
+		}
+	}
+}
+
+// Flush writes an unfinished last line.
+func (p *prefixed) Flush() {
+	if p.buf.Len() > 0 {
+		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf.String())
+		p.buf.Reset()
+	}
+}
+
+// outDirFlag is --out-dir, which --workspace reads (runWorkspace takes it
+// out of the command line before each member's run).
+func outDirFlag(ext string) cli.Flag {
+	return &cli.StringFlag{Name: "out-dir", Usage: "with --workspace: write each member's file to DIR/<member>" + ext}
+}
+
+// noOutDir refuses --out-dir without --workspace.
+func noOutDir(c *cli.Context) error {
+	if c.IsSet("out-dir") {
+		return &exitError{code: ExitUsage, err: errors.New("--out-dir goes with --workspace (one file per member); for one database, use --out FILE")}
+	}
+	return nil
+}

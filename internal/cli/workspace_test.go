@@ -1,0 +1,125 @@
+package cli_test
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/testdb"
+)
+
+// sqlx's multi-database example (examples/postgres/multi-database), with
+// one SQLite and one PostgreSQL member: the main crate keeps its
+// migrations in src/migrations, accounts and payments read their own URL
+// variables, payments its own ledger table.
+func workspaceProject(t *testing.T) (cmd, string, string) {
+	t.Helper()
+	dir := project(t, map[string]string{
+		"Cargo.toml":                         "[package]\nname = \"multi-db\"\nversion = \"0.1.0\"\n\n[workspace]\nmembers = [\"accounts\", \"payments\"]\n",
+		"sqlx.toml":                          "[migrate]\nmigrations-dir = \"src/migrations\"\n",
+		"src/migrations/1_purchase.sql":      "CREATE TABLE purchase (id INTEGER PRIMARY KEY);\n",
+		"accounts/Cargo.toml":                "[package]\nname = \"accounts\"\nversion = \"0.1.0\"\n",
+		"accounts/sqlx.toml":                 "[common]\ndatabase-url-var = \"ACCOUNTS_DATABASE_URL\"\n",
+		"accounts/migrations/1_account.sql":  "CREATE TABLE account (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n",
+		"accounts/migrations/2_session.sql":  "CREATE TABLE session (token TEXT PRIMARY KEY);\n",
+		"payments/Cargo.toml":                "[package]\nname = \"payments\"\nversion = \"0.1.0\"\n",
+		"payments/sqlx.toml":                 "[common]\ndatabase-url-var = \"PAYMENTS_DATABASE_URL\"\n\n[migrate]\ntable-name = \"payments_migrations\"\n",
+		"payments/migrations/1_payment.sql":  "CREATE TABLE payment (id INTEGER PRIMARY KEY, amount BIGINT NOT NULL);\n",
+		"target/debug/migrations/1_junk.sql": "junk\n",
+	})
+	pg := testdb.Postgres(t).Fresh(t)
+	env := []string{
+		"DATABASE_URL=sqlite:" + filepath.Join(dir, "main.db") + "?mode=rwc",
+		"ACCOUNTS_DATABASE_URL=" + pg,
+		"PAYMENTS_DATABASE_URL=sqlite:" + filepath.Join(dir, "payments.db"),
+	}
+	return cmd{Dir: dir, Env: env}, dir, pg
+}
+
+func TestWorkspace(t *testing.T) {
+	c, dir, pg := workspaceProject(t)
+	r := c.Run(t, "database", "setup", "--workspace")
+	r.Want(t, 0)
+	want := []string{"multi-db: Applied 1/migrate purchase", "accounts: Applied 1/migrate account", "accounts: Applied 2/migrate session", "payments: Applied 1/migrate payment"}
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("setup printed:\n%s", r)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q, want %q…", i+1, lines[i], w)
+		}
+	}
+	// Each database has its own member's tables and ledger, and nothing
+	// of the others'.
+	for path, tables := range map[string]string{"main.db": "_sqlx_migrations purchase", "payments.db": "payment payments_migrations"} {
+		db := testdb.OpenSQLite(t, filepath.Join(dir, path))
+		var got string
+		db.QueryRow("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)").Scan(&got)
+		if got != tables {
+			t.Errorf("%s has tables %q, want %q", path, got, tables)
+		}
+	}
+	pgdb, err := sql.Open("pgx", pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pgdb.Close()
+	var n int
+	if err := pgdb.QueryRow("SELECT count(*) FROM _sqlx_migrations").Scan(&n); err != nil || n != 2 {
+		t.Errorf("accounts' PostgreSQL ledger: %d rows, %v", n, err)
+	}
+
+	c.Run(t, "migrate", "info", "--workspace").Want(t, 0, "accounts: 2/installed session", "payments: 1/installed payment", "multi-db: 1/installed purchase")
+	c.Run(t, "migrate", "check", "--workspace").Want(t, 0)
+
+	// One reproducible file per member, named after it; twice the same bytes.
+	c.Run(t, "prepare", "--workspace", "--out-dir", "out").Want(t, 0, "accounts: Prepared")
+	first := readFile(t, filepath.Join(dir, "out", "accounts.sqlite3"))
+	c.Run(t, "prepare", "--workspace", "--out-dir=out").Want(t, 0)
+	if string(first) != string(readFile(t, filepath.Join(dir, "out", "accounts.sqlite3"))) {
+		t.Error("prepare --workspace is not reproducible")
+	}
+	for _, f := range []string{"multi-db.sqlite3", "payments.sqlite3"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "src.sqlite3")); err == nil {
+		t.Error("src/, the main crate's migrations, was taken for a member")
+	}
+}
+
+// A failure names the member and stops before the next; drift in one
+// member does not stop the check of the others.
+func TestWorkspaceStops(t *testing.T) {
+	c, dir, _ := workspaceProject(t)
+	os.WriteFile(filepath.Join(dir, "accounts/migrations/3_broken.sql"), []byte("CREATE TABLE broken (;\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "payments/migrations/2_refund.sql"), []byte("CREATE TABLE refund (id INTEGER PRIMARY KEY);\n"), 0o644)
+	r := c.Run(t, "migrate", "run", "--workspace")
+	r.Want(t, 1, "accounts: error: while executing migration 3 (migrations/3_broken.sql)", "error: workspace: accounts failed (in accounts); not run: payments")
+	if strings.Contains(r.Stdout+r.Stderr, "payments: Applied") {
+		t.Errorf("payments ran after accounts failed:\n%s", r)
+	}
+	os.Remove(filepath.Join(dir, "accounts/migrations/3_broken.sql"))
+	c.Run(t, "database", "create", "--workspace").Want(t, 0)
+	c.Run(t, "migrate", "check", "--workspace").Want(t, 3, "payments:   pending: 1 payment", "payments:   pending: 2 refund")
+}
+
+func TestWorkspaceUsage(t *testing.T) {
+	c, dir, _ := workspaceProject(t)
+	c.Run(t, "migrate", "revert", "--workspace").Want(t, 2, `not "migrate revert"`)
+	c.Run(t, "prepare", "--workspace").Want(t, 2, "needs --out-dir DIR")
+	c.Run(t, "prepare", "--out-dir", "x").Want(t, 2, "--out-dir goes with --workspace")
+	c.Run(t, "migrate", "run", "--workspace", "-D", "sqlite:x.db").Want(t, 2, "its own variable")
+	c.Run(t, "migrate", "info", "--workspace", "--format", "json").Want(t, 2, "text only")
+	empty := cmd{Dir: t.TempDir(), Env: c.Env}
+	empty.Run(t, "migrate", "run", "--workspace").Want(t, 1, "no member below")
+	// A member with a sqlx.toml but no migrations is skipped, and says so.
+	os.MkdirAll(filepath.Join(dir, "macros-only"), 0o755)
+	os.WriteFile(filepath.Join(dir, "macros-only", "sqlx.toml"), nil, 0o644)
+	c.Run(t, "database", "create", "--workspace").Want(t, 0)
+	c.Run(t, "migrate", "info", "--workspace").Want(t, 0, "macros-only: skipped: no migrations directory in macros-only")
+}
