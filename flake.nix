@@ -37,6 +37,33 @@
         meta.mainProgram = "mycrate";
       };
       mycrate = pkgs: mycrateWith pkgs "mycrate" (mycrateDatabase pkgs);
+
+      # The workspace example (examples/workspace, after sqlx's
+      # multi-database example): one database per member, payments' on
+      # PostgreSQL, each under the variable its sqlx.toml names.
+      workspaceDatabases = pkgs: (mkLib pkgs).prepareWorkspaceDatabases {
+        src = ./examples/workspace;
+        settings.payments = { engine = "postgresql"; };
+      };
+      # Built with cargo as naersk and crane build the final crate: the
+      # databases are linked by overrideMainWithDatabase's phase.
+      workspaceApp = pkgs:
+        let
+          base = {
+            pname = "workspace-app";
+            version = "0.1.0";
+            src = ./examples/workspace;
+            nativeBuildInputs = [ pkgs.cargo pkgs.rustc ];
+            configurePhase = "export CARGO_HOME=$TMPDIR/cargo CARGO_TARGET_DIR=$TMPDIR/target";
+            buildPhase = "cargo build --offline --release --frozen";
+            installPhase = ''
+              mkdir -p $out/bin
+              cp $CARGO_TARGET_DIR/release/workspace-app $out/bin/
+              $out/bin/workspace-app > $out/compiled-against
+            '';
+          };
+        in
+        pkgs.stdenv.mkDerivation (base // (mkLib pkgs).overrideMainWithDatabase { databases = (workspaceDatabases pkgs).databases; } base);
     in
     {
       lib.mkLib = mkLib;
@@ -51,6 +78,7 @@
           mycrate-database = mycrateDatabase pkgs;
           mycrate-postgres = mycrateWith pkgs "mycrate-postgres" (mycrateDatabasePostgres pkgs);
           mycrate-database-postgres = mycrateDatabasePostgres pkgs;
+          workspace-app = workspaceApp pkgs;
         });
 
       # `final` throughout: a later overlay that patches dbprep reaches
@@ -73,7 +101,7 @@
       # promise of nix/API.md (nix/checks.nix).
       checks = forAllSystems (pkgs:
         let p = self.packages.${pkgs.stdenv.hostPlatform.system}; in
-        { inherit (p) dbprep mycrate mycrate-database; }
+        { inherit (p) dbprep mycrate mycrate-database workspace-app; }
         // import ./nix/checks.nix { inherit pkgs; dbprep = mkLib pkgs; });
 
       templates.default = {

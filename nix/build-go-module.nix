@@ -1,4 +1,5 @@
-# buildGoModule (nixpkgs' interface) + { migrations } or { database }
+# buildGoModule (nixpkgs' interface) + { migrations } or { database } or
+# { databases = { VAR = …; }; } (several, each under its own variable)
 #
 # Takes an attribute set or, as nixos-26.05's buildGoModule does, a function
 # of the final attributes (finalAttrs: { … }). Links the prepared database
@@ -23,12 +24,13 @@ let
   goBuilder = if go == null then buildGoModule else buildGoModule.override { inherit go; };
   wrap = args:
     let
-      db = databaseArg "buildGoModule" {
+      dbs = databaseArg.many "buildGoModule" {
         migrations = args.migrations or null;
         database = args.database or null;
+        databases = args.databases or null;
         name = if args ? pname then "${args.pname}-database" else null;
       };
-      linked = linkDatabase db (removeAttrs args [ "migrations" "database" "vet" ]);
+      linked = linkDatabase dbs (removeAttrs args [ "migrations" "database" "databases" "vet" ]);
     in
     if args.vet or false then linked // {
       preBuildPhases = linked.preBuildPhases ++ [ "dbprepVetPhase" ];

@@ -1,4 +1,4 @@
-# craneArgsWithDatabase { migrations | database, name ?, craneLib ? } -> args -> args
+# craneArgsWithDatabase { migrations | database | databases, name ?, craneLib ? } -> args -> args
 #
 # Wraps the arguments of crane's buildPackage (never buildDepsOnly's): adds
 # the dbprepLinkDatabase phase so DATABASE_URL is set for the final build
@@ -15,9 +15,10 @@
 { databaseArg, linkDatabase }:
 { craneLib ? null, ... }@opts:
 let
-  db = args: databaseArg "craneArgsWithDatabase" {
+  dbs = args: databaseArg.many "craneArgsWithDatabase" {
     migrations = opts.migrations or null;
     database = opts.database or null;
+    databases = opts.databases or null;
     name = opts.name or (if args ? pname then "${args.pname}-database" else null);
   };
   # What crane's buildPackage passes to buildDepsOnly for args.
@@ -39,4 +40,4 @@ let
       + "from them, database phase included, and rebuild every crate whenever a migration changes. Set `cargoArtifacts = "
       + "craneLib.buildDepsOnly commonArgs;` or pass `craneLib` to craneArgsWithDatabase so it does that for you");
 in
-linkDatabase (db args) (args // artifacts)
+linkDatabase (dbs args) (args // artifacts)

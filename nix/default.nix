@@ -22,11 +22,12 @@ let
     postgresqlDefault = pkgs.buildPackages.postgresql or null;
   };
   databaseArg = import ./database-arg.nix { inherit prepareDatabase; };
+  prepareWorkspaceDatabases = import ./prepare-workspace-databases.nix { inherit prepareDatabase; };
   linkDatabase = import ./link-database.nix;
 in
 {
   dbprep = hostDbprep;
-  inherit prepareDatabase;
+  inherit prepareDatabase prepareWorkspaceDatabases;
   # go = null: nixpkgs' buildGoModule keeps its own Go until a caller says
   # `.override { go = …; }`.
   buildGoModule = pkgs.callPackage ./build-go-module.nix { inherit databaseArg linkDatabase; dbprep = buildDbprep; go = null; };

@@ -1,4 +1,4 @@
-# devShellHook { migrations | database, dest ? ".dbprep/db.sqlite3" or ".dbprep/pgdata" } -> string
+# devShellHook { migrations | database | databases, dest ?, source ? } -> string
 #
 # A shellHook fragment, by the database's engine. SQLite: copies the
 # prepared database to `dest` (relative to the shell's working directory)
@@ -10,23 +10,39 @@
 # program on PATH. When the migrations change, the new ones are applied to
 # the copy (its data kept) while its history is a prefix of them; the copy
 # is replaced only when the history diverged.
+#
+# With `databases = { VAR = …; }` each database is kept the same way under
+# .dbprep/ (DATABASE_URL's at the usual place, the others at
+# .dbprep/VAR.sqlite3 or .dbprep/pgdata-VAR) and exported under its own
+# variable; `dest` and `source` then do not apply (each member has its own).
 { databaseArg, dbprep }:
 { dest ? null, source ? null, ... }@args:
 let
-  db = databaseArg "devShellHook" (removeAttrs args [ "dest" "source" ]);
+  dbs = databaseArg.many "devShellHook" (removeAttrs args [ "dest" "source" ]);
+  several = args ? databases;
   # `source`: the migrations directory, relative to where the shell starts
   # (the project's root), exported as DBPREP_SOURCE so that dbprep's
   # commands find it from any directory of the shell.
   sourceExport = if source == null then "" else ''
     export DBPREP_SOURCE="$PWD/"${builtins.toJSON source}
   '';
-  postgres = (db.engine or "sqlite") == "postgresql";
-  to = if dest != null then dest else if postgres then ".dbprep/pgdata" else ".dbprep/db.sqlite3";
-  # How the database was prepared, to bring a copy up to it.
-  upgrade = "${dbprep}/bin/dbprep ${db.src} ${db.sqlxConfigFile or "/dev/null"} ${db.sqlxCompat or "0.9"}";
+  hook = { var, db }:
+    let
+      postgres = (db.engine or "sqlite") == "postgresql";
+      main = var == "DATABASE_URL";
+      to =
+        if dest != null then dest
+        else if postgres then (if main then ".dbprep/pgdata" else ".dbprep/pgdata-${var}")
+        else (if main then ".dbprep/db.sqlite3" else ".dbprep/${var}.sqlite3");
+      # How the database was prepared, to bring a copy up to it.
+      upgrade = "${dbprep}/bin/dbprep ${db.src} ${db.sqlxConfigFile or "/dev/null"} ${db.sqlxCompat or "0.9"}";
+    in
+    if postgres then ''
+      source ${./dev-shell-postgres.sh} ${./postgres.sh} ${./dev-shell-upgrade.sh} ${./bin} ${db} ${db.postgresql}/bin ${db.databaseName} ${to} ${upgrade} ${var}
+    '' else ''
+      source ${./dev-shell-hook.sh} ${./dev-shell-upgrade.sh} ${db}/db.sqlite3 ${to} ${upgrade} ${var}
+    '';
 in
-sourceExport + (if postgres then ''
-  source ${./dev-shell-postgres.sh} ${./postgres.sh} ${./dev-shell-upgrade.sh} ${./bin} ${db} ${db.postgresql}/bin ${db.databaseName} ${to} ${upgrade}
-'' else ''
-  source ${./dev-shell-hook.sh} ${./dev-shell-upgrade.sh} ${db}/db.sqlite3 ${to} ${upgrade}
-'')
+if several && (dest != null || source != null) then
+  throw "dbprep.devShellHook: `dest` and `source` are for one database; with `databases`, each is kept under .dbprep/ by its variable"
+else sourceExport + builtins.concatStringsSep "" (map hook dbs)

@@ -5,10 +5,11 @@
 # applied on top of it and its data kept, as `sqlx migrate run` would; only
 # when the history diverged (an edited or removed migration) is it
 # replaced, and the hook says why. Otherwise it is left alone.
-# Usage: source dev-shell-hook.sh UPGRADE_SH STORE_DB_FILE DEST DBPREP MIGRATIONS CONFIG COMPAT
+# VAR (DATABASE_URL by default) is the variable exported.
+# Usage: source dev-shell-hook.sh UPGRADE_SH STORE_DB_FILE DEST DBPREP MIGRATIONS CONFIG COMPAT [VAR]
 dbprep_dev_database() {
   source "$1"
-  local src="$2" dest="${3:-.dbprep/db.sqlite3}" dbprep="$4" migrations="$5" config="$6" compat="$7"
+  local src="$2" dest="${3:-.dbprep/db.sqlite3}" dbprep="$4" migrations="$5" config="$6" compat="$7" var="${8:-DATABASE_URL}"
   case "$dest" in
     /*) ;;
     *) dest="$PWD/$dest" ;;
@@ -30,6 +31,6 @@ dbprep_dev_database() {
     printf '%s\n' "$src" >"$stamp"
     echo "dbprep: copied the prepared database to $dest"
   fi
-  export DATABASE_URL="sqlite://$dest"
+  export "$var=sqlite://$dest"
 }
 dbprep_dev_database "$@"

@@ -7,11 +7,13 @@
 # copy, keeping its data, when the copy's history is a prefix of the new
 # migrations; otherwise the copy is replaced, after stopping its server,
 # and the hook says why.
-# Usage: source dev-shell-postgres.sh POSTGRES_SH UPGRADE_SH BIN DATABASE_OUT PGBIN DBNAME DEST DBPREP MIGRATIONS CONFIG COMPAT
+# VAR (DATABASE_URL by default) is the variable exported; PGHOST, PGUSER,
+# PGDATABASE and dbprep-pg's settings are DATABASE_URL's database's only.
+# Usage: source dev-shell-postgres.sh POSTGRES_SH UPGRADE_SH BIN DATABASE_OUT PGBIN DBNAME DEST DBPREP MIGRATIONS CONFIG COMPAT [VAR]
 dbprep_dev_postgres() {
   source "$1"
   source "$2"
-  local tools="$3" db="$4" pgbin="$5" name="$6" dest="${7:-.dbprep/pgdata}" dbprep="$8" migrations="$9" config="${10}" compat="${11}"
+  local tools="$3" db="$4" pgbin="$5" name="$6" dest="${7:-.dbprep/pgdata}" dbprep="$8" migrations="$9" config="${10}" compat="${11}" var="${12:-DATABASE_URL}"
   dbprep_pg_refuse_root "dev shell" || return 1
   case "$dest" in
     /*) ;;
@@ -45,11 +47,17 @@ dbprep_dev_postgres() {
   else
     dbprep_pg_start "$pgbin" "$dest" "$sock" "$dest.log" || return 1
   fi
-  export DATABASE_URL="$url"
-  export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
-  export DBPREP_PG_SH="$1" DBPREP_PG_BIN="$pgbin" DBPREP_PG_DATA="$dest" DBPREP_PG_SOCKET="$sock"
+  export "$var=$url"
+  if [ "$var" = DATABASE_URL ]; then
+    export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
+    export DBPREP_PG_SH="$1" DBPREP_PG_BIN="$pgbin" DBPREP_PG_DATA="$dest" DBPREP_PG_SOCKET="$sock"
+  fi
   case ":$PATH:" in *":$pgbin:"*) ;; *) export PATH="$pgbin:$PATH" ;; esac
   case ":$PATH:" in *":$tools:"*) ;; *) export PATH="$tools:$PATH" ;; esac
-  echo "dbprep: DATABASE_URL=$DATABASE_URL (stop the server with: dbprep-pg stop)"
+  if [ "$var" = DATABASE_URL ]; then
+    echo "dbprep: DATABASE_URL=$url (stop the server with: dbprep-pg stop)"
+  else
+    echo "dbprep: $var=$url (stop the server with: pg_ctl -D $dest stop)"
+  fi
 }
 dbprep_dev_postgres "$@"

@@ -1,13 +1,25 @@
 # Internal: the attributes that add the dbprepLinkDatabase phase to a
-# derivation's arguments, by the database's engine. The phase is listed in
-# preBuildPhases, never in preBuild, env, nativeBuildInputs or anything else
-# a dependency derivation copies; PostgreSQL is reached by absolute paths
-# for the same reason.
-database: args: args // {
+# derivation's arguments, for a list of { var, db } (database-arg.nix's
+# `many`): each database is linked by its engine and exported under its
+# variable. The phase is listed in preBuildPhases, never in preBuild, env,
+# nativeBuildInputs or anything else a dependency derivation copies;
+# PostgreSQL is reached by absolute paths for the same reason. Each
+# PostgreSQL database gets a server of its own (its prepared data directory
+# is a whole cluster), on a unix socket of its own, all stopped when the
+# build ends.
+# passthru.databases is the attribute set by variable; passthru.database
+# the one under DATABASE_URL, when there is one.
+dbs: args:
+let
+  link = { var, db }:
+    if (db.engine or "sqlite") == "postgresql"
+    then "source ${./link-postgres.sh} ${./postgres.sh} ${db} ${db.postgresql}/bin ${db.databaseName} ${var}"
+    else "source ${./link-database.sh} ${db}/db.sqlite3 ${var}";
+  byVar = builtins.listToAttrs (map (d: { name = d.var; value = d.db; }) dbs);
+in
+args // {
   preBuildPhases = (args.preBuildPhases or [ ]) ++ [ "dbprepLinkDatabasePhase" ];
-  dbprepLinkDatabasePhase =
-    if (database.engine or "sqlite") == "postgresql"
-    then "source ${./link-postgres.sh} ${./postgres.sh} ${database} ${database.postgresql}/bin ${database.databaseName}"
-    else "source ${./link-database.sh} ${database}/db.sqlite3";
-  passthru = (args.passthru or { }) // { inherit database; };
+  dbprepLinkDatabasePhase = builtins.concatStringsSep "\n" (map link dbs);
+  passthru = (args.passthru or { }) // { databases = byVar; }
+    // (if byVar ? DATABASE_URL then { database = byVar.DATABASE_URL; } else { });
 }

@@ -1,12 +1,14 @@
 # Sourced by the dbprepLinkDatabase build phase: copy the prepared database
-# to a writable place under $TMPDIR and point DATABASE_URL at it, for the
-# build and the check phase. Usage: source link-database.sh STORE_DB_FILE
+# to a writable place under $TMPDIR and point VAR (DATABASE_URL by default)
+# at it, for the build and the check phase.
+# Usage: source link-database.sh STORE_DB_FILE [VAR]
 dbprep_link_database() {
-  local src="$1" dir="${TMPDIR:-/tmp}/dbprep"
+  local src="$1" var="${2:-DATABASE_URL}" dir="${TMPDIR:-/tmp}/dbprep" file=db.sqlite3
+  [ "$var" = DATABASE_URL ] || file="$var.sqlite3"
   mkdir -p "$dir"
-  cp "$src" "$dir/db.sqlite3"
-  chmod u+w "$dir/db.sqlite3"
-  export DATABASE_URL="sqlite://$dir/db.sqlite3"
-  echo "dbprep: DATABASE_URL=$DATABASE_URL (from $src)"
+  cp "$src" "$dir/$file"
+  chmod u+w "$dir/$file"
+  export "$var=sqlite://$dir/$file"
+  echo "dbprep: $var=sqlite://$dir/$file (from $src)"
 }
 dbprep_link_database "$@"

@@ -5,10 +5,14 @@
 # build ends, whether it succeeds or fails (stdenv's exitHooks and
 # failureHooks; with multi-user Nix, the daemon also kills whatever a build
 # user left running).
-# Usage: source link-postgres.sh POSTGRES_SH DATABASE_OUT PGBIN DBNAME
+# VAR (DATABASE_URL by default) is the variable exported; PGHOST, PGUSER
+# and PGDATABASE are exported for DATABASE_URL's database only. Each
+# database has a directory, and a server, of its own.
+# Usage: source link-postgres.sh POSTGRES_SH DATABASE_OUT PGBIN DBNAME [VAR]
 dbprep_link_postgres() {
   source "$1"
-  local db="$2" pgbin="$3" name="$4" dir="${TMPDIR:-/tmp}/dbprep-pg"
+  local db="$2" pgbin="$3" name="$4" var="${5:-DATABASE_URL}" dir="${TMPDIR:-/tmp}/dbprep-pg"
+  [ "$var" = DATABASE_URL ] || dir="$dir-$var"
   dbprep_pg_refuse_root build || exit 1
   mkdir -p "$dir"
   cp -r "$db/data" "$dir/data"
@@ -22,8 +26,9 @@ dbprep_link_postgres() {
   exitHooks+=("$stop")
   failureHooks+=("$stop")
   dbprep_pg_start "$pgbin" "$dir/data" "$sock" "$dir/postgres.log" || exit 1
-  export DATABASE_URL="postgres:///$name?host=$sock&user=postgres"
-  export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name" PATH="$pgbin:$PATH"
-  echo "dbprep: DATABASE_URL=$DATABASE_URL (from $db)"
+  export "$var=postgres:///$name?host=$sock&user=postgres"
+  [ "$var" != DATABASE_URL ] || export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
+  case ":$PATH:" in *":$pgbin:"*) ;; *) export PATH="$pgbin:$PATH" ;; esac
+  echo "dbprep: $var=postgres:///$name?host=$sock&user=postgres (from $db)"
 }
 dbprep_link_postgres "$@"

@@ -1,4 +1,4 @@
-# overrideMainWithDatabase { migrations | database, name ? } -> (old: new attrs)
+# overrideMainWithDatabase { migrations | database | databases, name ? } -> (old: new attrs)
 #
 # For naersk's `overrideMain`, which applies to the final crate only: adds
 # the dbprepLinkDatabase phase (copy + DATABASE_URL) before the build, so
@@ -11,10 +11,11 @@ args:
 old:
 let
   crate = old.pname or (if old ? name then (builtins.parseDrvName old.name).name else null);
-  db = databaseArg "overrideMainWithDatabase" {
+  dbs = databaseArg.many "overrideMainWithDatabase" {
     migrations = args.migrations or null;
     database = args.database or null;
+    databases = args.databases or null;
     name = args.name or (if crate == null then null else "${crate}-database");
   };
 in
-linkDatabase db old
+linkDatabase dbs old

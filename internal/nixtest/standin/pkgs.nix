@@ -77,6 +77,11 @@ let
     ln -s ${config.pgBin} $out/bin
   '';
 
+  # The host's Rust toolchain (Debian's cargo and rustc: a build user
+  # cannot run root's ~/.cargo).
+  cargo = runCommand "cargo-host" { } "mkdir -p $out/bin; ln -s /usr/bin/cargo $out/bin/cargo";
+  rustc = runCommand "rustc-host" { } "mkdir -p $out/bin; ln -s /usr/bin/rustc $out/bin/rustc";
+
   mkShell = { packages ? [ ], shellHook ? "", ... }@args:
     mkDerivation (removeAttrs args [ "packages" ] // {
       name = args.name or "shell";
@@ -86,7 +91,7 @@ let
     });
 
   pkgs = {
-    inherit lib system mkDerivation runCommand buildGoModule mkShell go postgresql;
+    inherit lib system mkDerivation runCommand buildGoModule mkShell go postgresql cargo rustc;
     # A native package set: the build platform's packages are these.
     buildPackages = pkgs;
     stdenv = { inherit mkDerivation; hostPlatform.system = system; };

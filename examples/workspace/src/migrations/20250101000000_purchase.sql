@@ -1,0 +1,5 @@
+CREATE TABLE purchase (
+    purchase_id INTEGER PRIMARY KEY,
+    account_id BIGINT NOT NULL,
+    payment_id BIGINT
+);
