@@ -13,7 +13,10 @@
 # `vet = true` adds a dbprepVet phase after the database's: `dbprep vet`
 # checks every SQL query known at compile time against the database, over
 # subPackages (else ./...) with the build's tags, and a bad query fails the
-# build. It is a phase too, so goModules does not change with it.
+# build. It is a phase too, so goModules does not change with it. With
+# `databases`, a file that declares another engine than DATABASE_URL's
+# (//dbprep:engine postgres, or a build tag) is checked against the first
+# database of that engine (--engine-url).
 #
 # `dbprep.buildGoModule.override { go = pkgs.go_1_26; }` picks the Go, as
 # `pkgs.buildGoModule.override { go = …; }` does in nixpkgs: it is passed to
@@ -31,10 +34,21 @@ let
         name = if args ? pname then "${args.pname}-database" else null;
       };
       linked = linkDatabase dbs (removeAttrs args [ "migrations" "database" "databases" "vet" ]);
+      # Files that declare another engine than DATABASE_URL's
+      # (//dbprep:engine postgres, a build tag) are checked against the
+      # first database of that engine among `databases`.
+      engineOf = db: if (db.engine or "sqlite") == "postgresql" then "postgres" else "sqlite";
+      mainEngine = builtins.foldl' (acc: d: if d.var == "DATABASE_URL" then engineOf d.db else acc) null dbs;
+      others = builtins.foldl'
+        (acc: d: let e = engineOf d.db; in
+          if d.var == "DATABASE_URL" || e == mainEngine || acc ? ${e} then acc else acc // { ${e} = d.var; })
+        { }
+        dbs;
+      engineArgs = builtins.concatStringsSep " " (map (e: "${e}=${others.${e}}") (builtins.attrNames others));
     in
     if args.vet or false then linked // {
       preBuildPhases = linked.preBuildPhases ++ [ "dbprepVetPhase" ];
-      dbprepVetPhase = "source ${./vet.sh} ${dbprep}/bin/dbprep";
+      dbprepVetPhase = "source ${./vet.sh} ${dbprep}/bin/dbprep ${engineArgs}";
     } else linked;
 in
 lib.makeOverridable (argsOrFun:

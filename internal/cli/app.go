@@ -94,6 +94,9 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	// The error may hold what a driver or server said, so it is scrubbed of
 	// the URL's secrets; the hint is dbprep's own text and names no secret.
 	msg := dburl.Scrub(err.Error(), s.rawURL)
+	for _, raw := range s.secretURLs {
+		msg = dburl.Scrub(msg, raw)
+	}
 	var kind engine.Engine
 	if u, perr := dburl.Parse(s.rawURL); perr == nil {
 		kind = u.Engine

@@ -34,6 +34,8 @@ type session struct {
 	config     sqlxconfig.Config
 	// rawURL is the database URL in use, so errors can be scrubbed of its password.
 	rawURL string
+	// secretURLs are more URLs in use (vet's --engine-url), scrubbed too.
+	secretURLs []string
 	// unknownCommand is a command name that matched nothing.
 	unknownCommand string
 	// unknownIn is the help name of the command it was given to.

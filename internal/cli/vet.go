@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,6 +24,9 @@ func vetCommand(s *session) *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.StringFlag{Name: "tags", Usage: "comma-separated build tags, as go build -tags"},
 			&cli.BoolFlag{Name: "tests", Value: true, Usage: "check test files too, as go vet does"},
+			&cli.StringSliceFlag{Name: "engine-url", Usage: "ENGINE=URL: the database for the files of ENGINE (sqlite or postgres) when it is not DATABASE_URL's; " +
+				"a file declares its engine with //dbprep:engine postgres or a build tag (--engine-tag); repeatable"},
+			&cli.StringSliceFlag{Name: "engine-tag", Usage: "TAG=ENGINE: files built only with TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres); repeatable"},
 			&cli.StringFlag{Name: "null", Value: "default", Usage: "a column that can be NULL scanned into a value that cannot hold NULL: " +
 				"off; default (reported when the column has no NOT NULL and no DEFAULT, is on the nullable side of an outer join, or is an aggregate over no rows); " +
 				"strict (also when it has a DEFAULT: sqlx's rule)"},
@@ -56,11 +60,17 @@ func (s *session) vet(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, eu := range c.StringSlice("engine-url") {
+		_, raw, _ := strings.Cut(eu, "=")
+		s.secretURLs = append(s.secretURLs, raw)
+	}
 	rep, err := Vet(c.Context, finding.Request{
 		Patterns:       c.Args().Slice(),
 		Tags:           c.String("tags"),
 		Tests:          c.Bool("tests"),
 		Null:           c.String("null"),
+		EngineURLs:     c.StringSlice("engine-url"),
+		EngineTags:     c.StringSlice("engine-tag"),
 		URL:            s.rawURL,
 		ConnectTimeout: connectTimeout(c),
 		OnWait:         s.waiting,
@@ -70,10 +80,14 @@ func (s *session) vet(c *cli.Context) error {
 	}
 	if c.Bool("verbose") {
 		for _, p := range rep.Skipped {
-			fmt.Fprintf(s.stderr, "%s: skipped: the SQL is built at run time\n", p)
+			why := rep.SkipReasons[p.String()]
+			if why == "" {
+				why = "the SQL is built at run time"
+			}
+			fmt.Fprintf(s.stderr, "%s: skipped: %s\n", p, why)
 		}
 		for _, p := range rep.Packages {
-			fmt.Fprintf(s.stderr, "vet: %s: %s checked, %d skipped as built at run time\n", p.Path, pluralCount(p.Checked, "call"), p.Skipped)
+			fmt.Fprintf(s.stderr, "vet: %s: %s checked, %d skipped\n", p.Path, pluralCount(p.Checked, "call"), p.Skipped)
 		}
 	}
 	if c.String("format") == "json" {
@@ -95,7 +109,12 @@ func (s *session) vet(c *cli.Context) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("vet: %d problem(s) in queries checked against %s", n, u)}
 	}
 	if c.String("format") == "text" {
-		fmt.Fprintf(s.stderr, "vet: no problems (%s skipped as built at run time)\n", pluralCount(len(rep.Skipped), "call"))
+		if n := len(rep.SkipReasons); n > 0 {
+			fmt.Fprintf(s.stderr, "vet: no problems (%s skipped as built at run time, %d for want of a database of their file's engine: -v lists them)\n",
+				pluralCount(len(rep.Skipped)-n, "call"), n)
+		} else {
+			fmt.Fprintf(s.stderr, "vet: no problems (%s skipped as built at run time)\n", pluralCount(len(rep.Skipped), "call"))
+		}
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func TestVetClean(t *testing.T) {
 		t.Errorf("a clean vet prints nothing on stdout:\n%s", r)
 	}
 	c.Run(t, "vet", "-v", "./...").Want(t, 0, "main.go:13:10: skipped: the SQL is built at run time",
-		"vet: example.com/app: 1 call checked, 1 skipped as built at run time")
+		"vet: example.com/app: 1 call checked, 1 skipped")
 }
 
 func TestVetFindsBadQueries(t *testing.T) {
@@ -292,4 +292,26 @@ func TestVetQuotesTheErrorLine(t *testing.T) {
 	c.Run(t, "vet", "./...").Want(t, 1, `main.go:8:9: no such column: nope (query "SELECT favorite_song", at the line "WHERE nope = 1")`)
 	bare := cmd{Dir: c.Dir, Env: append(goEnv(t), "DATABASE_URL=sqlite:/nonexistent/db.sqlite3")}
 	bare.Run(t, "vet", "./...").Want(t, 1, "/nonexistent/db.sqlite3 does not exist", "dbprep prepare --out")
+}
+
+// --engine-url gives the database for the files that declare another
+// engine; -v says why a file's calls were skipped without one; a wrong
+// password in it is never printed.
+func TestVetEngineURL(t *testing.T) {
+	c, dir := vetProject(t, vetApp)
+	pgApp := "package main\n\n//dbprep:engine postgres\n\nimport \"database/sql\"\n\nfunc pgOnly(db *sql.DB) {\n\tvar now string\n\tdb.QueryRow(\"SELECT now()::text, nope\").Scan(&now)\n}\n"
+	os.WriteFile(filepath.Join(dir, "pg.go"), []byte(pgApp), 0o644)
+	c.Run(t, "vet", "-v").Want(t, 0, "pg.go:9:14: skipped: the file is for postgres, and no postgres database was given (--engine-url postgres=URL)",
+		"1 for want of a database of their file's engine")
+	srv := testdb.Postgres(t)
+	pg := srv.Fresh(t)
+	c.Run(t, "vet", "--engine-url", "postgres="+pg).Want(t, 1, `pg.go:9:14: column "nope" does not exist`)
+	wrong := strings.Replace(pg, ":"+srv.Password+"@", ":Wr0ngSecretXyz@", 1)
+	r := c.Run(t, "vet", "--engine-url", "postgres="+wrong)
+	r.Want(t, 1)
+	if strings.Contains(r.Stdout+r.Stderr, "Wr0ngSecretXyz") || strings.Contains(r.Stdout+r.Stderr, srv.Password) {
+		t.Errorf("a password was printed:\n%s", r)
+	}
+	c.Run(t, "vet", "--engine-url", "postgres=sqlite:db.sqlite3").Want(t, 1, "is a sqlite database")
+	c.Run(t, "vet", "--engine-url", "mysql=x").Want(t, 1, `unknown engine "mysql"`)
 }

@@ -231,3 +231,21 @@ func TestWorkspaceDevShell(t *testing.T) {
 		db.Close()
 	}
 }
+
+// A Go build with a SQLite and a PostgreSQL database and vet = true: the
+// vet phase checks pg.go (//dbprep:engine postgres) against the
+// PostgreSQL database and main.go against DATABASE_URL's SQLite.
+func TestGoBuildVetTwoEngines(t *testing.T) {
+	e := newEnv(t)
+	drv := e.expr(t, `(dbprep.buildGoModule { pname = "vetengines"; version = "0"; src = `+e.flake+`/nix/tests/vet-engines; vendorHash = null;
+  databases = { DATABASE_URL = src; PG_DATABASE_URL = { migrations = src; engine = "postgresql"; }; }; vet = true; }).drvPath`)
+	if out, err := nixTool("nix-store", "--realise", drv); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, out, tail(nix(t, "log", drv), 3000))
+	}
+	log := nix(t, "log", drv)
+	for _, want := range []string{"dbprep: vet: files of postgres against $PG_DATABASE_URL", "vet: no problems (0 calls skipped as built at run time)"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the build log lacks %q (pg.go's query must be checked, not skipped):\n%s", want, tail(log, 3000))
+		}
+	}
+}

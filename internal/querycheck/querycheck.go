@@ -62,6 +62,8 @@ type Checker struct {
 	// Postgres says whether the database is PostgreSQL (placeholders are
 	// $n there, ? in SQLite).
 	Postgres bool
+	// Engine is the database's engine.
+	Engine engine.Engine
 
 	mu   sync.Mutex
 	eng  checkEngine
@@ -87,7 +89,7 @@ func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Postgres: u.Engine == engine.Postgres, eng: eng, memo: map[string]Result{}}, nil
+	return &Checker{Postgres: u.Engine == engine.Postgres, Engine: u.Engine, eng: eng, memo: map[string]Result{}}, nil
 }
 
 // engines open a checker's engine (each in the file of its name).

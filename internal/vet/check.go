@@ -21,17 +21,30 @@ import (
 // their queries against r.URL: what `dbprep vet` runs. Packages that do not
 // build are an error, as are patterns matching none.
 func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
-	var open *querycheck.Checker
+	var opened []*querycheck.Checker
 	defer func() {
-		if open != nil {
-			open.Close()
+		for _, c := range opened {
+			c.Close()
 		}
 	}()
-	a := New(func() (*querycheck.Checker, error) {
-		ch, err := OpenURLWith(r.URL, querycheck.Options{ConnectTimeout: r.ConnectTimeout, OnWait: r.OnWait})
-		open = ch
+	a := New(func(raw string) (*querycheck.Checker, error) {
+		ch, err := OpenURLWith(raw, querycheck.Options{ConnectTimeout: r.ConnectTimeout, OnWait: r.OnWait})
+		if ch != nil {
+			opened = append(opened, ch)
+		}
 		return ch, err
 	})
+	a.Flags.Set("database", r.URL)
+	for _, u := range r.EngineURLs {
+		if err := a.Flags.Set("engine-url", u); err != nil {
+			return finding.Report{}, fmt.Errorf("--engine-url: %w", err)
+		}
+	}
+	for _, t := range r.EngineTags {
+		if err := a.Flags.Set("engine-tag", t); err != nil {
+			return finding.Report{}, fmt.Errorf("--engine-tag: %w", err)
+		}
+	}
 	if r.Null != "" {
 		if err := a.Flags.Set("null", r.Null); err != nil {
 			return finding.Report{}, fmt.Errorf("--null: %w", err)
@@ -97,6 +110,17 @@ func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
 				if p := pos(c); !seen["skip "+p.String()] {
 					seen["skip "+p.String()] = true
 					rep.Skipped = append(rep.Skipped, p)
+					counts[path].Skipped++
+				}
+			}
+			for _, c := range s.NoDatabase {
+				if p := pos(c.Pos); !seen["skip "+p.String()] {
+					seen["skip "+p.String()] = true
+					rep.Skipped = append(rep.Skipped, p)
+					if rep.SkipReasons == nil {
+						rep.SkipReasons = map[string]string{}
+					}
+					rep.SkipReasons[p.String()] = c.Why
 					counts[path].Skipped++
 				}
 			}

@@ -19,43 +19,108 @@ import (
 	"sync"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/sqltext"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
-// Skipped is the analyzer's result: the calls whose SQL is built at run
-// time, which it cannot check (dbprep vet -v lists them).
+// Skipped is the analyzer's result: the calls it could not check, and
+// those it did.
 type Skipped struct {
+	// Calls are the calls whose SQL is built at run time (dbprep vet -v
+	// lists them).
 	Calls []token.Position
+	// NoDatabase are the calls in files of an engine no database was given
+	// for, with why.
+	NoDatabase []SkippedCall
 	// Checked are the calls whose SQL was known and checked.
 	Checked []token.Position
 }
 
-// Open returns the checker for the database the analyzer checks against.
-type Open func() (*querycheck.Checker, error)
+// SkippedCall is a call not checked, and why.
+type SkippedCall struct {
+	Pos token.Position
+	Why string
+}
 
-// New returns the analyzer checking queries against the database open
-// returns (called once, on first need).
-func New(open Open) *analysis.Analyzer {
-	var once sync.Once
-	var checker *querycheck.Checker
-	var openErr error
+// OpenFunc opens a checker on the database at a URL.
+type OpenFunc func(raw string) (*querycheck.Checker, error)
+
+// New returns the analyzer. It checks each file's queries against the
+// database of the file's engine: the default database (its -database
+// flag, else $DATABASE_URL) for files that declare none, or declare its
+// engine; -engine-url ENGINE=URL for files that declare another
+// (//dbprep:engine postgres, or a build tag -engine-tag maps to it). open
+// opens each database once, on first need.
+func New(open OpenFunc) *analysis.Analyzer {
+	var database string
+	urls := map[engine.Engine]string{}
+	tags := DefaultEngineTags()
+	var mu sync.Mutex
+	type opened struct {
+		c   *querycheck.Checker
+		err error
+	}
+	checkers := map[engine.Engine]opened{}
+	get := func(e engine.Engine) (*querycheck.Checker, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if o, ok := checkers[e]; ok {
+			return o.c, o.err
+		}
+		var o opened
+		if e == 0 {
+			raw := database
+			if raw == "" {
+				raw = os.Getenv("DATABASE_URL")
+			}
+			o.c, o.err = open(raw)
+		} else if raw, ok := urls[e]; ok {
+			o.c, o.err = open(raw)
+			if o.err == nil && o.c.Engine != e {
+				o.err = fmt.Errorf("the database given for %s (-engine-url) is a %s database", e, o.c.Engine)
+			}
+		}
+		checkers[e] = o
+		return o.c, o.err
+	}
 	nullMode := NullDefault
 	a := &analysis.Analyzer{
 		Name:       "dbprep",
-		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL: syntax, tables, columns, parameter count, and Scan destinations. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
+		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL (or the database of the file's engine: //dbprep:engine postgres, -engine-url): syntax, tables, columns, parameter count, Scan destinations and NULLs. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
 		URL:        "https://github.com/dbprep/dbprep/blob/main/docs/vet.md",
 		ResultType: reflect.TypeOf((*Skipped)(nil)),
 	}
 	a.Run = func(pass *analysis.Pass) (any, error) {
-		once.Do(func() { checker, openErr = open() })
-		if openErr != nil {
-			return nil, openErr
-		}
-		return run(pass, checker, nullMode)
+		return run(pass, get, tags, nullMode)
 	}
+	a.Flags.StringVar(&database, "database", "", "the database URL to check queries against (default $DATABASE_URL)")
+	a.Flags.Func("engine-url", "ENGINE=URL: the database for files of ENGINE (sqlite or postgres) when it is not the default database's; repeatable", func(s string) error {
+		name, raw, ok := strings.Cut(s, "=")
+		if !ok || raw == "" {
+			return fmt.Errorf("%q: give ENGINE=URL, e.g. postgres=postgres://localhost/app", dburl.Scrub(s, raw))
+		}
+		e, err := ParseEngine(name)
+		if err != nil {
+			return err
+		}
+		urls[e] = raw
+		return nil
+	})
+	a.Flags.Func("engine-tag", "TAG=ENGINE: files whose build constraint requires TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres); repeatable", func(s string) error {
+		tag, name, ok := strings.Cut(s, "=")
+		if !ok || tag == "" {
+			return fmt.Errorf("%q: give TAG=ENGINE, e.g. pgx=postgres", s)
+		}
+		e, err := ParseEngine(name)
+		if err != nil {
+			return err
+		}
+		tags[tag] = e
+		return nil
+	})
 	a.Flags.Func("null", "what to report of a column that can be NULL scanned into a value that cannot hold it: off, default (no NOT NULL and no DEFAULT, outer joins, aggregates over no rows) or strict (also columns with a DEFAULT)", func(s string) error {
 		switch s {
 		case NullOff, NullDefault, NullStrict:
@@ -68,20 +133,9 @@ func New(open Open) *analysis.Analyzer {
 }
 
 // Analyzer checks against the database in its -database flag, or else in
-// $DATABASE_URL: the form for go vet -vettool and analysistest.
-var Analyzer = newFlagAnalyzer()
-
-func newFlagAnalyzer() *analysis.Analyzer {
-	var database string
-	a := New(func() (*querycheck.Checker, error) {
-		if database == "" {
-			database = os.Getenv("DATABASE_URL")
-		}
-		return OpenURL(database)
-	})
-	a.Flags.StringVar(&database, "database", "", "the database URL to check queries against (default $DATABASE_URL)")
-	return a
-}
+// $DATABASE_URL (and -engine-url's): the form for go vet -vettool and
+// analysistest.
+var Analyzer = New(OpenURL)
 
 // OpenURL opens a checker on the database at raw.
 func OpenURL(raw string) (*querycheck.Checker, error) {
@@ -113,7 +167,24 @@ type call struct {
 	ssaArg int
 }
 
-func run(pass *analysis.Pass, checker *querycheck.Checker, nullMode string) (any, error) {
+func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, error), tags map[string]engine.Engine, nullMode string) (any, error) {
+	def, err := get(0)
+	if err != nil {
+		return nil, err
+	}
+	// Each file's engine, when it declares one other than the default
+	// database's.
+	fileEngines := map[string]engine.Engine{}
+	for _, f := range pass.Files {
+		e, _, err := fileEngine(f, tags)
+		if err != nil {
+			pass.Reportf(f.Package, "%v", err)
+			continue
+		}
+		if e != 0 && e != def.Engine {
+			fileEngines[pass.Fset.File(f.Pos()).Name()] = e
+		}
+	}
 	pkg, funcs := buildSSA(pass)
 	exprs := map[token.Pos]*ast.CallExpr{}
 	for _, f := range pass.Files {
@@ -152,6 +223,19 @@ func run(pass *analysis.Pass, checker *querycheck.Checker, nullMode string) (any
 		if !ok {
 			skipped.Calls = append(skipped.Calls, pass.Fset.Position(arg.Pos()))
 			continue
+		}
+		checker := def
+		if e, ok := fileEngines[pass.Fset.File(c.expr.Pos()).Name()]; ok {
+			ch, err := get(e)
+			if err != nil {
+				return nil, err
+			}
+			if ch == nil {
+				skipped.NoDatabase = append(skipped.NoDatabase, SkippedCall{pass.Fset.Position(arg.Pos()),
+					fmt.Sprintf("the file is for %s, and no %s database was given (--engine-url %s=URL)", e, e, e)})
+				continue
+			}
+			checker = ch
 		}
 		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
 		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dbprep/dbprep/internal/querycheck"
@@ -31,17 +32,23 @@ func migrated(t *testing.T, url string) string {
 
 func analyzer(t *testing.T, url string) *analysis.Analyzer {
 	t.Helper()
-	var opened *querycheck.Checker
+	var opened []*querycheck.Checker
 	t.Cleanup(func() {
-		if opened != nil {
-			opened.Close()
+		for _, c := range opened {
+			c.Close()
 		}
 	})
-	return vet.New(func() (*querycheck.Checker, error) {
-		c, err := vet.OpenURL(url)
-		opened = c
+	a := vet.New(func(raw string) (*querycheck.Checker, error) {
+		c, err := vet.OpenURL(raw)
+		if c != nil {
+			opened = append(opened, c)
+		}
 		return c, err
 	})
+	if err := a.Flags.Set("database", url); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // Both engines: the same fixtures, each bad query found at its line.
@@ -77,6 +84,48 @@ func TestNullModes(t *testing.T) {
 		})
 	}
 }
+
+// One package, two engines: each file is checked against the database of
+// the engine it declares (//dbprep:engine, a build tag), undeclared files
+// against the default; without a database for an engine its files are
+// skipped, and say why.
+func TestEngines(t *testing.T) {
+	t.Setenv("GOFLAGS", "-tags=postgres")
+	sqliteURL := migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3"))
+	pgURL := migrated(t, testdb.Postgres(t).Fresh(t))
+	a := analyzer(t, sqliteURL)
+	if err := a.Flags.Set("engine-url", "postgres="+pgURL); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, analysistest.TestData(), a, "twoengines", "badengine")
+
+	// Without the PostgreSQL database: pg.go's and pgtag.go's calls are
+	// skipped, SQLite's still checked.
+	a = analyzer(t, sqliteURL)
+	res := analysistest.Run(&silent{T: t}, analysistest.TestData(), a, "twoengines")
+	if len(res) != 1 {
+		t.Fatalf("%d results", len(res))
+	}
+	sk := res[0].Result.(*vet.Skipped)
+	if len(sk.NoDatabase) != 5 || len(sk.Checked) != 2 || !strings.Contains(sk.NoDatabase[0].Why, "the file is for postgres, and no postgres database was given") {
+		t.Errorf("without a postgres database: checked %d, skipped %+v", len(sk.Checked), sk.NoDatabase)
+	}
+	// An --engine-url of the wrong engine is an error.
+	a = analyzer(t, sqliteURL)
+	a.Flags.Set("engine-url", "postgres="+sqliteURL)
+	res = analysistest.Run(&silent{T: t}, analysistest.TestData(), a, "twoengines")
+	if len(res) != 1 || res[0].Err == nil || !strings.Contains(res[0].Err.Error(), "is a sqlite database") {
+		t.Errorf("a sqlite URL for postgres: %+v", res)
+	}
+}
+
+// silent is a testing.T whose Errorf is not a failure: for reading
+// analysistest's results while its want comments are for another run.
+type silent struct {
+	*testing.T
+}
+
+func (s *silent) Errorf(format string, args ...any) {}
 
 // dbprep vet ./examples/mycrate, tests included, is clean against the
 // example's migrations on both engines (the Nix builds of mycrate and

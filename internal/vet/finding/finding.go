@@ -22,6 +22,11 @@ type Request struct {
 	// Null is the null check's mode: "off", "default" (when empty) or
 	// "strict".
 	Null string
+	// EngineURLs are ENGINE=URL: the database for the files of an engine
+	// other than URL's (//dbprep:engine, a build tag). Passwords included.
+	EngineURLs []string
+	// EngineTags are TAG=ENGINE: build tags that declare a file's engine.
+	EngineTags []string
 	// URL is the database the queries are checked against, as given
 	// (password included: never print it, print dburl.URL's String).
 	URL string
@@ -56,8 +61,12 @@ func (p Problem) String() string { return p.Position.String() + ": " + p.Message
 type Report struct {
 	Problems []Problem
 	Skipped  []Position
+	// SkipReasons say why a call of Skipped was skipped, by its
+	// position's String, when it is not that its SQL is built at run time.
+	SkipReasons map[string]string
 	// Packages count, for each package (its tests included), the calls
-	// checked and those skipped as built at run time.
+	// checked and those skipped (as built at run time, or for want of a
+	// database of their file's engine).
 	Packages []PackageCount
 }
 

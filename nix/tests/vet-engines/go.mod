@@ -1,0 +1,3 @@
+module example.com/vetengines
+
+go 1.26
