@@ -9,11 +9,13 @@ package querycheck
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/sqllex"
 )
 
 // Column is a result column of a query.
@@ -122,4 +124,31 @@ func (c *Checker) Close() error {
 
 func errorf(offset int, format string, args ...any) *Error {
 	return &Error{Msg: fmt.Sprintf(format, args...), Offset: offset}
+}
+
+// IsDDL reports whether sql's first statement changes the schema: CREATE,
+// ALTER or DROP (after comments). The database checks such a statement
+// for its syntax only: whether its table or index exists depends on when
+// it runs (a Go-coded migration runs against an older schema), which the
+// prepared schema cannot say.
+func IsDDL(sql string) bool {
+	for t := range sqllex.Tokens(sql, sqllex.SQLite) {
+		if t.Kind == sqllex.Word {
+			switch strings.ToUpper(t.Text(sql)) {
+			case "CREATE", "ALTER", "DROP":
+				return true
+			}
+			return false
+		}
+		if t.Code() {
+			return false
+		}
+	}
+	return false
+}
+
+// syntaxOnly says whether SQLite's message for a statement is about its
+// syntax, the one thing checked of DDL.
+func syntaxOnly(msg string) bool {
+	return strings.Contains(msg, "syntax error") || strings.Contains(msg, "incomplete input") || strings.Contains(msg, "unrecognized token")
 }

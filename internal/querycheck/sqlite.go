@@ -115,11 +115,19 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 	for next := base; *(*byte)(cPointer(next)) != 0; {
 		rc := sqlite3.Xsqlite3_prepare_v2(e.tls, e.db, next, -1, ppStmt, ppTail)
 		if rc != sqlite3.SQLITE_OK {
+			msg := libc.GoString(sqlite3.Xsqlite3_errmsg(e.tls, e.db))
+			if IsDDL(libc.GoString(next)) && !syntaxOnly(msg) {
+				// DDL is checked for its syntax only (see IsDDL); what
+				// follows it in the script depends on it, so the check
+				// ends here.
+				r.Statements++
+				return r
+			}
 			off := int(sqlite3.Xsqlite3_error_offset(e.tls, e.db))
 			if off >= 0 {
 				off += int(next - base)
 			}
-			r.Err = errorf(off, "%s", libc.GoString(sqlite3.Xsqlite3_errmsg(e.tls, e.db)))
+			r.Err = errorf(off, "%s", msg)
 			return r
 		}
 		stmt := *(*uintptr)(cPointer(ppStmt))

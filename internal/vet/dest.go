@@ -36,8 +36,8 @@ func (v *checkCall) checkDestinations(cols []querycheck.Column, quote string) {
 	}
 }
 
-// scans are the Scan calls made directly on the row (QueryRow) or rows
-// (Query) the call returns.
+// scans are the Scan calls made on the row (QueryRow) or rows (Query) the
+// call returns, there or in a helper of the package they are passed to.
 func (v *checkCall) scans() []*ast.CallExpr {
 	val, ok := v.call.instr.(*ssa.Call)
 	if !ok {
@@ -55,8 +55,15 @@ func (v *checkCall) scans() []*ast.CallExpr {
 			return nil
 		}
 	}
+	return v.scansOn(result, 0)
+}
+
+// scansOn are the Scan calls made on value (a row or rows), also in a
+// function of the same package it is passed to (readUser(rows)), two
+// calls deep at most.
+func (v *checkCall) scansOn(value ssa.Value, depth int) []*ast.CallExpr {
 	var out []*ast.CallExpr
-	for _, ref := range *result.Referrers() {
+	for _, ref := range *value.Referrers() {
 		c, ok := ref.(ssa.CallInstruction)
 		if !ok {
 			continue
@@ -64,18 +71,28 @@ func (v *checkCall) scans() []*ast.CallExpr {
 		common := c.Common()
 		var name string
 		switch {
-		case common.IsInvoke() && common.Value == result:
+		case common.IsInvoke() && common.Value == value:
 			name = common.Method.Name()
-		case !common.IsInvoke() && len(common.Args) > 0 && common.Args[0] == result:
+		case !common.IsInvoke() && len(common.Args) > 0 && common.Args[0] == value:
 			if f := common.StaticCallee(); f != nil && f.Signature.Recv() != nil {
 				name = f.Name()
 			}
 		}
-		if name != "Scan" {
+		if name == "Scan" {
+			if e := v.exprs[common.Pos()]; e != nil {
+				out = append(out, e)
+			}
 			continue
 		}
-		if e := v.exprs[common.Pos()]; e != nil {
-			out = append(out, e)
+		// A helper of this package that takes the rows: its Scan calls.
+		f := common.StaticCallee()
+		if depth >= 2 || f == nil || f.Pkg == nil || f.Pkg.Pkg != v.pass.Pkg || len(f.Params) != len(common.Args) {
+			continue
+		}
+		for i, a := range common.Args {
+			if a == value {
+				out = append(out, v.scansOn(f.Params[i], depth+1)...)
+			}
 		}
 	}
 	return out

@@ -214,12 +214,25 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 		}
 	}
 	sort.Slice(calls, func(i, j int) bool { return calls[i].expr.Pos() < calls[j].expr.Pos() })
-	for _, c := range calls {
+	// The functions that run DDL: a query of theirs the schema rejects is
+	// likely a Go-coded migration's, run against an older schema.
+	ddlFuncs := map[*ssa.Function]bool{}
+	resolved := make([][]variant, len(calls))
+	found := make([]bool, len(calls))
+	for i, c := range calls {
+		resolved[i], found[i] = res.resolve(c.instr.Common().Args[c.api.query+c.ssaArg])
+		for _, q := range resolved[i] {
+			if querycheck.IsDDL(q.sql) {
+				ddlFuncs[c.instr.Parent()] = true
+			}
+		}
+	}
+	for i, c := range calls {
 		if ign.covers(c.expr.Pos()) || ign.covers(c.expr.Args[c.api.query].Pos()) {
 			continue
 		}
 		arg := c.expr.Args[c.api.query]
-		variants, ok := res.resolve(c.instr.Common().Args[c.api.query+c.ssaArg])
+		variants, ok := resolved[i], found[i]
 		if !ok {
 			skipped.Calls = append(skipped.Calls, pass.Fset.Position(arg.Pos()))
 			continue
@@ -238,7 +251,8 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 			checker = ch
 		}
 		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
-		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign}
+		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign,
+			runsDDL: ddlFuncs[c.instr.Parent()]}
 		for _, q := range variants {
 			v.check(q)
 		}
@@ -285,6 +299,8 @@ type checkCall struct {
 	// nullMode is the null check's mode; ignores its //dbprep:ignore null.
 	nullMode string
 	ignores  *ignores
+	// runsDDL: the enclosing function runs DDL too.
+	runsDDL bool
 }
 
 func (v *checkCall) check(q variant) {
@@ -316,7 +332,11 @@ func (v *checkCall) check(q variant) {
 				quote = fmt.Sprintf("%q, at the line %q", sqltext.FirstLine(q.sql), line)
 			}
 		}
-		v.pass.Reportf(pos, "%s (query %s)", r.Err.Msg, quote)
+		hint := ""
+		if v.runsDDL {
+			hint = "; this function also changes the schema: if it is a migration that runs against an older schema, put //dbprep:ignore in its doc comment"
+		}
+		v.pass.Reportf(pos, "%s (query %s)%s", r.Err.Msg, quote, hint)
 		return
 	}
 	if r.Statements > 1 && pg && a.kind != exec {
