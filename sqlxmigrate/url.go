@@ -13,6 +13,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/ledger"
+	"github.com/dbprep/dbprep/internal/retry"
 )
 
 // Run applies the pending migrations in dir of fsys to the database at
@@ -114,24 +115,11 @@ func open(u dburl.URL, d ledger.Dialect) (*sql.DB, error) {
 // waitForServer pings a server until it answers or timeout (10 s when
 // zero) has passed, so that Run right after starting a server works.
 func waitForServer(ctx context.Context, db *sql.DB, u dburl.URL, timeout time.Duration) error {
-	if timeout == 0 {
-		timeout = 10 * time.Second
+	err := retry.Do(ctx, retry.Config{Timeout: timeout, Retryable: retryable}, db.PingContext)
+	if err != nil && err != ctx.Err() {
+		return fmt.Errorf("connecting to %s: %w", u, err)
 	}
-	deadline := time.Now().Add(timeout)
-	for {
-		err := db.PingContext(ctx)
-		if err == nil || time.Now().After(deadline) || !retryable(err) {
-			if err != nil {
-				return fmt.Errorf("connecting to %s: %w", u, err)
-			}
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return err
 }
 
 // retryable says whether a connection error may go away: a refused

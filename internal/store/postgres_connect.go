@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/retry"
 )
 
 // connectRetry connects, retrying with exponential backoff while the server
@@ -31,49 +32,32 @@ func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duratio
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	start := time.Now()
-	deadline := start.Add(timeout)
-	wait := 50 * time.Millisecond
-	var told time.Time
-	for {
-		// The last attempt, at the deadline, still gets a moment to connect.
-		attempt, cancel := context.WithDeadline(ctx, later(deadline, time.Now().Add(time.Second)))
-		conn, err := db.Conn(attempt)
-		cancel()
-		if err == nil {
-			return db, conn, nil
-		}
-		if !retryable(err) || !time.Now().Before(deadline) {
-			db.Close()
-			return nil, nil, newConnectError(describeTarget(cfg), err)
-		}
-		if onWait != nil && time.Since(told) >= waitNotice {
-			if told.IsZero() {
-				onWait(fmt.Sprintf("waiting for the server at %s:%d (%s); up to %s (--connect-timeout)", cfg.Host, cfg.Port, causeOf(err), timeout))
+	var conn *sql.Conn
+	rc := retry.Config{Timeout: timeout, Retryable: retryable}
+	if onWait != nil {
+		rc.OnWait = func(first bool, cause error, waited time.Duration) {
+			if first {
+				onWait(fmt.Sprintf("waiting for the server at %s:%d (%s); up to %s (--connect-timeout)", cfg.Host, cfg.Port, causeOf(cause), timeout))
 			} else {
-				onWait(fmt.Sprintf("still waiting for the server at %s:%d (%s elapsed)", cfg.Host, cfg.Port, time.Since(start).Round(time.Second)))
+				onWait(fmt.Sprintf("still waiting for the server at %s:%d (%s elapsed)", cfg.Host, cfg.Port, waited.Round(time.Second)))
 			}
-			told = time.Now()
 		}
-		select {
-		case <-ctx.Done():
-			db.Close()
-			return nil, nil, ctx.Err()
-		case <-time.After(min(wait, time.Until(deadline))):
-		}
-		wait = min(wait*2, time.Second)
 	}
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
+	err := retry.Do(ctx, rc, func(attempt context.Context) error {
+		var err error
+		conn, err = db.Conn(attempt)
+		return err
+	})
+	switch {
+	case err == nil:
+		return db, conn, nil
+	case ctx.Err() != nil && err == ctx.Err():
+		db.Close()
+		return nil, nil, err
 	}
-	return b
+	db.Close()
+	return nil, nil, newConnectError(describeTarget(cfg), err)
 }
-
-// waitNotice is how often connectRetry says it is still waiting.
-const waitNotice = 3 * time.Second
 
 // Kinds of connection failure, for errors.Is on a *ConnectError.
 var (
