@@ -24,6 +24,10 @@ type SQLOptions struct {
 	// backend's own (a line and column, a typed cause) before it is wrapped
 	// in an *ExecError. It is given the store's connection.
 	Describe func(conn *sql.Conn, err error, m *migration.Migration) error
+	// Classify, when set, turns every error the store returns into the
+	// backend's typed one (a cause for errors.Is: no space, read-only),
+	// after Describe has described a migration's own.
+	Classify func(error) error
 	// Exec, when set, runs a migration's script on the store's connection
 	// in place of one conn.ExecContext (the SQLite backend runs a large
 	// script in pieces); it must run the whole script or fail.
@@ -44,6 +48,7 @@ type SQLStore struct {
 	pin      *time.Time
 	describe func(*sql.Conn, error, *migration.Migration) error
 	execFn   func(context.Context, *sql.Conn, string) error
+	classify func(error) error
 	unlock   func(context.Context) error
 }
 
@@ -66,7 +71,15 @@ func OnConn(conn *sql.Conn, d Dialect, o SQLOptions) *SQLStore {
 	if table == "" {
 		table = DefaultTable
 	}
-	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d.AlwaysNoTx(), pin: o.Pin, describe: o.Describe, execFn: o.Exec}
+	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d.AlwaysNoTx(), pin: o.Pin, describe: o.Describe, execFn: o.Exec, classify: o.Classify}
+}
+
+// typed is err as the backend classifies it.
+func (s *SQLStore) typed(err error) error {
+	if err == nil || s.classify == nil {
+		return err
+	}
+	return s.classify(err)
 }
 
 // Table is the ledger table's name.
@@ -102,7 +115,7 @@ func (s *SQLStore) Unlock(ctx context.Context) error {
 // EnsureLedger creates the ledger table if it is missing.
 func (s *SQLStore) EnsureLedger(ctx context.Context) error {
 	if err := s.dialect.EnsureLedger(ctx, s.conn, fmt.Sprintf(s.dialect.LedgerDDL(), s.table)); err != nil {
-		return fmt.Errorf("creating ledger table %s: %w", s.table, err)
+		return s.typed(fmt.Errorf("creating ledger table %s: %w", s.table, err))
 	}
 	return nil
 }
@@ -257,7 +270,7 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration, g *Guard) 
 			return 0, ErrAlreadyApplied
 		}
 	}
-	return time.Since(start), err
+	return time.Since(start), s.typed(err)
 }
 
 // applyNoTx runs a "-- no-transaction" migration as sqlx's MySQL backend
@@ -374,7 +387,7 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration, g *Guard)
 			}
 			return del()
 		})
-		return time.Since(start), err
+		return time.Since(start), s.typed(err)
 	}
 	err = s.inTx(ctx, func() error {
 		if err := s.check(ctx, m.Version, g, true); err != nil {
@@ -388,14 +401,14 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration, g *Guard)
 			err = del()
 		}
 	}
-	return time.Since(start), err
+	return time.Since(start), s.typed(err)
 }
 
 // Skip records m without running it: sqlx 0.9's row, `INSERT INTO t (
 // version, description, success, checksum, execution_time ) VALUES ( ?1,
 // ?2, TRUE, ?3, -1 )`, in a transaction that checks the ledger first.
 func (s *SQLStore) Skip(ctx context.Context, m *migration.Migration, g *Guard) error {
-	return s.inTx(ctx, func() error {
+	return s.typed(s.inTx(ctx, func() error {
 		if err := s.check(ctx, m.Version, g, false); err != nil {
 			return err
 		}
@@ -405,7 +418,7 @@ func (s *SQLStore) Skip(ctx context.Context, m *migration.Migration, g *Guard) e
 			return fmt.Errorf("recording migration %d in %s: %w", m.Version, s.table, err)
 		}
 		return nil
-	})
+	}))
 }
 
 // Close returns the connection to the caller's pool (after releasing the

@@ -26,9 +26,10 @@ import (
 //     sqlxmigrate uses), in dialect.go's table. SQLStore, which applies
 //     and reverts, is written once for every dialect.
 //  4. internal/store/<engine>.go: the Store: open a *sql.Conn with the
-//     engine's driver and embed ledger.OnConn's SQLStore; Describe turns the
-//     driver's errors into typed ones (errors.go: ErrNoSpace,
-//     ErrInTransaction, ErrConnectionLost, *ConnectError kinds).
+//     engine's driver and embed ledger.OnConn's SQLStore, whose options
+//     take the engine's error handling: Describe (a migration's own error:
+//     line, column, ErrInTransaction) and Classify (every error: ErrNoSpace,
+//     ErrReadOnly; see errors.go, and *ConnectError's kinds).
 //  5. internal/store/<engine>_admin.go: its Admin, and its Backend entry in
 //     backends below.
 //  6. internal/querycheck/<engine>.go: how dbprep vet prepares a query and

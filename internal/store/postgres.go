@@ -54,7 +54,7 @@ func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describePostgres}
+	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describePostgres, Classify: readOnlyCause}
 	return &Postgres{SQLStore: ledger.OnConn(conn, ledger.Postgres, lo), db: db, conn: conn, cfg: pcfg, schema: cfg.CreateSchemas}, nil
 }
 
@@ -65,7 +65,7 @@ func (p *Postgres) EnsureLedger(ctx context.Context) error {
 			return fmt.Errorf("creating schema %s: %w", s, readOnlyCause(err))
 		}
 	}
-	return readOnlyCause(p.SQLStore.EnsureLedger(ctx))
+	return p.SQLStore.EnsureLedger(ctx)
 }
 
 // readOnlyCause marks a write PostgreSQL refused because the session is

@@ -11,7 +11,6 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/ledger"
-	"github.com/dbprep/dbprep/internal/migration"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -100,7 +99,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", displayPath(u), classifySQLite(err))
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execSQLiteScript, Describe: describeSQLite(cfg.SQLiteNoTx)}
+	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execSQLiteScript, Describe: describeSQLite(cfg.SQLiteNoTx), Classify: classifySQLite}
 	return &SQLite{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
 }
 
@@ -118,25 +117,6 @@ func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
 	return "file:" + u.URIPath() + "?" + q.Encode()
-}
-
-// Apply runs m and records it, in one BEGIN IMMEDIATE transaction (see
-// ledger.SQLStore.Apply). Its errors carry the cause SQLite gave
-// (ErrNoSpace, ErrInTransaction).
-func (s *SQLite) Apply(ctx context.Context, m *migration.Migration, g *ledger.Guard) (time.Duration, error) {
-	d, err := s.SQLStore.Apply(ctx, m, g)
-	return d, classifySQLite(err)
-}
-
-// EnsureLedger creates the ledger table if it is missing.
-func (s *SQLite) EnsureLedger(ctx context.Context) error {
-	return classifySQLite(s.SQLStore.EnsureLedger(ctx))
-}
-
-// Revert runs the down migration m and deletes its row, as Apply does.
-func (s *SQLite) Revert(ctx context.Context, m *migration.Migration, g *ledger.Guard) (time.Duration, error) {
-	d, err := s.SQLStore.Revert(ctx, m, g)
-	return d, classifySQLite(err)
 }
 
 // Snapshot is what a snapshot holds.
