@@ -320,15 +320,13 @@ func interrupted(ctx context.Context, err error) error {
 	return &exitError{code: code, err: fmt.Errorf("%v: %v", context.Cause(ctx), err)}
 }
 
-// flagsFirst moves the flags given after `migrate add`'s description
-// before it, as clap (sqlx-cli) accepts them anywhere and urfave/cli stops
-// reading flags at the first argument: `migrate add -r foo --sqlx-compat
-// 0.9` means `migrate add -r --sqlx-compat 0.9 foo`. "--" ends the flags.
-func flagsFirst(app *cli.App, args []string) []string {
-	// Find `migrate add` (or `mig add`), skipping global flags before it.
+// findCommand finds the command args name (aliases resolved), skipping the
+// global flags before it: the commands from the top to the deepest named,
+// and the index in args after its name.
+func findCommand(app *cli.App, args []string) ([]*cli.Command, int) {
+	var path []*cli.Command
 	cmds, i := app.Commands, 0
-	var leaf *cli.Command
-	for i < len(args) && leaf == nil {
+	for i < len(args) && len(cmds) > 0 {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
 			if !strings.Contains(a, "=") && takesValue(globalFlags(false), a) {
@@ -344,13 +342,25 @@ func flagsFirst(app *cli.App, args []string) []string {
 			}
 		}
 		if next == nil {
-			return args
+			break
 		}
-		i++
-		if len(next.Subcommands) == 0 {
-			leaf = next
-		}
+		path = append(path, next)
 		cmds = next.Subcommands
+		i++
+	}
+	return path, i
+}
+
+// flagsFirst moves the flags given after `migrate add`'s description
+// before it, as clap (sqlx-cli) accepts them anywhere and urfave/cli stops
+// reading flags at the first argument: `migrate add -r foo --sqlx-compat
+// 0.9` means `migrate add -r --sqlx-compat 0.9 foo`. "--" ends the flags.
+func flagsFirst(app *cli.App, args []string) []string {
+	// Find `migrate add` (or `mig add`), skipping global flags before it.
+	path, i := findCommand(app, args)
+	var leaf *cli.Command
+	if len(path) > 0 && len(path[len(path)-1].Subcommands) == 0 {
+		leaf = path[len(path)-1]
 	}
 	if leaf == nil || leaf.Name != "add" {
 		return args

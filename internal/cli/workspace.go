@@ -175,30 +175,10 @@ func cutOutDir(args []string) ([]string, string, error) {
 // commandPath is the command of args by its names (aliases resolved):
 // ["migrate", "run"].
 func commandPath(app *cli.App, args []string) []string {
+	cmds, _ := findCommand(app, args)
 	var path []string
-	cmds := app.Commands
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if strings.HasPrefix(a, "-") {
-			if !strings.Contains(a, "=") && takesValue(globalFlags(false), a) {
-				i++
-			}
-			continue
-		}
-		var next *cli.Command
-		for _, c := range cmds {
-			if c.HasName(a) {
-				next = c
-			}
-		}
-		if next == nil {
-			break
-		}
-		path = append(path, next.Name)
-		cmds = next.Subcommands
-		if len(cmds) == 0 {
-			break
-		}
+	for _, c := range cmds {
+		path = append(path, c.Name)
 	}
 	return path
 }
