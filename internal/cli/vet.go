@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -60,7 +61,7 @@ func (s *session) vet(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, eu := range c.StringSlice("engine-url") {
+	for _, eu := range append(c.StringSlice("engine-url"), strings.Fields(os.Getenv("DBPREP_VET_ENGINE_URLS"))...) {
 		_, raw, _ := strings.Cut(eu, "=")
 		s.secretURLs = append(s.secretURLs, raw)
 	}

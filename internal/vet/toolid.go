@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -18,8 +19,9 @@ import (
 // keys its cache of each package's findings on that answer, so it holds a
 // digest of everything a verdict depends on: the program's own bytes, the
 // database engine and the schema of the database in $DATABASE_URL as
-// `dbprep schema` renders it. A schema change then makes go vet check
-// again instead of replaying findings made against the old schema.
+// `dbprep schema` renders it, and of each database of
+// $DBPREP_VET_ENGINE_URLS. A schema change then makes go vet check again
+// instead of replaying findings made against the old schema.
 //
 // Without a database, or with one that cannot be read, the digest is new
 // on every run: nothing is replayed from the cache, and the check itself
@@ -33,12 +35,21 @@ func FullVersion(progname string) string {
 			f.Close()
 		}
 	}
-	if kind, schema, err := schemaOf(os.Getenv("DATABASE_URL")); err == nil {
-		fmt.Fprintf(h, "\x00engine %s\x00%s", kind, schema)
-	} else {
-		var nonce [16]byte
-		rand.Read(nonce[:])
-		fmt.Fprintf(h, "\x00no schema %x", nonce)
+	digest := func(label, raw string) {
+		if kind, schema, err := schemaOf(raw); err == nil {
+			fmt.Fprintf(h, "\x00%s %s\x00%s", label, kind, schema)
+		} else {
+			var nonce [16]byte
+			rand.Read(nonce[:])
+			fmt.Fprintf(h, "\x00no schema %x", nonce)
+		}
+	}
+	digest("engine", os.Getenv("DATABASE_URL"))
+	urls, _ := envEngineURLs()
+	for _, e := range engine.All() {
+		if raw, ok := urls[e]; ok {
+			digest("engine-url", raw)
+		}
 	}
 	return fmt.Sprintf("%s version devel dbprep-schema-digest buildID=%x", progname, h.Sum(nil))
 }
@@ -65,4 +76,27 @@ func schemaOf(raw string) (engine.Engine, string, error) {
 	}
 	text, err := d.DumpSchema(ctx)
 	return u.Engine, text, err
+}
+
+// EngineURLsEnv names the variable that gives the databases of the other
+// engines under go vet ("postgres=URL sqlite=URL", separated by spaces):
+// unlike -dbprep.engine-url, it reaches go vet's -V=full question too, so
+// go vet's cache follows those databases' schemas as well.
+const EngineURLsEnv = "DBPREP_VET_ENGINE_URLS"
+
+// envEngineURLs reads $DBPREP_VET_ENGINE_URLS.
+func envEngineURLs() (map[engine.Engine]string, error) {
+	out := map[engine.Engine]string{}
+	for _, pair := range strings.Fields(os.Getenv(EngineURLsEnv)) {
+		name, raw, ok := strings.Cut(pair, "=")
+		if !ok || raw == "" {
+			return nil, fmt.Errorf("$%s: %q: give ENGINE=URL pairs separated by spaces", EngineURLsEnv, dburl.Scrub(pair, raw))
+		}
+		e, err := ParseEngine(name)
+		if err != nil {
+			return nil, fmt.Errorf("$%s: %v", EngineURLsEnv, err)
+		}
+		out[e] = raw
+	}
+	return out, nil
 }

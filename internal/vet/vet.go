@@ -82,6 +82,13 @@ func New(open OpenFunc) *analysis.Analyzer {
 			if o.err == nil && o.c.Engine != e {
 				o.err = fmt.Errorf("the database given for %s (-engine-url) is a %s database", e, o.c.Engine)
 			}
+		} else if env, err := envEngineURLs(); err != nil {
+			o.err = err
+		} else if raw, ok := env[e]; ok {
+			o.c, o.err = open(raw)
+			if o.err == nil && o.c.Engine != e {
+				o.err = fmt.Errorf("the database given for %s ($%s) is a %s database", e, EngineURLsEnv, o.c.Engine)
+			}
 		}
 		checkers[e] = o
 		return o.c, o.err

@@ -119,6 +119,34 @@ func TestEngines(t *testing.T) {
 	}
 }
 
+// Under go vet, $DBPREP_VET_ENGINE_URLS gives the other engine's database
+// and go vet's cache key (-V=full) follows its schema too.
+func TestEngineURLsEnv(t *testing.T) {
+	t.Setenv("GOFLAGS", "-tags=postgres")
+	t.Setenv("DATABASE_URL", migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3")))
+	srv := testdb.Postgres(t)
+	pgURL := migrated(t, srv.Fresh(t))
+	t.Setenv("DBPREP_VET_ENGINE_URLS", "postgres="+pgURL)
+	a := analyzer(t, os.Getenv("DATABASE_URL"))
+	analysistest.Run(t, analysistest.TestData(), a, "twoengines")
+
+	before := vet.FullVersion("dbprep-vet")
+	name := pgURL[strings.LastIndex(pgURL, "/")+1 : strings.Index(pgURL, "?")]
+	srv.Exec(t, name, "CREATE TABLE extra (id BIGINT)")
+	if vet.FullVersion("dbprep-vet") == before {
+		t.Error("-V=full did not change with the schema of the database in $DBPREP_VET_ENGINE_URLS")
+	}
+	srv.Exec(t, name, "DROP TABLE extra")
+	if vet.FullVersion("dbprep-vet") != before {
+		t.Error("-V=full did not come back with the schema")
+	}
+	t.Setenv("DBPREP_VET_ENGINE_URLS", "mysql=x")
+	res := analysistest.Run(&silent{T: t}, analysistest.TestData(), analyzer(t, os.Getenv("DATABASE_URL")), "twoengines")
+	if len(res) != 1 || res[0].Err == nil || !strings.Contains(res[0].Err.Error(), `unknown engine "mysql"`) {
+		t.Errorf("a bad $DBPREP_VET_ENGINE_URLS: %+v", res)
+	}
+}
+
 // silent is a testing.T whose Errorf is not a failure: for reading
 // analysistest's results while its want comments are for another run.
 type silent struct {
