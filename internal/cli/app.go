@@ -68,7 +68,12 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if i := slices.Index(args, "--workspace"); i >= 0 && !mayPrintHelp(args) {
 		return runWorkspace(ctx, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
 	}
-	s := &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr}
+	return run(ctx, &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+// run runs the command line of s.
+func run(ctx context.Context, s *session) int {
+	args := s.args
 	// sqlx-cli accepts --no-dotenv anywhere on the line; so does dbprep.
 	if slices.Contains(args, "--no-dotenv") {
 		s.noDotenv = true
@@ -104,7 +109,7 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if h := hint(err, kind); h != "" && ctx.Err() == nil {
 		msg += "\nhint: " + h
 	}
-	fmt.Fprintf(stderr, "error: %s\n", msg)
+	fmt.Fprintf(s.stderr, "error: %s\n", msg)
 	return code
 }
 

@@ -36,6 +36,8 @@ type session struct {
 	rawURL string
 	// secretURLs are more URLs in use (vet's --engine-url), scrubbed too.
 	secretURLs []string
+	// member is the workspace member the command runs for (--workspace).
+	member string
 	// unknownCommand is a command name that matched nothing.
 	unknownCommand string
 	// unknownIn is the help name of the command it was given to.
@@ -138,6 +140,10 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	}
 	if raw == "" {
 		raw, _ = s.getenv(s.config.URLVar())
+	}
+	if raw == "" && s.member != "" {
+		return dburl.URL{}, fmt.Errorf("%w for %s: set %s (its sqlx.toml's [common] database-url-var, else DATABASE_URL), in the environment or in .env (e.g. %s=sqlite:db.sqlite3)",
+			errNoURL, s.member, s.config.URLVar(), s.config.URLVar())
 	}
 	if raw == "" {
 		return dburl.URL{}, fmt.Errorf("%w: pass --database-url (-D) or set %s, in the environment or in .env (e.g. %s=sqlite:db.sqlite3)",

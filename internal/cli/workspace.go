@@ -115,7 +115,7 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 			return fail(ExitError, "%s: %v", m.Name, err)
 		}
 		out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
-		c := MainContext(ctx, memberArgs, stdin, out, errOut)
+		c := run(ctx, &session{args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name})
 		out.Flush()
 		errOut.Flush()
 		ran++

@@ -115,6 +115,15 @@ func TestWorkspaceUsage(t *testing.T) {
 	c.Run(t, "prepare", "--out-dir", "x").Want(t, 2, "--out-dir goes with --workspace")
 	c.Run(t, "migrate", "run", "--workspace", "-D", "sqlite:x.db").Want(t, 2, "its own variable")
 	c.Run(t, "migrate", "info", "--workspace", "--format", "json").Want(t, 2, "text only")
+	// A member without its variable is named, with the variable to set.
+	var noAccounts []string
+	for _, e := range c.Env {
+		if !strings.HasPrefix(e, "ACCOUNTS_DATABASE_URL=") {
+			noAccounts = append(noAccounts, e)
+		}
+	}
+	cmd{Dir: dir, Env: noAccounts}.Run(t, "migrate", "run", "--workspace").Want(t, 1,
+		"accounts: error: no database URL for accounts: set ACCOUNTS_DATABASE_URL (its sqlx.toml's [common] database-url-var", "not run: payments")
 	empty := cmd{Dir: t.TempDir(), Env: c.Env}
 	empty.Run(t, "migrate", "run", "--workspace").Want(t, 1, "no member below")
 	// A member with a sqlx.toml but no migrations is skipped, and says so.
