@@ -70,6 +70,13 @@ func New(open OpenFunc) *analysis.Analyzer {
 		if o, ok := checkers[e]; ok {
 			return o.c, o.err
 		}
+		// openAs opens the database given for e (by from), which must be e's.
+		openAs := func(raw, from string) (o opened) {
+			if o.c, o.err = open(raw); o.err == nil && o.c.Engine != e {
+				o.err = fmt.Errorf("the database given for %s (%s) is a %s database", e, from, o.c.Engine)
+			}
+			return o
+		}
 		var o opened
 		if e == 0 {
 			raw := database
@@ -78,17 +85,11 @@ func New(open OpenFunc) *analysis.Analyzer {
 			}
 			o.c, o.err = open(raw)
 		} else if raw, ok := urls[e]; ok {
-			o.c, o.err = open(raw)
-			if o.err == nil && o.c.Engine != e {
-				o.err = fmt.Errorf("the database given for %s (-engine-url) is a %s database", e, o.c.Engine)
-			}
+			o = openAs(raw, "-engine-url")
 		} else if env, err := envEngineURLs(); err != nil {
 			o.err = err
 		} else if raw, ok := env[e]; ok {
-			o.c, o.err = open(raw)
-			if o.err == nil && o.c.Engine != e {
-				o.err = fmt.Errorf("the database given for %s ($%s) is a %s database", e, EngineURLsEnv, o.c.Engine)
-			}
+			o = openAs(raw, "$"+EngineURLsEnv)
 		}
 		checkers[e] = o
 		return o.c, o.err
