@@ -13,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/dbprep/dbprep/internal/sqlxconfig"
 	"github.com/dbprep/dbprep/internal/workspace"
 )
 
@@ -48,10 +47,13 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	for _, a := range args {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+	for i, a := range args {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if !strings.HasPrefix(a, "-") {
 			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
 		}
 		switch name {
 		case "D", "database-url":
@@ -61,7 +63,7 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		case "o", "out":
 			return fail(ExitUsage, "--workspace writes one file per member: use --out-dir DIR instead of --%s", name)
 		case "format":
-			if !strings.HasSuffix(a, "=text") {
+			if value != "text" {
 				return fail(ExitUsage, "--workspace prints text only (each line starts with the member's name): leave out --format")
 			}
 		}
@@ -95,16 +97,8 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	code, ran := ExitOK, 0
 	for i, m := range members {
 		dir := filepath.Join(root, filepath.FromSlash(m.Dir))
-		cfg, err := sqlxconfig.Load(filepath.Join(dir, "sqlx.toml"), true)
-		if err != nil {
-			return fail(ExitError, "%s: %v", m.Name, err)
-		}
-		src := cfg.Migrate.MigrationsDir
-		if src == "" {
-			src = "migrations"
-		}
-		if fi, err := os.Stat(filepath.Join(dir, src)); err != nil || !fi.IsDir() {
-			fmt.Fprintf(stderr, "%s: skipped: no %s directory in %s\n", m.Name, src, m.Dir)
+		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(m.Migrations))); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "%s: skipped: no %s directory in %s\n", m.Name, m.Migrations, m.Dir)
 			continue
 		}
 		memberArgs := slices.Clone(args)

@@ -130,5 +130,6 @@ func TestWorkspaceUsage(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "macros-only"), 0o755)
 	os.WriteFile(filepath.Join(dir, "macros-only", "sqlx.toml"), nil, 0o644)
 	c.Run(t, "database", "create", "--workspace").Want(t, 0)
+	c.Run(t, "migrate", "info", "--workspace", "--format", "text").Want(t, 0, "accounts: 1/pending account")
 	c.Run(t, "migrate", "info", "--workspace").Want(t, 0, "macros-only: skipped: no migrations directory in macros-only")
 }

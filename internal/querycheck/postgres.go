@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -133,38 +132,11 @@ func pgError(err error, st sqltext.Statement) *Error {
 }
 
 func changesSchema(stmt string) bool {
-	f := strings.Fields(strings.ToUpper(strings.TrimSpace(stripComments(stmt))))
-	if len(f) == 0 {
-		return false
-	}
-	switch f[0] {
+	switch firstWord(stmt) {
 	case "CREATE", "ALTER", "DROP", "COMMENT", "SET":
 		return true
 	}
 	return false
-}
-
-// stripComments drops leading comment lines, so that a statement's first
-// word can be read.
-func stripComments(s string) string {
-	for {
-		s = strings.TrimSpace(s)
-		switch {
-		case strings.HasPrefix(s, "--"):
-			if i := strings.IndexByte(s, '\n'); i >= 0 {
-				s = s[i+1:]
-				continue
-			}
-			return ""
-		case strings.HasPrefix(s, "/*"):
-			if i := strings.Index(s, "*/"); i >= 0 {
-				s = s[i+2:]
-				continue
-			}
-			return ""
-		}
-		return s
-	}
 }
 
 func (p *postgres) close() error { return p.pg.Close() }

@@ -132,19 +132,25 @@ func errorf(offset int, format string, args ...any) *Error {
 // it runs (a Go-coded migration runs against an older schema), which the
 // prepared schema cannot say.
 func IsDDL(sql string) bool {
-	for t := range sqllex.Tokens(sql, sqllex.SQLite) {
-		if t.Kind == sqllex.Word {
-			switch strings.ToUpper(t.Text(sql)) {
-			case "CREATE", "ALTER", "DROP":
-				return true
-			}
-			return false
-		}
-		if t.Code() {
-			return false
-		}
+	switch firstWord(sql) {
+	case "CREATE", "ALTER", "DROP":
+		return true
 	}
 	return false
+}
+
+// firstWord is sql's first keyword, upper-cased, after white space and
+// comments; "" when it starts with anything else.
+func firstWord(sql string) string {
+	for t := range sqllex.Tokens(sql, sqllex.Postgres) {
+		switch {
+		case t.Kind == sqllex.Word:
+			return strings.ToUpper(t.Text(sql))
+		case t.Code() || t.Kind == sqllex.String || t.Kind == sqllex.QuotedName || t.Kind == sqllex.DollarBody:
+			return ""
+		}
+	}
+	return ""
 }
 
 // syntaxOnly says whether SQLite's message for a statement is about its

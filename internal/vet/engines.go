@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/build/constraint"
+	"maps"
 	"strings"
 
 	"github.com/dbprep/dbprep/internal/engine"
@@ -20,14 +21,9 @@ var engineNames = map[string]engine.Engine{
 }
 
 // DefaultEngineTags are the build tags that declare a file's engine
-// unless --engine-tag says otherwise: a file built only with the tag
-// postgres holds PostgreSQL's queries.
-func DefaultEngineTags() map[string]engine.Engine {
-	return map[string]engine.Engine{
-		"sqlite": engine.SQLite, "sqlite3": engine.SQLite,
-		"postgres": engine.Postgres, "postgresql": engine.Postgres, "pg": engine.Postgres,
-	}
-}
+// unless --engine-tag says otherwise: the engines' names (a file built
+// only with the tag postgres holds PostgreSQL's queries).
+func DefaultEngineTags() map[string]engine.Engine { return maps.Clone(engineNames) }
 
 // ParseEngine reads an engine's name.
 func ParseEngine(name string) (engine.Engine, error) {

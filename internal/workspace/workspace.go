@@ -29,6 +29,9 @@ type Member struct {
 	// Dir is the member's directory, relative to the root ("." for the
 	// root itself), with forward slashes.
 	Dir string
+	// Migrations is its migrations directory, relative to Dir: sqlx.toml's
+	// [migrate] migrations-dir, else "migrations". It may not exist.
+	Migrations string
 }
 
 // skipped are directories never searched: build output, VCS and vendored
@@ -127,13 +130,16 @@ func Find(root string) ([]Member, error) {
 	// sqlx.toml names as its migrations-dir (sqlx's example keeps the main
 	// crate's in src/migrations) is that member's, not a member.
 	claimed := map[string]bool{}
-	for _, m := range out {
+	set := map[string]bool{}
+	for i, m := range out {
+		out[i].Migrations = "migrations"
 		if dir := migrationsDir(root, m.Dir); dir != "" {
+			out[i].Migrations, set[m.Dir] = dir, true
 			claimed[path.Join(m.Dir, dir)] = true
 		}
 	}
 	out = slices.DeleteFunc(out, func(m Member) bool {
-		return claimed[path.Join(m.Dir, "migrations")] && migrationsDir(root, m.Dir) == "" && !manifest(root, m.Dir)
+		return claimed[path.Join(m.Dir, "migrations")] && !set[m.Dir] && !manifest(root, m.Dir)
 	})
 	names := map[string]string{}
 	for _, m := range out {

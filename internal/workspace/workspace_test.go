@@ -51,11 +51,11 @@ func TestFind(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Member{
-		{Name: "app", Dir: "."},
-		{Name: "accounts-crate", Dir: "crates/accounts"},
-		{Name: "payments", Dir: "crates/payments"},
-		{Name: "goservice", Dir: "goservice"},
-		{Name: "pathdep", Dir: "pathdep"},
+		{Name: "app", Dir: ".", Migrations: "src/migrations"},
+		{Name: "accounts-crate", Dir: "crates/accounts", Migrations: "migrations"},
+		{Name: "payments", Dir: "crates/payments", Migrations: "migrations"},
+		{Name: "goservice", Dir: "goservice", Migrations: "migrations"},
+		{Name: "pathdep", Dir: "pathdep", Migrations: "migrations"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Find:\n got %+v\nwant %+v", got, want)
