@@ -88,15 +88,21 @@ const EngineURLsEnv = "DBPREP_VET_ENGINE_URLS"
 func envEngineURLs() (map[engine.Engine]string, error) {
 	out := map[engine.Engine]string{}
 	for _, pair := range strings.Fields(os.Getenv(EngineURLsEnv)) {
-		name, raw, ok := strings.Cut(pair, "=")
-		if !ok || raw == "" {
-			return nil, fmt.Errorf("$%s: %q: give ENGINE=URL pairs separated by spaces", EngineURLsEnv, dburl.Scrub(pair, raw))
-		}
-		e, err := ParseEngine(name)
+		e, raw, err := parseEngineURL(pair)
 		if err != nil {
-			return nil, fmt.Errorf("$%s: %v", EngineURLsEnv, err)
+			return nil, fmt.Errorf("$%s (pairs separated by spaces): %v", EngineURLsEnv, err)
 		}
 		out[e] = raw
 	}
 	return out, nil
+}
+
+// parseEngineURL reads ENGINE=URL; its error never holds the URL.
+func parseEngineURL(s string) (engine.Engine, string, error) {
+	name, raw, ok := strings.Cut(s, "=")
+	if !ok || raw == "" {
+		return 0, "", fmt.Errorf("%q: give ENGINE=URL, e.g. postgres=postgres://localhost/app", dburl.Scrub(s, raw))
+	}
+	e, err := ParseEngine(name)
+	return e, raw, err
 }

@@ -106,11 +106,7 @@ func New(open OpenFunc) *analysis.Analyzer {
 	}
 	a.Flags.StringVar(&database, "database", "", "the database URL to check queries against (default $DATABASE_URL)")
 	a.Flags.Func("engine-url", "ENGINE=URL: the database for files of ENGINE (sqlite or postgres) when it is not the default database's; repeatable", func(s string) error {
-		name, raw, ok := strings.Cut(s, "=")
-		if !ok || raw == "" {
-			return fmt.Errorf("%q: give ENGINE=URL, e.g. postgres=postgres://localhost/app", dburl.Scrub(s, raw))
-		}
-		e, err := ParseEngine(name)
+		e, raw, err := parseEngineURL(s)
 		if err != nil {
 			return err
 		}
