@@ -1,8 +1,8 @@
-// Command dbprep-vet is dbprep with its query checker, internal/vet, linked
-// in: `dbprep vet` hands its whole command line to it, as does dbprep run as
-// go vet's -vettool. Install the two together (go install …/cmd/...); it
-// runs on its own too, as `dbprep-vet vet ./...` or
-// `go vet -vettool=$(which dbprep-vet)`.
+// Command dbprep-vet is dbprep with its query checker, internal/vet, and
+// PostgreSQL's backend linked in: `dbprep vet` hands its whole command line
+// to it, as does dbprep run as go vet's -vettool. Install it with dbprep
+// (go install …/cmd/...); it runs on its own too, as `dbprep-vet vet ./...`
+// or `go vet -vettool=$(which dbprep-vet)`.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/analysis/unitchecker"
 
 	"github.com/dbprep/dbprep/internal/cli"
+	_ "github.com/dbprep/dbprep/internal/store/postgres" // every engine: it checks queries on both
 	"github.com/dbprep/dbprep/internal/vet"
 )
 

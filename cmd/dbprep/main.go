@@ -1,23 +1,13 @@
 // Command dbprep applies sqlx migrations and builds prepared databases.
 // Everything lives in internal/cli.
 //
-// `dbprep vet`, and dbprep run by go vet as its -vettool, hand their command
-// line to dbprep-vet (cmd/dbprep-vet), which holds the query checker, so that
-// the checker's packages never slow the start of any other command.
+// dbprep links SQLite alone. A postgres:// database URL is handed to
+// dbprep-postgres (cmd/dbprep-postgres), and `dbprep vet`, and dbprep run
+// by go vet as its -vettool, to dbprep-vet (cmd/dbprep-vet), each the same
+// command line with more linked in, so that their packages never slow the
+// start of the commands that do not need them (internal/cli/handoff.go).
 package main
 
-import (
-	"fmt"
-	"os"
+import "github.com/dbprep/dbprep/internal/cli"
 
-	"github.com/dbprep/dbprep/internal/cli"
-)
-
-func main() {
-	if cli.IsVetTool(os.Args[1:]) {
-		err := cli.HandOffVet(os.Args[1:])
-		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(cli.ExitError)
-	}
-	cli.Run()
-}
+func main() { cli.Run() }

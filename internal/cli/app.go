@@ -66,9 +66,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // migration lock released, and the error says so.
 func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if i := slices.Index(args, "--workspace"); i >= 0 && !mayPrintHelp(args) {
-		return runWorkspace(ctx, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
+		return runWorkspace(ctx, args, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
 	}
-	return run(ctx, &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr})
+	return run(ctx, &session{args: args, commandLine: args, stdin: stdin, stdout: stdout, stderr: stderr})
 }
 
 // run runs the command line of s.
@@ -281,8 +281,15 @@ func joinBoolValues(args []string) []string {
 	return out
 }
 
-// Run is main's body: dbprep with os.Args, exiting with its code.
+// Run is main's body: dbprep with os.Args, exiting with its code. A
+// program without the query checker (Vet nil) run as go vet's -vettool
+// hands its command line to dbprep-vet.
 func Run() {
+	if Vet == nil && IsVetTool(os.Args[1:]) {
+		err := HandOffVet(os.Args[1:])
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(ExitError)
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

@@ -7,56 +7,92 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/dbprep/dbprep/internal/engine"
 )
 
-// VetProgram is the program `dbprep vet` hands its command line to: dbprep
-// with the analyzer linked in (cmd/dbprep-vet).
-const VetProgram = "dbprep-vet"
+// dbprep is three programs, built from one command line (this package), so
+// that the packages each needs slow only the commands that use them:
+//
+//   - dbprep: SQLite, the embedded default;
+//   - dbprep-postgres (cmd/dbprep-postgres): dbprep with PostgreSQL's
+//     backend (pgx) linked in; dbprep hands it the command line when the
+//     database URL is a postgres:// one;
+//   - dbprep-vet (cmd/dbprep-vet): dbprep with both engines and the query
+//     checker linked in; dbprep hands it `dbprep vet` and go vet's -vettool
+//     runs.
+//
+// `go install github.com/dbprep/dbprep/cmd/...` installs the three side by
+// side, as does the Nix package.
+const (
+	// VetProgram is the program `dbprep vet` hands its command line to.
+	VetProgram = "dbprep-vet"
+	// PostgresProgram is the program a postgres:// URL is handed to.
+	PostgresProgram = "dbprep-postgres"
+)
 
 // HandOffVet replaces this process with dbprep-vet, run with args (the
 // command line without the program name), so `dbprep vet …` and
 // `go vet -vettool=$(which dbprep)` behave as if dbprep held the analyzer.
-// dbprep-vet is looked for beside the running dbprep first (one build: the
-// Nix package, `go install …/cmd/...`), then on PATH. It returns only on
-// failure.
+// It returns only on failure.
 func HandOffVet(args []string) error {
-	path, err := vetProgram()
+	return handOff(VetProgram, "dbprep vet runs "+VetProgram+", the query checker", "the query checker", args)
+}
+
+// handOffEngine replaces this process with the program that links e's
+// backend, run with args. It returns only on failure.
+func handOffEngine(e engine.Engine, args []string) error {
+	switch e {
+	case engine.Postgres:
+		return handOff(PostgresProgram, "a postgres:// database URL is handled by "+PostgresProgram+", dbprep with PostgreSQL's driver", "PostgreSQL's driver", args)
+	}
+	return fmt.Errorf("no program of dbprep's holds the %v backend", e)
+}
+
+// handOff replaces this process with program, run with args. program is
+// looked for beside the running dbprep first (one build: the Nix package,
+// `go install …/cmd/...`), then on PATH. why says what the program is for,
+// holds what it links (for the error when a copy of dbprep stands in its
+// place).
+func handOff(program, why, holds string, args []string) error {
+	path, err := findProgram(program, why)
 	if err != nil {
 		return err
 	}
 	if from := os.Getenv(handOffEnv); from != "" {
-		// A dbprep installed under dbprep-vet's name would hand off to itself
-		// for ever.
-		return &exitError{code: ExitError, err: fmt.Errorf("%s, run by %s, does not hold the query checker: it is a copy of dbprep; "+
-			"install the real one: go install github.com/dbprep/dbprep/cmd/...@%s", path, from, installVersion())}
+		// A dbprep installed under the program's name would hand off to
+		// itself for ever.
+		return &exitError{code: ExitError, err: fmt.Errorf("%s, run by %s, does not hold %s: it is a copy of dbprep; "+
+			"install the real one: go install github.com/dbprep/dbprep/cmd/...@%s", path, from, holds, installVersion())}
 	}
 	self, _ := os.Executable()
 	err = syscall.Exec(path, append([]string{path}, args...), append(os.Environ(), handOffEnv+"="+self))
 	return fmt.Errorf("running %s: %w", path, err)
 }
 
-// handOffEnv names, in dbprep-vet's environment, the dbprep that ran it.
-const handOffEnv = "DBPREP_VET_HANDED_OFF_BY"
+// handOffEnv names, in the environment of the program handed to, the dbprep
+// that ran it.
+const handOffEnv = "DBPREP_HANDED_OFF_BY"
 
-func vetProgram() (string, error) {
+func findProgram(program, why string) (string, error) {
 	var beside string
 	if self, err := os.Executable(); err == nil {
 		if self, err := filepath.EvalSymlinks(self); err == nil {
-			beside = filepath.Join(filepath.Dir(self), VetProgram)
+			beside = filepath.Join(filepath.Dir(self), program)
 			if fi, err := os.Stat(beside); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
 				return beside, nil
 			}
 		}
 	}
-	if path, err := exec.LookPath(VetProgram); err == nil {
+	if path, err := exec.LookPath(program); err == nil {
 		return path, nil
 	}
 	where := "on PATH"
 	if beside != "" {
 		where = "beside dbprep (" + beside + ") or on PATH"
 	}
-	return "", &exitError{code: ExitError, err: fmt.Errorf("dbprep vet runs %s, the query checker, which is not installed: it was looked for %s; "+
-		"install it with dbprep: go install github.com/dbprep/dbprep/cmd/...@%s", VetProgram, where, installVersion())}
+	return "", &exitError{code: ExitError, err: fmt.Errorf("%s, which is not installed: it was looked for %s; "+
+		"install it with dbprep: go install github.com/dbprep/dbprep/cmd/...@%s", why, where, installVersion())}
 }
 
 // installVersion is the version to name in `go install …@`: this build's

@@ -23,7 +23,11 @@ import (
 type session struct {
 	// args is the command line as given (without the program name), for
 	// handing `vet` to dbprep-vet unchanged.
-	args           []string
+	args []string
+	// commandLine is the whole command line, for handing it to the program
+	// that links the URL's engine (handOffEngine): a workspace member's args
+	// are its own.
+	commandLine    []string
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	noDotenv       bool
@@ -58,7 +62,13 @@ func (s *session) load(c *cli.Context) error {
 	if err := s.loadCompat(globalString(c, "sqlx-compat")); err != nil {
 		return err
 	}
-	path, optional := globalString(c, "config"), false
+	return s.loadFiles(globalString(c, "config"))
+}
+
+// loadFiles reads sqlx.toml (path, else the one in the working directory
+// if there is one) and, unless --no-dotenv, the nearest .env.
+func (s *session) loadFiles(path string) error {
+	optional := false
 	if path == "" {
 		path, optional = "sqlx.toml", true
 	}
@@ -151,6 +161,10 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	}
 	s.rawURL = raw
 	u, err := dburl.Parse(raw)
+	if err == nil && !store.Supports(u.Engine) {
+		// Before anything is printed: the program handed to prints it.
+		return u, handOffEngine(u.Engine, s.commandLine)
+	}
 	if err == nil && !s.notesShown {
 		s.notesShown = true
 		for _, n := range u.Notes() {

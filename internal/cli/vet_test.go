@@ -139,8 +139,28 @@ func TestVetAsGoVetTool(t *testing.T) {
 }
 
 // dbprep itself links neither the analyzer nor golang.org/x/tools: `vet`
-// is handed to dbprep-vet, so every other command starts without them.
+// is handed to dbprep-vet, so every other command starts without them; nor
+// pgx: a postgres:// URL is handed to dbprep-postgres, so SQLite's commands
+// start without it.
 func TestDbprepDoesNotLinkTheChecker(t *testing.T) {
+	for prog, pkgs := range map[string][]string{"dbprep": {"github.com/jackc/pgx/v5\n", "github.com/dbprep/dbprep/internal/store/postgres\n"},
+		"dbprep-postgres": {"golang.org/x/tools/go/analysis\n", "github.com/dbprep/dbprep/internal/vet\n"}} {
+		out, err := exec.Command("go", "list", "-deps", "../../cmd/"+prog).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		for _, pkg := range pkgs {
+			if strings.Contains(string(out), pkg) {
+				t.Errorf("%s links %s", prog, strings.TrimSpace(pkg))
+			}
+		}
+	}
+	for _, prog := range []string{"dbprep-postgres", "dbprep-vet"} {
+		out, err := exec.Command("go", "list", "-deps", "../../cmd/"+prog).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "github.com/dbprep/dbprep/internal/store/postgres\n") {
+			t.Errorf("%s does not link the postgres backend: %v", prog, err)
+		}
+	}
 	out, err := exec.Command("go", "list", "-deps", "../../cmd/dbprep", "../../cmd/dbprep-vet").CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)

@@ -10,6 +10,7 @@ import (
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/store"
+	_ "github.com/dbprep/dbprep/internal/store/postgres" // registers its backend, as in dbprep-postgres and dbprep-vet
 )
 
 // exampleURLs are a URL of each engine, as its users write them.
@@ -51,7 +52,7 @@ func TestEveryEngineHasEveryPart(t *testing.T) {
 				t.Errorf("%v's placeholders: %q, %q", e, p1, p2)
 			}
 			if !store.Supports(e) {
-				t.Errorf("store: no Backend for %v (internal/store/backend.go's backends)", e)
+				t.Errorf("store: no Backend for %v (internal/store/backend.go's backends, or a package of its own that calls store.Register, imported above)", e)
 			}
 			if !querycheck.Supports(e) {
 				t.Errorf("querycheck: dbprep vet cannot check %v queries (internal/querycheck/querycheck.go's engines)", e)

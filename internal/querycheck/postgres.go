@@ -10,29 +10,29 @@ import (
 	"github.com/dbprep/dbprep/internal/sqllex"
 	"github.com/dbprep/dbprep/internal/sqlshape"
 	"github.com/dbprep/dbprep/internal/sqltext"
-	"github.com/dbprep/dbprep/internal/store"
+	pgstore "github.com/dbprep/dbprep/internal/store/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// postgres describes queries with the extended protocol's Parse/Describe,
+// pgEngine describes queries with the extended protocol's Parse/Describe,
 // inside a transaction that is always rolled back. Of a script's statements,
 // only schema changes (CREATE, ALTER, DROP, COMMENT, SET) are run before the
 // next is described, each under a savepoint; data is never changed, and
 // transaction control is never run.
-type postgres struct {
-	pg *store.PostgresSession
+type pgEngine struct {
+	pg *pgstore.Session
 }
 
 func openPostgres(ctx context.Context, u dburl.URL, o Options) (checkEngine, error) {
-	pg, err := store.ConnectPostgres(ctx, u.Postgres, o.ConnectTimeout, o.OnWait)
+	pg, err := pgstore.Connect(ctx, u.Postgres, o.ConnectTimeout, o.OnWait)
 	if err != nil {
 		return nil, err
 	}
-	return &postgres{pg: pg}, nil
+	return &pgEngine{pg: pg}, nil
 }
 
-func (p *postgres) check(ctx context.Context, sql string) Result {
+func (p *pgEngine) check(ctx context.Context, sql string) Result {
 	var r Result
 	p.pg.Raw(func(c *pgx.Conn) error {
 		r = p.describe(ctx, c, sql)
@@ -41,7 +41,7 @@ func (p *postgres) check(ctx context.Context, sql string) Result {
 	return r
 }
 
-func (p *postgres) describe(ctx context.Context, c *pgx.Conn, sql string) Result {
+func (p *pgEngine) describe(ctx context.Context, c *pgx.Conn, sql string) Result {
 	conn := c.PgConn()
 	var r Result
 	if err := conn.Exec(ctx, "BEGIN").Close(); err != nil {
@@ -139,4 +139,4 @@ func changesSchema(stmt string) bool {
 	return false
 }
 
-func (p *postgres) close() error { return p.pg.Close() }
+func (p *pgEngine) close() error { return p.pg.Close() }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -31,7 +32,11 @@ import (
 //     line, column, ErrInTransaction) and Classify (every error: ErrNoSpace,
 //     ErrReadOnly; see errors.go, and *ConnectError's kinds).
 //  5. internal/store/<engine>_admin.go: its Admin, and its Backend entry in
-//     backends below.
+//     backends below; or, for an engine whose driver is heavy, a package
+//     internal/store/<engine> holding 4, 5 and 7 (store.go, admin.go,
+//     schema.go) whose init calls Register, as PostgreSQL's does, with a
+//     cmd/dbprep-<engine> that links it, a case in internal/cli's
+//     handOffEngine, and an import in cmd/dbprep-vet.
 //  6. internal/querycheck/<engine>.go: how dbprep vet prepares a query and
 //     reads its parameters and columns, in querycheck.go's engines.
 //  7. internal/store/schema_<engine>.go: DumpSchema (Dumper), for
@@ -81,22 +86,45 @@ type AdminConfig struct {
 	SQLiteWAL bool
 }
 
-// backends are the engines' backends.
+// backends are the engines' backends. SQLite's is always here; another
+// engine's package adds its own with Register when it is linked into the
+// program (internal/store/postgres, which dbprep-postgres and dbprep-vet
+// link: pgx's packages cost dbprep's start-up, so the dbprep program hands
+// a postgres:// URL to dbprep-postgres instead of linking them).
 var backends = map[engine.Engine]Backend{
-	engine.SQLite:   sqliteBackend{},
-	engine.Postgres: postgresBackend{},
+	engine.SQLite: sqliteBackend{},
+}
+
+// Register makes b the backend of e. It is called from package init; a
+// second backend for one engine panics.
+func Register(e engine.Engine, b Backend) {
+	if _, ok := backends[e]; ok {
+		panic(fmt.Sprintf("store: a second backend for %v", e))
+	}
+	backends[e] = b
+}
+
+// NotLinkedError is an engine dbprep supports whose backend this program
+// does not link (see backends).
+type NotLinkedError struct{ Engine engine.Engine }
+
+func (e *NotLinkedError) Error() string {
+	return fmt.Sprintf("this program does not link dbprep's %v backend (internal/store/%v)", e.Engine, e.Engine)
 }
 
 // For is the backend of u's engine (dburl.Parse has named it).
 func For(u dburl.URL) (Backend, error) {
 	b, ok := backends[u.Engine]
-	if !ok {
-		return nil, fmt.Errorf("%w %v: dbprep supports sqlite: and postgres:// (postgresql://) URLs", dburl.ErrUnsupportedScheme, u.Engine)
+	switch {
+	case ok:
+		return b, nil
+	case slices.Contains(engine.All(), u.Engine):
+		return nil, &NotLinkedError{Engine: u.Engine}
 	}
-	return b, nil
+	return nil, fmt.Errorf("%w %v: dbprep supports sqlite: and postgres:// (postgresql://) URLs", dburl.ErrUnsupportedScheme, u.Engine)
 }
 
-// Supports reports whether e has a backend.
+// Supports reports whether e has a backend in this program.
 func Supports(e engine.Engine) bool { _, ok := backends[e]; return ok }
 
 // Open opens the store of the database at u.
@@ -125,14 +153,4 @@ func (sqliteBackend) Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Sto
 
 func (sqliteBackend) Admin(u dburl.URL, cfg AdminConfig) Admin {
 	return sqliteAdmin{u: u.SQLite, wal: cfg.SQLiteWAL}
-}
-
-type postgresBackend struct{}
-
-func (postgresBackend) Open(ctx context.Context, u dburl.URL, cfg OpenConfig) (Store, error) {
-	return OpenPostgres(ctx, PostgresConfig{Conn: u.Postgres, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options, OnWait: cfg.OnWait})
-}
-
-func (postgresBackend) Admin(u dburl.URL, cfg AdminConfig) Admin {
-	return postgresAdmin{conn: u.Postgres, timeout: cfg.ConnectTimeout, onWait: cfg.OnWait}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -31,8 +32,9 @@ type causeError struct {
 func (e *causeError) Error() string   { return e.err.Error() }
 func (e *causeError) Unwrap() []error { return []error{e.err, e.cause} }
 
-// withCause wraps err with cause; nil stays nil.
-func withCause(err, cause error) error {
+// WithCause wraps err with cause (one of the causes above, or
+// ledger.ErrReadOnly), keeping its message; nil stays nil.
+func WithCause(err, cause error) error {
 	if err == nil || cause == nil || errors.Is(err, cause) {
 		return err
 	}
@@ -71,4 +73,76 @@ func sqliteCause(err error) error {
 }
 
 // classifySQLite wraps err with the cause sqliteCause finds in it.
-func classifySQLite(err error) error { return withCause(err, sqliteCause(err)) }
+func classifySQLite(err error) error { return WithCause(err, sqliteCause(err)) }
+
+// Kinds of connection failure, for errors.Is on a *ConnectError.
+var (
+	// ErrAuth: the server refused the user name or password.
+	ErrAuth = errors.New("authentication failed")
+	// ErrUnreachable: nothing accepts connections at the address.
+	ErrUnreachable = errors.New("server unreachable")
+)
+
+// ConnectError is a connection to a server that failed. Cause is the
+// driver's error; Reason is the server's or the network's own words as the
+// backend reads them from it (with sslmode=prefer, the default, pgx reports
+// a refused TLS attempt before the real cause, and that noise is left out).
+type ConnectError struct {
+	Target string
+	Cause  error
+	Reason string
+	// Kind is ErrNoDatabase (the server says the database does not exist),
+	// ErrAuth, ErrUnreachable or nil.
+	Kind error
+}
+
+func (e *ConnectError) Error() string {
+	reason := e.Reason
+	if reason == "" {
+		reason = e.Cause.Error()
+	}
+	return fmt.Sprintf("connecting to %s: %s", e.Target, reason)
+}
+
+func (e *ConnectError) Unwrap() []error {
+	if e.Kind == nil {
+		return []error{e.Cause}
+	}
+	return []error{e.Cause, e.Kind}
+}
+
+// PgError is PostgreSQL's error for a migration (the server's fields, as
+// pgconn.PgError has them), with the position turned into a line and
+// column of the file. Err is the driver's own error.
+type PgError struct {
+	Err                                   error
+	Severity, Code, Message, Detail, Hint string
+	Line, Column                          int
+	// Advice is dbprep's word on a known cause, such as a statement that
+	// cannot run inside a transaction.
+	Advice string
+	// InvalidIndexes are the indexes PostgreSQL marks invalid after a
+	// -- no-transaction migration failed (a CREATE INDEX CONCURRENTLY that
+	// failed leaves one behind), schema-qualified.
+	InvalidIndexes []string
+}
+
+func (e *PgError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s (SQLSTATE %s)", e.Severity, e.Message, e.Code)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " at line %d, column %d", e.Line, e.Column)
+	}
+	if e.Detail != "" {
+		b.WriteString("; detail: " + e.Detail)
+	}
+	if e.Hint != "" {
+		b.WriteString("; hint: " + e.Hint)
+	}
+	if e.Advice != "" {
+		b.WriteString("; " + e.Advice)
+	}
+	return b.String()
+}
+
+func (e *PgError) Unwrap() error { return e.Err }

@@ -18,7 +18,8 @@ type Dumper interface {
 	DumpSchema(ctx context.Context) (string, error)
 }
 
-const schemaHeader = "-- The schema, as `dbprep schema` prints it: every object in an order that loads\n" +
+// SchemaHeader starts every dump.
+const SchemaHeader = "-- The schema, as `dbprep schema` prints it: every object in an order that loads\n" +
 	"-- into an empty database, then the migrations it reflects. Do not edit.\n\n"
 
 // ledgerRow is a ledger row as the dump writes it.
@@ -46,6 +47,18 @@ func ledgerInserts(table string, rows []ledgerRow, blob func([]byte) string) str
 	return b.String()
 }
 
+// LedgerInserts reads the applied rows of the ledger table (a table that
+// exists) on q and writes them as one INSERT into name (the table as the
+// dump must name it), with blob the engine's literal for bytes; no rows
+// give "".
+func LedgerInserts(ctx context.Context, q *sql.Conn, table, name string, blob func([]byte) string) (string, error) {
+	rows, err := readLedgerRows(ctx, q, table)
+	if err != nil {
+		return "", err
+	}
+	return ledgerInserts(name, rows, blob), nil
+}
+
 // ledgerRowsSQL reads the applied rows a dump lists (%s: the table).
 const ledgerRowsSQL = "SELECT version, description, checksum FROM %s WHERE success ORDER BY version"
 
@@ -66,5 +79,4 @@ func readLedgerRows(ctx context.Context, q *sql.Conn, table string) ([]ledgerRow
 	return out, rows.Err()
 }
 
-func sqliteBlob(b []byte) string   { return "X'" + hex.EncodeToString(b) + "'" }
-func postgresBlob(b []byte) string { return "'\\x" + hex.EncodeToString(b) + "'::bytea" }
+func sqliteBlob(b []byte) string { return "X'" + hex.EncodeToString(b) + "'" }

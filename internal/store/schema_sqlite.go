@@ -19,7 +19,7 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	}
 	defer rows.Close()
 	var b strings.Builder
-	b.WriteString(schemaHeader)
+	b.WriteString(SchemaHeader)
 	hasLedger := false
 	for rows.Next() {
 		var sql string
@@ -35,11 +35,11 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	}
 	rows.Close()
 	if hasLedger {
-		ledger, err := readLedgerRows(ctx, s.conn, s.Table())
+		rows, err := LedgerInserts(ctx, s.conn, s.Table(), s.Table(), sqliteBlob)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(ledgerInserts(s.Table(), ledger, sqliteBlob))
+		b.WriteString(rows)
 	}
 	return b.String(), nil
 }

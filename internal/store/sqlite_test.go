@@ -44,24 +44,11 @@ func sqliteHarness() storetest.Harness {
 
 func TestSQLiteSuite(t *testing.T) { storetest.Run(t, sqliteHarness()) }
 
-func applyOne(t *testing.T, st store.Store, sql string) migration.Migration {
-	t.Helper()
-	m := migration.Migration{Name: migration.Name{Version: 20211209212234, Description: "first"}, File: "m/x.sql",
-		SQL: sql, Checksum: migration.Checksum(sql, nil)}
-	if err := st.EnsureLedger(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Apply(ctx, &m, nil); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // The ledger as sqlx writes it: schema text, storage classes, values.
 func TestSQLiteLedgerExactly(t *testing.T) {
 	u, path := testdb.SQLiteFile(t)
 	st := openSQLite(t, u, store.Options{})
-	m := applyOne(t, st, "CREATE TABLE users (favorite_song TEXT);\n")
+	m := storetest.ApplyOne(t, st, "CREATE TABLE users (favorite_song TEXT);\n")
 	db := testdb.OpenSQLite(t, path)
 
 	var schema string
@@ -104,7 +91,7 @@ func TestSQLitePinnedRow(t *testing.T) {
 	u, path := testdb.SQLiteFile(t)
 	pin := time.Unix(1700000000, 0)
 	st := openSQLite(t, u, store.Options{Pin: &pin})
-	applyOne(t, st, "SELECT 1;")
+	storetest.ApplyOne(t, st, "SELECT 1;")
 	var installed string
 	var execTime int64
 	var types string
@@ -135,7 +122,7 @@ func TestSQLiteForeignKeysOn(t *testing.T) {
 func TestSQLiteCustomTable(t *testing.T) {
 	u, path := testdb.SQLiteFile(t)
 	st := openSQLite(t, u, store.Options{Table: "my_ledger"})
-	applyOne(t, st, "SELECT 1;")
+	storetest.ApplyOne(t, st, "SELECT 1;")
 	var n int
 	if err := testdb.OpenSQLite(t, path).QueryRow("SELECT count(*) FROM my_ledger").Scan(&n); err != nil || n != 1 {
 		t.Errorf("custom ledger table: %d %v", n, err)
@@ -165,7 +152,7 @@ func TestSQLiteOpenErrors(t *testing.T) {
 
 func TestSQLiteMemory(t *testing.T) {
 	st := openSQLite(t, dburl.SQLiteOptions{Memory: true, Mode: "rw"}, store.Options{})
-	applyOne(t, st, "CREATE TABLE m (x);")
+	storetest.ApplyOne(t, st, "CREATE TABLE m (x);")
 	rows, err := st.Applied(ctx)
 	if err != nil || len(rows) != 1 {
 		t.Errorf("in-memory store keeps its data across statements: %v %v", rows, err)
@@ -176,7 +163,7 @@ func TestSQLiteMemory(t *testing.T) {
 func TestSQLiteBOM(t *testing.T) {
 	u, path := testdb.SQLiteFile(t)
 	st := openSQLite(t, u, store.Options{})
-	applyOne(t, st, "\uFEFFCREATE TABLE bom (x INTEGER);\r\n")
+	storetest.ApplyOne(t, st, "\uFEFFCREATE TABLE bom (x INTEGER);\r\n")
 	var n int
 	if err := testdb.OpenSQLite(t, path).QueryRow("SELECT count(*) FROM sqlite_master WHERE name = 'bom'").Scan(&n); err != nil || n != 1 {
 		t.Errorf("table from a BOM file: %d %v", n, err)

@@ -137,3 +137,18 @@ func SQLitePlaceholder(n int) string { return fmt.Sprintf("?%d", n) }
 
 // PostgresPlaceholder is "$n".
 func PostgresPlaceholder(n int) string { return fmt.Sprintf("$%d", n) }
+
+// ApplyOne applies one migration of sql (version 20211209212234) to st,
+// creating the ledger first, and returns it.
+func ApplyOne(t *testing.T, st store.Store, sql string) migration.Migration {
+	t.Helper()
+	m := migration.Migration{Name: migration.Name{Version: 20211209212234, Description: "first"}, File: "m/x.sql",
+		SQL: sql, Checksum: migration.Checksum(sql, nil)}
+	if err := st.EnsureLedger(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), &m, nil); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

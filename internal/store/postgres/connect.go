@@ -1,4 +1,4 @@
-package store
+package postgres
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/retry"
+	"github.com/dbprep/dbprep/internal/store"
 )
 
 // connectRetry connects, retrying with exponential backoff while the server
@@ -59,45 +60,16 @@ func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duratio
 	return nil, nil, newConnectError(describeTarget(cfg), err)
 }
 
-// Kinds of connection failure, for errors.Is on a *ConnectError.
-var (
-	// ErrAuth: the server refused the user name or password.
-	ErrAuth = errors.New("authentication failed")
-	// ErrUnreachable: nothing accepts connections at the address.
-	ErrUnreachable = errors.New("server unreachable")
-)
-
-// ConnectError is a connection that failed. Cause is the server's or the
-// network's own error: with sslmode=prefer (the default) pgx reports a
-// refused TLS attempt before the real cause, and that noise is left out.
-type ConnectError struct {
-	Target string
-	Cause  error
-	// Kind is ErrNoDatabase (the server says the database does not exist),
-	// ErrAuth, ErrUnreachable or nil.
-	Kind error
-}
-
-func (e *ConnectError) Error() string {
-	return fmt.Sprintf("connecting to %s: %s", e.Target, causeOf(e.Cause))
-}
-func (e *ConnectError) Unwrap() []error {
-	if e.Kind == nil {
-		return []error{e.Cause}
-	}
-	return []error{e.Cause, e.Kind}
-}
-
-func newConnectError(target string, err error) *ConnectError {
-	e := &ConnectError{Target: target, Cause: err}
+func newConnectError(target string, err error) *store.ConnectError {
+	e := &store.ConnectError{Target: target, Cause: err, Reason: causeOf(err)}
 	var pe *pgconn.PgError
 	switch {
 	case errors.As(err, &pe) && pe.Code == "3D000":
-		e.Kind = ErrNoDatabase
+		e.Kind = store.ErrNoDatabase
 	case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
-		e.Kind = ErrAuth
+		e.Kind = store.ErrAuth
 	case errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EHOSTUNREACH):
-		e.Kind = ErrUnreachable
+		e.Kind = store.ErrUnreachable
 	}
 	return e
 }

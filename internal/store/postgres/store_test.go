@@ -1,4 +1,4 @@
-package store_test
+package postgres_test
 
 import (
 	"context"
@@ -15,19 +15,22 @@ import (
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
+	"github.com/dbprep/dbprep/internal/store/postgres"
 	"github.com/dbprep/dbprep/internal/store/storetest"
 	"github.com/dbprep/dbprep/internal/testdb"
 )
 
+var ctx = context.Background()
+
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-func openPG(t *testing.T, url string, opts store.Options) *store.Postgres {
+func openPG(t *testing.T, url string, opts store.Options) *postgres.Store {
 	t.Helper()
 	u, err := dburl.Parse(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenPostgres(context.Background(), store.PostgresConfig{Conn: u.Postgres, Options: opts})
+	st, err := postgres.Open(context.Background(), postgres.Config{Conn: u.Postgres, Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +65,7 @@ func TestPostgresSuite(t *testing.T) { storetest.Run(t, postgresHarness()) }
 func TestPostgresLedgerExactly(t *testing.T) {
 	url := testdb.Postgres(t).Fresh(t)
 	st := openPG(t, url, store.Options{})
-	m := applyOne(t, st, "CREATE TABLE users (favorite_song TEXT);\n")
+	m := storetest.ApplyOne(t, st, "CREATE TABLE users (favorite_song TEXT);\n")
 	db := inspectPG(t, url)
 	rows, err := db.Query(`SELECT column_name, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns
 		WHERE table_name = '_sqlx_migrations' ORDER BY ordinal_position`)

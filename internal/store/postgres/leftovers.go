@@ -1,4 +1,4 @@
-package store
+package postgres
 
 import (
 	"context"
@@ -23,7 +23,7 @@ var concurrentIndex = sync.OnceValue(func() *regexp.Regexp {
 // in the database: for each index it creates CONCURRENTLY, whether the
 // index is there and valid, INVALID (the build did not finish), or absent.
 // It reads only the catalog.
-func (p *Postgres) Leftovers(ctx context.Context, m *migration.Migration) ([]string, error) {
+func (p *Store) Leftovers(ctx context.Context, m *migration.Migration) ([]string, error) {
 	script, err := m.Load()
 	if err != nil {
 		return nil, err

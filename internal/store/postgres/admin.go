@@ -1,4 +1,4 @@
-package store
+package postgres
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 )
 
-// postgresAdmin creates and drops databases on a PostgreSQL server.
-type postgresAdmin struct {
+// admin creates and drops databases on a PostgreSQL server.
+type admin struct {
 	conn    dburl.PostgresOptions
 	timeout time.Duration
 	onWait  func(string)
 }
 
-func (a postgresAdmin) Exists(ctx context.Context) (bool, error) {
+func (a admin) Exists(ctx context.Context) (bool, error) {
 	var exists bool
 	err := a.maintenance(ctx, func(conn *sql.Conn, name string) error {
 		return conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists)
@@ -26,7 +26,7 @@ func (a postgresAdmin) Exists(ctx context.Context) (bool, error) {
 	return exists, err
 }
 
-func (a postgresAdmin) Create(ctx context.Context) error {
+func (a admin) Create(ctx context.Context) error {
 	return a.maintenance(ctx, func(conn *sql.Conn, name string) error {
 		if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
 			return fmt.Errorf("creating database %q: %w", name, err)
@@ -35,7 +35,7 @@ func (a postgresAdmin) Create(ctx context.Context) error {
 	})
 }
 
-func (a postgresAdmin) Drop(ctx context.Context, force bool) error {
+func (a admin) Drop(ctx context.Context, force bool) error {
 	return a.maintenance(ctx, func(conn *sql.Conn, name string) error {
 		if force {
 			if _, err := conn.ExecContext(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name); err != nil {
@@ -51,7 +51,7 @@ func (a postgresAdmin) Drop(ctx context.Context, force bool) error {
 
 // maintenance connects to the server's maintenance database: postgres, or
 // template1 when the target is postgres, as sqlx-cli does.
-func (a postgresAdmin) maintenance(ctx context.Context, fn func(conn *sql.Conn, name string) error) error {
+func (a admin) maintenance(ctx context.Context, fn func(conn *sql.Conn, name string) error) error {
 	cfg, err := pgxConfig(a.conn)
 	if err != nil {
 		return err

@@ -1,4 +1,8 @@
-package store
+// Package postgres is dbprep's PostgreSQL backend (pgx): importing it
+// registers it with package store. Only the programs that need it link it
+// (dbprep-postgres, dbprep-vet), so that pgx's packages never slow the
+// start of dbprep itself.
+package postgres
 
 import (
 	"context"
@@ -12,17 +16,19 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
 )
 
-// Postgres is a Store on one PostgreSQL session (pgx, through its
+// Store is a store.Store on one PostgreSQL session (pgx, through its
 // database/sql driver). The ledger (Lock … Revert) is package ledger's SQL
 // store in its PostgreSQL dialect: sqlx's advisory lock, and a migration's
 // SQL sent verbatim as one simple-protocol query, as sqlx sends it; unless
 // it starts with "-- no-transaction", the SQL and its ledger row commit
 // together.
-type Postgres struct {
+type Store struct {
 	*ledger.SQLStore
 	db     *sql.DB
 	conn   *sql.Conn
@@ -30,8 +36,8 @@ type Postgres struct {
 	schema []string
 }
 
-// PostgresConfig is how to open a PostgreSQL store.
-type PostgresConfig struct {
+// Config is how to open a PostgreSQL store.
+type Config struct {
 	// Conn is the parsed postgres:// URL.
 	Conn dburl.PostgresOptions
 	// ConnectTimeout bounds retries of refused connections; 0 means 10 s.
@@ -40,12 +46,12 @@ type PostgresConfig struct {
 	OnWait func(string)
 	// CreateSchemas are created (IF NOT EXISTS) before the ledger.
 	CreateSchemas []string
-	Options
+	store.Options
 }
 
-// OpenPostgres connects, retrying while the server refuses connections or
+// Open connects, retrying while the server refuses connections or
 // is starting up, until ConnectTimeout has passed.
-func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
+func Open(ctx context.Context, cfg Config) (*Store, error) {
 	pcfg, err := pgxConfig(cfg.Conn)
 	if err != nil {
 		return nil, err
@@ -55,11 +61,11 @@ func OpenPostgres(ctx context.Context, cfg PostgresConfig) (*Postgres, error) {
 		return nil, err
 	}
 	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describePostgres, Classify: readOnlyCause}
-	return &Postgres{SQLStore: ledger.OnConn(conn, ledger.Postgres, lo), db: db, conn: conn, cfg: pcfg, schema: cfg.CreateSchemas}, nil
+	return &Store{SQLStore: ledger.OnConn(conn, ledger.Postgres, lo), db: db, conn: conn, cfg: pcfg, schema: cfg.CreateSchemas}, nil
 }
 
 // EnsureLedger creates the schemas asked for and the ledger table.
-func (p *Postgres) EnsureLedger(ctx context.Context) error {
+func (p *Store) EnsureLedger(ctx context.Context) error {
 	for _, s := range p.schema {
 		if _, err := p.conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
 			return fmt.Errorf("creating schema %s: %w", s, readOnlyCause(err))
@@ -74,13 +80,13 @@ func (p *Postgres) EnsureLedger(ctx context.Context) error {
 func readOnlyCause(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code == "25006" || pe.Code == "42501") {
-		return withCause(err, ledger.ErrReadOnly)
+		return store.WithCause(err, ledger.ErrReadOnly)
 	}
 	return err
 }
 
 // describePostgres is the ledger's Describe for PostgreSQL: a lost
-// connection is ErrConnectionLost; a server error gets its line and column.
+// connection is store.ErrConnectionLost; a server error gets its line and column.
 func describePostgres(conn *sql.Conn, err error, m *migration.Migration) error {
 	closed := false
 	conn.Raw(func(dc any) error {
@@ -90,10 +96,10 @@ func describePostgres(conn *sql.Conn, err error, m *migration.Migration) error {
 		return nil
 	})
 	if closed {
-		return fmt.Errorf("%w (%v)", ErrConnectionLost, err)
+		return fmt.Errorf("%w (%v)", store.ErrConnectionLost, err)
 	}
 	err = describePgError(err, m)
-	var pe *PgError
+	var pe *store.PgError
 	if m.NoTx && errors.As(err, &pe) {
 		// Outside a transaction what ran before the failure stays; a failed
 		// CREATE INDEX CONCURRENTLY leaves an INVALID index behind, which
@@ -114,18 +120,18 @@ func describePostgres(conn *sql.Conn, err error, m *migration.Migration) error {
 	return err
 }
 
-// PostgresSession is one PostgreSQL session, connected as a store's is
+// Session is one PostgreSQL session, connected as a store's is
 // (retrying while the server starts) but with no ledger: for callers that
 // speak PostgreSQL's own protocol (dbprep vet's Parse and Describe).
-type PostgresSession struct {
+type Session struct {
 	db   *sql.DB
 	conn *sql.Conn
 }
 
-// ConnectPostgres opens a session on the database o names, retrying while
+// Connect opens a session on the database o names, retrying while
 // the server refuses connections or is starting up, until timeout (10 s
 // when zero) has passed; onWait, when set, is told while it waits.
-func ConnectPostgres(ctx context.Context, o dburl.PostgresOptions, timeout time.Duration, onWait func(string)) (*PostgresSession, error) {
+func Connect(ctx context.Context, o dburl.PostgresOptions, timeout time.Duration, onWait func(string)) (*Session, error) {
 	pcfg, err := pgxConfig(o)
 	if err != nil {
 		return nil, err
@@ -134,16 +140,16 @@ func ConnectPostgres(ctx context.Context, o dburl.PostgresOptions, timeout time.
 	if err != nil {
 		return nil, err
 	}
-	return &PostgresSession{db: db, conn: conn}, nil
+	return &Session{db: db, conn: conn}, nil
 }
 
 // Raw runs fn on the session's pgx connection.
-func (s *PostgresSession) Raw(fn func(*pgx.Conn) error) error {
+func (s *Session) Raw(fn func(*pgx.Conn) error) error {
 	return s.conn.Raw(func(dc any) error { return fn(dc.(*stdlib.Conn).Conn()) })
 }
 
 // Close ends the session.
-func (s *PostgresSession) Close() error {
+func (s *Session) Close() error {
 	err := s.conn.Close()
 	if err2 := s.db.Close(); err == nil {
 		err = err2
@@ -151,8 +157,21 @@ func (s *PostgresSession) Close() error {
 	return err
 }
 
+func init() { store.Register(engine.Postgres, backend{}) }
+
+// backend is PostgreSQL's store.Backend.
+type backend struct{}
+
+func (backend) Open(ctx context.Context, u dburl.URL, cfg store.OpenConfig) (store.Store, error) {
+	return Open(ctx, Config{Conn: u.Postgres, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options, OnWait: cfg.OnWait})
+}
+
+func (backend) Admin(u dburl.URL, cfg store.AdminConfig) store.Admin {
+	return admin{conn: u.Postgres, timeout: cfg.ConnectTimeout, onWait: cfg.OnWait}
+}
+
 // Close releases the lock and closes the session.
-func (p *Postgres) Close() error {
+func (p *Store) Close() error {
 	err := p.SQLStore.Close()
 	if err2 := p.db.Close(); err == nil {
 		err = err2

@@ -1,14 +1,17 @@
-package store
+package postgres
 
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/dbprep/dbprep/internal/store"
 )
 
 // ErrNoPgDump is a PostgreSQL schema dump without pg_dump on PATH.
@@ -18,7 +21,7 @@ var ErrNoPgDump = errors.New("pg_dump is not on PATH")
 // it must be as new as the server), its lines that change from run to run
 // (versions, \restrict keys) removed, then the ledger's rows. The password
 // reaches pg_dump in its environment, never on its command line.
-func (p *Postgres) DumpSchema(ctx context.Context) (string, error) {
+func (p *Store) DumpSchema(ctx context.Context) (string, error) {
 	bin, err := exec.LookPath("pg_dump")
 	if err != nil {
 		return "", fmt.Errorf("%w: install PostgreSQL's client tools (Debian: postgresql-client; Nix: pkgs.postgresql), as new as the server", ErrNoPgDump)
@@ -37,17 +40,13 @@ func (p *Postgres) DumpSchema(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("pg_dump: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	var b strings.Builder
-	b.WriteString(schemaHeader)
+	b.WriteString(store.SchemaHeader)
 	b.WriteString(stablePgDump(string(out)))
 	var exists bool
 	if err := p.conn.QueryRowContext(ctx, "SELECT to_regclass($1) IS NOT NULL", p.Table()).Scan(&exists); err != nil {
 		return "", fmt.Errorf("reading %s: %w", p.Table(), err)
 	}
 	if exists {
-		ledger, err := readLedgerRows(ctx, p.conn, p.Table())
-		if err != nil {
-			return "", err
-		}
 		// pg_dump empties search_path: name the ledger with its schema.
 		table := p.Table()
 		if !strings.Contains(table, ".") {
@@ -57,10 +56,17 @@ func (p *Postgres) DumpSchema(ctx context.Context) (string, error) {
 			}
 			table = schema + "." + table
 		}
-		b.WriteString("\n" + ledgerInserts(table, ledger, postgresBlob))
+		rows, err := store.LedgerInserts(ctx, p.conn, p.Table(), table, blob)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("\n" + rows)
 	}
 	return b.String(), nil
 }
+
+// blob is PostgreSQL's literal for bytes.
+func blob(b []byte) string { return "'\\x" + hex.EncodeToString(b) + "'::bytea" }
 
 // stablePgDump drops what pg_dump writes differently from run to run or
 // version to version: its version comments and the random keys of

@@ -1,48 +1,13 @@
-package store
+package postgres
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
 )
-
-// PgError is PostgreSQL's error for a migration, with the position turned
-// into a line and column of the file.
-type PgError struct {
-	*pgconn.PgError
-	Line, Column int
-	// Advice is dbprep's word on a known cause, such as a statement that
-	// cannot run inside a transaction.
-	Advice string
-	// InvalidIndexes are the indexes PostgreSQL marks invalid after a
-	// -- no-transaction migration failed (a CREATE INDEX CONCURRENTLY that
-	// failed leaves one behind), schema-qualified.
-	InvalidIndexes []string
-}
-
-func (e *PgError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s (SQLSTATE %s)", e.Severity, e.Message, e.Code)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, " at line %d, column %d", e.Line, e.Column)
-	}
-	if e.Detail != "" {
-		b.WriteString("; detail: " + e.Detail)
-	}
-	if e.Hint != "" {
-		b.WriteString("; hint: " + e.Hint)
-	}
-	if e.Advice != "" {
-		b.WriteString("; " + e.Advice)
-	}
-	return b.String()
-}
-
-func (e *PgError) Unwrap() error { return e.PgError }
 
 // describePgError adds the line and column, and advice for the
 // transaction-block errors that "-- no-transaction" is about.
@@ -51,7 +16,7 @@ func describePgError(err error, m *migration.Migration) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	out := &PgError{PgError: pe}
+	out := &store.PgError{Err: pe, Severity: pe.Severity, Code: pe.Code, Message: pe.Message, Detail: pe.Detail, Hint: pe.Hint}
 	if pe.Position > 0 {
 		out.Line, out.Column = lineColumn(m.SQL, int(pe.Position))
 	}

@@ -1,0 +1,65 @@
+package cli_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/testbin"
+	"github.com/dbprep/dbprep/internal/testdb"
+)
+
+// dbprep links SQLite alone: a postgres:// URL runs dbprep-postgres, beside
+// dbprep (as go install …/cmd/... and the Nix package put it) or on PATH,
+// with the same command line, environment and working directory. Without
+// one, the error says what to install, names no password, and nothing runs;
+// a copy of dbprep under its name is refused instead of run in a loop.
+func TestPostgresHandOff(t *testing.T) {
+	srv := testdb.Postgres(t)
+	url := srv.Fresh(t)
+	dir := project(t, twoMigrations)
+	// Through the testbin dbprep, whose dbprep-postgres is beside it; the
+	// URL comes from .env, which dbprep-postgres reads again.
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DATABASE_URL="+url+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := cmd{Dir: dir}
+	c.Run(t, "migrate", "run").Want(t, 0, "Applied 20211209212234/migrate first", "Applied 20211209212255/migrate second")
+	c.Run(t, "migrate", "info").Want(t, 0, "20211209212255/installed second")
+
+	lone := filepath.Join(t.TempDir(), "dbprep")
+	data, err := os.ReadFile(testbin.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lone, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(env ...string) (string, int) {
+		x := exec.Command(lone, "migrate", "info")
+		x.Dir = dir
+		x.Env = append([]string{"PATH=/usr/bin:/bin"}, env...)
+		out, _ := x.CombinedOutput()
+		return string(out), x.ProcessState.ExitCode()
+	}
+	out, code := run()
+	if code != 1 || !strings.Contains(out, "a postgres:// database URL is handled by dbprep-postgres, dbprep with PostgreSQL's driver, which is not installed") ||
+		!strings.Contains(out, "go install github.com/dbprep/dbprep/cmd/...@") || strings.Contains(out, srv.Password) {
+		t.Errorf("dbprep without dbprep-postgres: exit %d\n%s", code, out)
+	}
+	// On PATH when not beside dbprep.
+	out, code = run("PATH=" + filepath.Dir(testbin.Path) + ":/usr/bin:/bin")
+	if code != 0 || !strings.Contains(out, "20211209212255/installed second") {
+		t.Errorf("dbprep with dbprep-postgres on PATH: exit %d\n%s", code, out)
+	}
+	// A copy of dbprep named dbprep-postgres.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(lone), "dbprep-postgres"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, code = run()
+	if code != 1 || !strings.Contains(out, "does not hold PostgreSQL's driver: it is a copy of dbprep") || strings.Contains(out, srv.Password) {
+		t.Errorf("dbprep with a copy of dbprep as dbprep-postgres: exit %d\n%s", code, out)
+	}
+}
