@@ -81,7 +81,11 @@ func run(ctx context.Context, s *session) int {
 	}
 	s.helpWanted = mayPrintHelp(args)
 	app := NewApp(s)
-	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(app, joinBoolValues(args))...))
+	args = joinBoolValues(args)
+	if !s.helpWanted && globalFlagAfterCommand(app, args) {
+		addGlobalFlags(app.Commands, false)
+	}
+	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(app, args)...))
 	if err != nil && ctx.Err() != nil {
 		err = interrupted(ctx, err)
 	}
@@ -161,7 +165,47 @@ func NewApp(s *session) *cli.App {
 		return noCommand(c, s, "dbprep")
 	}
 	setUsageError(app.Commands, notFound, s)
+	if s.helpWanted {
+		addGlobalFlags(app.Commands, true)
+	}
 	return app
+}
+
+// addGlobalFlags gives every leaf command the global flags, so that they
+// may stand after the command too, as clap (sqlx-cli) takes them. run adds
+// them only to a command line that has one there (or may print help):
+// urfave/cli v2 looks every flag of a command up by name, through a regular
+// expression, as many times as the command has flags, so each flag a
+// command does not need costs every run (a fifth of a no-op `migrate run`'s
+// flag handling).
+func addGlobalFlags(cmds []*cli.Command, grouped bool) {
+	for _, c := range cmds {
+		if len(c.Subcommands) == 0 {
+			c.Flags = append(c.Flags, globalFlags(grouped)...)
+		}
+		addGlobalFlags(c.Subcommands, grouped)
+	}
+}
+
+// globalFlagAfterCommand says whether a global flag stands after the
+// command args name (before any "--").
+func globalFlagAfterCommand(app *cli.App, args []string) bool {
+	_, i := findCommand(app, args)
+	for _, a := range args[i:] {
+		if a == "--" {
+			return false
+		}
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		for _, f := range app.Flags {
+			if slices.Contains(f.Names(), name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // noCommand prints c's help to stderr and is a usage error.
@@ -186,15 +230,12 @@ var versionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: 
 
 func init() { cli.VersionFlag = versionFlag }
 
-// setUsageError gives every command dbprep's usage errors, every command
-// with subcommands its unknown-command handling, and every leaf command
-// the global flags.
+// setUsageError gives every command dbprep's usage errors and every
+// command with subcommands its unknown-command handling.
 func setUsageError(cmds []*cli.Command, notFound cli.CommandNotFoundFunc, s *session) {
 	for _, c := range cmds {
 		c.OnUsageError = usageError
-		if len(c.Subcommands) == 0 {
-			c.Flags = append(c.Flags, globalFlags(s.helpWanted)...)
-		} else {
+		if len(c.Subcommands) != 0 {
 			c.Action = func(c *cli.Context) error {
 				if c.NArg() > 0 {
 					notFound(c, c.Args().First())
