@@ -29,14 +29,7 @@ func TestPostgresHandOff(t *testing.T) {
 	c.Run(t, "migrate", "run").Want(t, 0, "Applied 20211209212234/migrate first", "Applied 20211209212255/migrate second")
 	c.Run(t, "migrate", "info").Want(t, 0, "20211209212255/installed second")
 
-	lone := filepath.Join(t.TempDir(), "dbprep")
-	data, err := os.ReadFile(testbin.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(lone, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	lone := loneDbprep(t)
 	run := func(env ...string) (string, int) {
 		x := exec.Command(lone, "migrate", "info")
 		x.Dir = dir
@@ -55,11 +48,22 @@ func TestPostgresHandOff(t *testing.T) {
 		t.Errorf("dbprep with dbprep-postgres on PATH: exit %d\n%s", code, out)
 	}
 	// A copy of dbprep named dbprep-postgres.
-	if err := os.WriteFile(filepath.Join(filepath.Dir(lone), "dbprep-postgres"), data, 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(filepath.Dir(lone), "dbprep-postgres"), readFile(t, testbin.Path), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out, code = run()
 	if code != 1 || !strings.Contains(out, "does not hold PostgreSQL's driver: it is a copy of dbprep") || strings.Contains(out, srv.Password) {
 		t.Errorf("dbprep with a copy of dbprep as dbprep-postgres: exit %d\n%s", code, out)
 	}
+}
+
+// loneDbprep is a copy of the built dbprep in a directory of its own,
+// without the programs it hands commands to.
+func loneDbprep(t *testing.T) string {
+	t.Helper()
+	lone := filepath.Join(t.TempDir(), "dbprep")
+	if err := os.WriteFile(lone, readFile(t, testbin.Path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return lone
 }

@@ -185,14 +185,8 @@ func TestDbprepDoesNotLinkTheChecker(t *testing.T) {
 // runs.
 func TestVetWithoutVetProgram(t *testing.T) {
 	_, dir := vetProject(t, vetApp)
-	bin := filepath.Join(t.TempDir(), "dbprep")
-	data, err := os.ReadFile(testbin.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := loneDbprep(t)
+	data := readFile(t, testbin.Path)
 	for _, args := range [][]string{{"vet", "-D", "sqlite:db.sqlite3"}, {"-V=full"}} {
 		run := exec.Command(bin, args...)
 		run.Dir = dir
