@@ -47,8 +47,8 @@ func takesValue(flags []cli.Flag, name string) bool {
 	name = strings.TrimLeft(name, "-")
 	for _, f := range flags {
 		if slices.Contains(f.Names(), name) {
-			_, isBool := f.(*cli.BoolFlag)
-			return !isBool
+			v, ok := f.(cli.DocGenerationFlag)
+			return ok && v.TakesValue()
 		}
 	}
 	return false
@@ -84,6 +84,9 @@ func run(ctx context.Context, s *session) int {
 	args = joinBoolValues(args)
 	if !s.helpWanted && globalFlagAfterCommand(app, args) {
 		addGlobalFlags(app.Commands, false)
+	}
+	if path, _ := findCommand(app, args); !s.helpWanted && (len(path) == 0 || path[0].Name != "completions") {
+		onceNamedPath(app, path)
 	}
 	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(app, args)...))
 	if err != nil && ctx.Err() != nil {
