@@ -7,8 +7,10 @@
 # copy, keeping its data, when the copy's history is a prefix of the new
 # migrations; otherwise the copy is replaced, after stopping its server,
 # and the hook says why.
-# VAR (DATABASE_URL by default) is the variable exported; PGHOST, PGUSER,
-# PGDATABASE and dbprep-pg's settings are DATABASE_URL's database's only.
+# VAR (DATABASE_URL by default) is the variable exported; PGHOST, PGUSER
+# and PGDATABASE are DATABASE_URL's database's only. Every server is listed
+# in DBPREP_PG_SERVERS for dbprep-pg, a line each: VAR, the PostgreSQL
+# programs, the data directory and the socket directory, tab-separated.
 # Usage: source dev-shell-postgres.sh POSTGRES_SH UPGRADE_SH BIN DATABASE_OUT PGBIN DBNAME DEST DBPREP MIGRATIONS CONFIG COMPAT [VAR]
 dbprep_dev_postgres() {
   source "$1"
@@ -50,14 +52,15 @@ dbprep_dev_postgres() {
   export "$var=$url"
   if [ "$var" = DATABASE_URL ]; then
     export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
-    export DBPREP_PG_SH="$1" DBPREP_PG_BIN="$pgbin" DBPREP_PG_DATA="$dest" DBPREP_PG_SOCKET="$sock"
   fi
+  # This server's line replaces any earlier one of VAR (a hook run again).
+  local tab=$'\t' line servers=""
+  while IFS= read -r line; do
+    [ -n "$line" ] && [ "${line%%"$tab"*}" != "$var" ] && servers+="$line"$'\n'
+  done <<<"${DBPREP_PG_SERVERS:-}"
+  export DBPREP_PG_SH="$1" DBPREP_PG_SERVERS="$servers$var$tab$pgbin$tab$dest$tab$sock"
   case ":$PATH:" in *":$pgbin:"*) ;; *) export PATH="$pgbin:$PATH" ;; esac
   case ":$PATH:" in *":$tools:"*) ;; *) export PATH="$tools:$PATH" ;; esac
-  if [ "$var" = DATABASE_URL ]; then
-    echo "dbprep: DATABASE_URL=$url (stop the server with: dbprep-pg stop)"
-  else
-    echo "dbprep: $var=$url (stop the server with: pg_ctl -D $dest stop)"
-  fi
+  echo "dbprep: $var=$url (stop the server with: dbprep-pg stop $var; every server: dbprep-pg stop)"
 }
 dbprep_dev_postgres "$@"

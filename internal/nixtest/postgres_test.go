@@ -255,6 +255,63 @@ func TestPostgresDevShell(t *testing.T) {
 	}
 }
 
+// A dev shell with two PostgreSQL databases runs a server for each, and
+// dbprep-pg acts on every one, or on those of the variables it is given.
+func TestPostgresDevShellTwoServers(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	db := mycratePostgres(e) + ".database"
+	if _, err := nixTool("nix-store", "--realise", e.expr(t, db+".drvPath")); err != nil {
+		t.Fatal(err)
+	}
+	hook := e.expr(t, `dbprep.devShellHook { databases = { DATABASE_URL = `+db+`; OTHER_DATABASE_URL = `+db+`; }; }`)
+	project, err := os.MkdirTemp("", "dbprep-devshell-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(project)
+	os.Chmod(project, 0o755)
+	exec.Command("chown", "nobody", project).Run()
+	shell := func(script string) (string, error) {
+		c := exec.Command("runuser", "-u", "nobody", "--", "bash", "-c", hook+"\n"+script)
+		c.Dir = project
+		c.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + project}
+		b, err := c.CombinedOutput()
+		return string(b), err
+	}
+	t.Cleanup(func() { shell("dbprep-pg stop") })
+	first, err := shell(`psql "$DATABASE_URL" -Atc 'SELECT count(*) FROM users'; psql "$OTHER_DATABASE_URL" -Atc "SELECT 'other'"; bash -c 'dbprep-pg status'`)
+	pids := startedPid.FindAllStringSubmatch(first, -1)
+	if err != nil || len(pids) != 2 || !strings.Contains(first, "\n0\nother\n") || strings.Count(first, "server is running") != 2 ||
+		!strings.Contains(first, "DATABASE_URL:\n") || !strings.Contains(first, "OTHER_DATABASE_URL:\n") ||
+		!strings.Contains(first, "stop the server with: dbprep-pg stop OTHER_DATABASE_URL") {
+		t.Fatalf("two servers, each on its own socket, and dbprep-pg status for both: %v\n%s", err, first)
+	}
+	if pids[0][1] == pids[1][1] {
+		t.Errorf("the two servers share the socket directory %s", pids[0][1])
+	}
+	// One by its variable; the other keeps running.
+	one, err := shell(`dbprep-pg stop OTHER_DATABASE_URL; dbprep-pg status; psql "$DATABASE_URL" -Atc "SELECT 'main'"`)
+	if err != nil || !strings.Contains(one, "OTHER_DATABASE_URL:\ndbprep: PostgreSQL stopped") || strings.Count(one, "server is running") != 1 ||
+		!strings.Contains(one, "OTHER_DATABASE_URL:\npg_ctl: no server running") || !strings.Contains(one, "\nmain\n") {
+		t.Errorf("dbprep-pg stop OTHER_DATABASE_URL, then status: %v\n%s", err, one)
+	}
+	bad, err := shell("dbprep-pg stop NO_SUCH_URL")
+	if err == nil || !strings.Contains(bad, "no PostgreSQL database of this shell is exported as NO_SUCH_URL (they are: DATABASE_URL OTHER_DATABASE_URL") {
+		t.Errorf("dbprep-pg stop NO_SUCH_URL: %v\n%s", err, bad)
+	}
+	all, err := shell("dbprep-pg stop; dbprep-pg status; true")
+	if err != nil || strings.Count(all, "PostgreSQL stopped") != 2 || strings.Count(all, "no server running") != 2 {
+		t.Errorf("dbprep-pg stop: %v\n%s", err, all)
+	}
+	// Each shell's hook starts what is not running: bad's started OTHER's again.
+	for _, m := range startedPid.FindAllStringSubmatch(first+one+bad+all, -1) {
+		if pid, _ := strconv.Atoi(m[2]); alive(pid) {
+			t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
+		}
+	}
+}
+
 // alive says whether pid is a running process: not gone, and not a zombie
 // waiting for a parent that does not reap (this machine's init does not).
 func alive(pid int) bool {
