@@ -187,13 +187,7 @@ func TestPostgresDevShell(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook := e.expr(t, `dbprep.devShellHook { database = `+db+`; }`)
-	project, err := os.MkdirTemp("", "dbprep-devshell-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(project)
-	os.Chmod(project, 0o755)
-	exec.Command("chown", "nobody", project).Run()
+	project := nobodyProject(t)
 	shell := func(user, script string) (string, error) {
 		c := exec.Command("runuser", "-u", user, "--", "bash", "-c", hook+"\n"+script)
 		if user == "root" {
@@ -265,13 +259,7 @@ func TestPostgresDevShellTwoServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook := e.expr(t, `dbprep.devShellHook { databases = { DATABASE_URL = `+db+`; OTHER_DATABASE_URL = `+db+`; }; }`)
-	project, err := os.MkdirTemp("", "dbprep-devshell-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(project)
-	os.Chmod(project, 0o755)
-	exec.Command("chown", "nobody", project).Run()
+	project := nobodyProject(t)
 	shell := func(script string) (string, error) {
 		c := exec.Command("runuser", "-u", "nobody", "--", "bash", "-c", hook+"\n"+script)
 		c.Dir = project
@@ -310,6 +298,21 @@ func TestPostgresDevShellTwoServers(t *testing.T) {
 			t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
 		}
 	}
+}
+
+// nobodyProject is a project directory that the user nobody owns, outside
+// any directory of root's (PostgreSQL refuses root, so dev shells enter as
+// nobody), removed after the test's other clean-ups.
+func nobodyProject(t *testing.T) string {
+	t.Helper()
+	project, err := os.MkdirTemp("", "dbprep-devshell-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(project) })
+	os.Chmod(project, 0o755)
+	exec.Command("chown", "nobody", project).Run()
+	return project
 }
 
 // alive says whether pid is a running process: not gone, and not a zombie
