@@ -82,13 +82,16 @@ func run(ctx context.Context, s *session) int {
 	s.helpWanted = mayPrintHelp(args)
 	app := NewApp(s)
 	args = joinBoolValues(args)
-	if !s.helpWanted && globalFlagAfterCommand(app, args) {
-		addGlobalFlags(app.Commands, false)
+	path, i := findCommand(app, args)
+	if !s.helpWanted {
+		if globalFlagIn(app, args[i:]) {
+			addGlobalFlags(app.Commands, false)
+		}
+		if len(path) == 0 || path[0].Name != "completions" {
+			onceNamedPath(app, path)
+		}
 	}
-	if path, _ := findCommand(app, args); !s.helpWanted && (len(path) == 0 || path[0].Name != "completions") {
-		onceNamedPath(app, path)
-	}
-	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(app, args)...))
+	err := app.RunContext(ctx, append([]string{"dbprep"}, flagsFirst(path, i, args)...))
 	if err != nil && ctx.Err() != nil {
 		err = interrupted(ctx, err)
 	}
@@ -190,11 +193,10 @@ func addGlobalFlags(cmds []*cli.Command, grouped bool) {
 	}
 }
 
-// globalFlagAfterCommand says whether a global flag stands after the
-// command args name (before any "--").
-func globalFlagAfterCommand(app *cli.App, args []string) bool {
-	_, i := findCommand(app, args)
-	for _, a := range args[i:] {
+// globalFlagIn says whether a global flag stands in args (the command
+// line after the command's name), before any "--".
+func globalFlagIn(app *cli.App, args []string) bool {
+	for _, a := range args {
 		if a == "--" {
 			return false
 		}
@@ -385,7 +387,7 @@ func findCommand(app *cli.App, args []string) ([]*cli.Command, int) {
 	for i < len(args) && len(cmds) > 0 {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
-			if !strings.Contains(a, "=") && takesValue(globalFlags(false), a) {
+			if !strings.Contains(a, "=") && takesValue(app.Flags, a) {
 				i++
 			}
 			i++
@@ -411,9 +413,8 @@ func findCommand(app *cli.App, args []string) ([]*cli.Command, int) {
 // before it, as clap (sqlx-cli) accepts them anywhere and urfave/cli stops
 // reading flags at the first argument: `migrate add -r foo --sqlx-compat
 // 0.9` means `migrate add -r --sqlx-compat 0.9 foo`. "--" ends the flags.
-func flagsFirst(app *cli.App, args []string) []string {
-	// Find `migrate add` (or `mig add`), skipping global flags before it.
-	path, i := findCommand(app, args)
+// path and i are findCommand's for args.
+func flagsFirst(path []*cli.Command, i int, args []string) []string {
 	var leaf *cli.Command
 	if len(path) > 0 && len(path[len(path)-1].Subcommands) == 0 {
 		leaf = path[len(path)-1]

@@ -150,6 +150,9 @@ func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Read
 // does not link. A member whose URL cannot be read is left to its run,
 // which says why.
 func unlinkedEngine(root string, members []workspace.Member, noDotenv bool) (engine.Engine, bool) {
+	if !slices.ContainsFunc(engine.All(), func(e engine.Engine) bool { return !store.Supports(e) }) {
+		return 0, false // this program links every engine: no member's files need reading twice
+	}
 	defer os.Chdir(root) // the program handed to starts where dbprep did
 	for _, m := range members {
 		if os.Chdir(filepath.Join(root, filepath.FromSlash(m.Dir))) != nil {
