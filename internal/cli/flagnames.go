@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/urfave/cli/v2"
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
 
 // urfave/cli v2 computes a flag's names each time it is asked for them,
 // through a regular expression (FlagNames), and asks for them as it looks
@@ -40,23 +44,51 @@ func (f *namedStringSlice) Names() []string { return f.names }
 func (f *namedGeneric) Names() []string     { return f.names }
 func (f *namedInt64) Names() []string       { return f.names }
 
+// The help and version flags, which urfave/cli adds to every command and
+// looks up by name on every run, answer from names computed once too. This
+// is the documented way to change them (the package's variables); help
+// prints them as before (their String is the embedded flag's).
+func init() {
+	if f, ok := cli.HelpFlag.(*cli.BoolFlag); ok {
+		cli.HelpFlag = &namedBool{f, flagNames(f.Name, f.Aliases)}
+	}
+	if f, ok := cli.VersionFlag.(*cli.BoolFlag); ok {
+		cli.VersionFlag = &namedBool{f, flagNames(f.Name, f.Aliases)}
+	}
+}
+
 // onceNamed replaces flags' flags of the types above with ones that compute
 // their names once; other flags are left as they are.
 func onceNamed(flags []cli.Flag) {
 	for i, f := range flags {
 		switch f := f.(type) {
 		case *cli.BoolFlag:
-			flags[i] = &namedBool{f, f.Names()}
+			flags[i] = &namedBool{f, flagNames(f.Name, f.Aliases)}
 		case *cli.StringFlag:
-			flags[i] = &namedString{f, f.Names()}
+			flags[i] = &namedString{f, flagNames(f.Name, f.Aliases)}
 		case *cli.StringSliceFlag:
-			flags[i] = &namedStringSlice{f, f.Names()}
+			flags[i] = &namedStringSlice{f, flagNames(f.Name, f.Aliases)}
 		case *cli.GenericFlag:
-			flags[i] = &namedGeneric{f, f.Names()}
+			flags[i] = &namedGeneric{f, flagNames(f.Name, f.Aliases)}
 		case *cli.Int64Flag:
-			flags[i] = &namedInt64{f, f.Names()}
+			flags[i] = &namedInt64{f, flagNames(f.Name, f.Aliases)}
 		}
 	}
+}
+
+// flagNames is cli.FlagNames (a flag's name and aliases, each cut at its
+// first comma or space) without its regular expression, which costs more
+// than the rest of a flag's set-up; a name with a comma or a space goes to
+// cli.FlagNames itself.
+func flagNames(name string, aliases []string) []string {
+	names := make([]string, 0, 1+len(aliases))
+	for _, part := range append([]string{name}, aliases...) {
+		if strings.ContainsAny(part, ", ") {
+			return cli.FlagNames(name, aliases)
+		}
+		names = append(names, part)
+	}
+	return names
 }
 
 // onceNamedPath applies onceNamed to the app's flags and to those of the

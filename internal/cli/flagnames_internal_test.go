@@ -73,3 +73,26 @@ func TestOnceNamedKeepsFlags(t *testing.T) {
 		t.Fatalf("found %d commands: %v", len(leaves), leaves)
 	}
 }
+
+// The help and version flags stand in for urfave/cli's, with the same
+// names, and flagNames agrees with cli.FlagNames, also where a name holds a
+// comma or a space (urfave/cli v1's form, which cli.FlagNames cuts).
+func TestFlagNames(t *testing.T) {
+	for _, f := range []cli.Flag{cli.HelpFlag, cli.VersionFlag} {
+		n, ok := f.(*namedBool)
+		if !ok {
+			t.Fatalf("%T is not stood in for", f)
+		}
+		if want := cli.FlagNames(n.Name, n.Aliases); !slices.Equal(n.Names(), want) || len(want) == 0 {
+			t.Errorf("names %v, want %v", n.Names(), want)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		aliases []string
+	}{{"url", nil}, {"database-url", []string{"D"}}, {" source ", []string{"s", " x"}}, {"a, b", []string{"c"}}, {"a b", nil}, {"", nil}} {
+		if got, want := flagNames(c.name, c.aliases), cli.FlagNames(c.name, c.aliases); !slices.Equal(got, want) {
+			t.Errorf("flagNames(%q, %q) = %q, want %q", c.name, c.aliases, got, want)
+		}
+	}
+}
