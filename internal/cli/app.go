@@ -233,7 +233,17 @@ func noCommand(c *cli.Context, s *session, helpName string) error {
 // prepare's --verbose).
 var versionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version"}
 
-func init() { cli.VersionFlag = versionFlag }
+// The version flag is dbprep's, and it and the help flag, which urfave/cli
+// adds to every command and looks up by name on every run, answer Names
+// from a slice (namedBool). Changing the package's variables is how
+// urfave/cli documents changing them; help prints them as before (their
+// String is the embedded flag's).
+func init() {
+	cli.VersionFlag = &namedBool{versionFlag, flagNames(versionFlag.Name, versionFlag.Aliases)}
+	if f, ok := cli.HelpFlag.(*cli.BoolFlag); ok {
+		cli.HelpFlag = &namedBool{f, flagNames(f.Name, f.Aliases)}
+	}
+}
 
 // setUsageError gives every command dbprep's usage errors and every
 // command with subcommands its unknown-command handling.

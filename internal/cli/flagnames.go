@@ -44,19 +44,6 @@ func (f *namedStringSlice) Names() []string { return f.names }
 func (f *namedGeneric) Names() []string     { return f.names }
 func (f *namedInt64) Names() []string       { return f.names }
 
-// The help and version flags, which urfave/cli adds to every command and
-// looks up by name on every run, answer from names computed once too. This
-// is the documented way to change them (the package's variables); help
-// prints them as before (their String is the embedded flag's).
-func init() {
-	if f, ok := cli.HelpFlag.(*cli.BoolFlag); ok {
-		cli.HelpFlag = &namedBool{f, flagNames(f.Name, f.Aliases)}
-	}
-	if f, ok := cli.VersionFlag.(*cli.BoolFlag); ok {
-		cli.VersionFlag = &namedBool{f, flagNames(f.Name, f.Aliases)}
-	}
-}
-
 // onceNamed replaces flags' flags of the types above with ones that compute
 // their names once; other flags are left as they are.
 func onceNamed(flags []cli.Flag) {
