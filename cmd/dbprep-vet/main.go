@@ -18,6 +18,10 @@ import (
 )
 
 func main() {
+	if err := cli.CheckHandOff(); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(cli.ExitError)
+	}
 	if cli.IsVetTool(os.Args[1:]) {
 		if len(os.Args) == 2 && os.Args[1] == "-V=full" {
 			// go vet caches findings under this answer: it carries a digest

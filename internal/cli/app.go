@@ -341,6 +341,10 @@ func joinBoolValues(args []string) []string {
 // program without the query checker (Vet nil) run as go vet's -vettool
 // hands its command line to dbprep-vet.
 func Run() {
+	if err := CheckHandOff(); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(ExitError)
+	}
 	if Vet == nil && IsVetTool(os.Args[1:]) {
 		err := HandOffVet(os.Args[1:])
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)

@@ -66,13 +66,37 @@ func handOff(program, why, holds string, args []string) error {
 			"install the real one: go install github.com/dbprep/dbprep/cmd/...@%s", path, from, holds, installVersion())}
 	}
 	self, _ := os.Executable()
-	err = syscall.Exec(path, append([]string{path}, args...), append(os.Environ(), handOffEnv+"="+self))
+	err = syscall.Exec(path, append([]string{path}, args...), append(os.Environ(), handOffEnv+"="+self, handOffVersionEnv+"="+version()))
 	return fmt.Errorf("running %s: %w", path, err)
 }
 
-// handOffEnv names, in the environment of the program handed to, the dbprep
-// that ran it.
-const handOffEnv = "DBPREP_HANDED_OFF_BY"
+const (
+	// handOffEnv names, in the environment of the program handed to, the
+	// dbprep that ran it.
+	handOffEnv = "DBPREP_HANDED_OFF_BY"
+	// handOffVersionEnv holds that dbprep's version (version()).
+	handOffVersionEnv = "DBPREP_HANDED_OFF_VERSION"
+)
+
+// CheckHandOff refuses a command handed over by a dbprep of another version
+// than this program's: a dbprep-postgres or dbprep-vet found on PATH from
+// another install, whose rules (the sqlx release followed by default) and
+// flags may differ from those of the dbprep the user ran. The three
+// programs of one build always agree. Every program's main calls it first.
+func CheckHandOff() error {
+	v, ok := os.LookupEnv(handOffVersionEnv)
+	if !ok || v == version() {
+		return nil
+	}
+	self, _ := os.Executable()
+	install := "latest"
+	if strings.HasPrefix(v, "v") {
+		install = v
+	}
+	return &exitError{code: ExitError, err: fmt.Errorf("%s is version %s, but the dbprep that handed it this command (%s) is version %s: "+
+		"install the programs together, from one version: go install github.com/dbprep/dbprep/cmd/...@%s",
+		self, version(), os.Getenv(handOffEnv), v, install)}
+}
 
 func findProgram(program, why string) (string, error) {
 	var beside string

@@ -67,3 +67,39 @@ func loneDbprep(t *testing.T) string {
 	}
 	return lone
 }
+
+// The program handed a command runs it only for a dbprep of its own
+// version: one found on PATH from another install is refused, with what to
+// install, before it does anything (as dbprep-postgres and as dbprep-vet,
+// also when go vet runs it as a -vettool).
+func TestHandOffVersionsAgree(t *testing.T) {
+	dir := project(t, twoMigrations)
+	bin := filepath.Dir(testbin.Path)
+	out, err := exec.Command(testbin.Path, "--version").Output()
+	own, ok := strings.CutPrefix(strings.TrimSpace(string(out)), "dbprep version ")
+	if err != nil || !ok || own == "" {
+		t.Fatalf("dbprep --version: %q, %v", out, err)
+	}
+	run := func(program, handedBy string, args ...string) (string, int) {
+		x := exec.Command(filepath.Join(bin, program), args...)
+		x.Dir = dir
+		x.Env = append(os.Environ(), "DATABASE_URL=sqlite:app.db?mode=rwc",
+			"DBPREP_HANDED_OFF_BY=/opt/other/bin/dbprep", "DBPREP_HANDED_OFF_VERSION="+handedBy)
+		out, _ := x.CombinedOutput()
+		return string(out), x.ProcessState.ExitCode()
+	}
+	for _, c := range [][]string{{"dbprep-postgres", "migrate", "run"}, {"dbprep-vet", "vet"}, {"dbprep-vet", "-V=full"}} {
+		out, code := run(c[0], "v0.0.1", c[1:]...)
+		if code != 1 || !strings.Contains(out, "is version "+own+", but the dbprep that handed it this command (/opt/other/bin/dbprep) is version v0.0.1") ||
+			!strings.Contains(out, "go install github.com/dbprep/dbprep/cmd/...@v0.0.1") {
+			t.Errorf("%v handed over by another version: exit %d\n%s", c, code, out)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "app.db")); err == nil {
+			t.Fatalf("%v handed over by another version created the database", c)
+		}
+	}
+	out2, code := run("dbprep-postgres", own, "migrate", "run")
+	if code != 0 || !strings.Contains(out2, "Applied 20211209212255/migrate second") {
+		t.Errorf("dbprep-postgres handed over by its own version: exit %d\n%s", code, out2)
+	}
+}
