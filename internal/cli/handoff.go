@@ -82,20 +82,26 @@ const (
 // than this program's: a dbprep-postgres or dbprep-vet found on PATH from
 // another install, whose rules (the sqlx release followed by default) and
 // flags may differ from those of the dbprep the user ran. The three
-// programs of one build always agree. Every program's main calls it first.
+// programs of one build always agree; two development builds ("(devel)",
+// go run and go build in a checkout, which go run does not stamp with the
+// commit) are let through. Every program's main calls it first.
 func CheckHandOff() error {
 	v, ok := os.LookupEnv(handOffVersionEnv)
-	if !ok || v == version() {
+	if !ok || v == version() || strings.HasPrefix(v, "(devel)") && strings.HasPrefix(version(), "(devel)") {
 		return nil
 	}
 	self, _ := os.Executable()
-	install := "latest"
-	if strings.HasPrefix(v, "v") {
-		install = v
+	install := "go install github.com/dbprep/dbprep/cmd/...@latest"
+	switch {
+	case strings.HasPrefix(v, "v"):
+		install = "go install github.com/dbprep/dbprep/cmd/...@" + v
+	case strings.HasPrefix(v, "(devel)"):
+		// go run or go build in a checkout, handing to a release on PATH:
+		// the other programs of that checkout are what it wants.
+		install = "go install ./cmd/... in the checkout dbprep was built from (go run builds dbprep alone)"
 	}
 	return &exitError{code: ExitError, err: fmt.Errorf("%s is version %s, but the dbprep that handed it this command (%s) is version %s: "+
-		"install the programs together, from one version: go install github.com/dbprep/dbprep/cmd/...@%s",
-		self, version(), os.Getenv(handOffEnv), v, install)}
+		"install the programs together, from one version: %s", self, version(), os.Getenv(handOffEnv), v, install)}
 }
 
 func findProgram(program, why string) (string, error) {

@@ -71,35 +71,52 @@ func loneDbprep(t *testing.T) string {
 // The program handed a command runs it only for a dbprep of its own
 // version: one found on PATH from another install is refused, with what to
 // install, before it does anything (as dbprep-postgres and as dbprep-vet,
-// also when go vet runs it as a -vettool).
+// also when go vet runs it as a -vettool). Two development builds agree.
 func TestHandOffVersionsAgree(t *testing.T) {
 	dir := project(t, twoMigrations)
 	bin := filepath.Dir(testbin.Path)
-	out, err := exec.Command(testbin.Path, "--version").Output()
-	own, ok := strings.CutPrefix(strings.TrimSpace(string(out)), "dbprep version ")
-	if err != nil || !ok || own == "" {
-		t.Fatalf("dbprep --version: %q, %v", out, err)
+	// Release builds, as the Nix package and go install …@vX stamp them.
+	release := t.TempDir()
+	build := exec.Command("go", "build", "-ldflags", "-X github.com/dbprep/dbprep/internal/cli.Version=v9.9.9",
+		"-o", release+string(filepath.Separator), "./cmd/dbprep-postgres", "./cmd/dbprep-vet")
+	build.Dir = filepath.Join("..", "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building release programs: %v\n%s", err, out)
 	}
 	run := func(program, handedBy string, args ...string) (string, int) {
-		x := exec.Command(filepath.Join(bin, program), args...)
+		x := exec.Command(program, args...)
 		x.Dir = dir
 		x.Env = append(os.Environ(), "DATABASE_URL=sqlite:app.db?mode=rwc",
 			"DBPREP_HANDED_OFF_BY=/opt/other/bin/dbprep", "DBPREP_HANDED_OFF_VERSION="+handedBy)
 		out, _ := x.CombinedOutput()
 		return string(out), x.ProcessState.ExitCode()
 	}
+	refused := []struct {
+		handedBy, install string
+	}{
+		{"v0.0.1", "go install github.com/dbprep/dbprep/cmd/...@v0.0.1"},
+		{"(devel) 0123456789ab", "go install ./cmd/... in the checkout dbprep was built from"},
+	}
 	for _, c := range [][]string{{"dbprep-postgres", "migrate", "run"}, {"dbprep-vet", "vet"}, {"dbprep-vet", "-V=full"}} {
-		out, code := run(c[0], "v0.0.1", c[1:]...)
-		if code != 1 || !strings.Contains(out, "is version "+own+", but the dbprep that handed it this command (/opt/other/bin/dbprep) is version v0.0.1") ||
-			!strings.Contains(out, "go install github.com/dbprep/dbprep/cmd/...@v0.0.1") {
-			t.Errorf("%v handed over by another version: exit %d\n%s", c, code, out)
-		}
-		if _, err := os.Stat(filepath.Join(dir, "app.db")); err == nil {
-			t.Fatalf("%v handed over by another version created the database", c)
+		for _, r := range refused {
+			out, code := run(filepath.Join(release, c[0]), r.handedBy, c[1:]...)
+			if code != 1 || !strings.Contains(out, "is version v9.9.9, but the dbprep that handed it this command (/opt/other/bin/dbprep) is version "+r.handedBy) ||
+				!strings.Contains(out, r.install) {
+				t.Errorf("%v handed over by %s: exit %d\n%s", c, r.handedBy, code, out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "app.db")); err == nil {
+				t.Fatalf("%v handed over by %s created the database", c, r.handedBy)
+			}
 		}
 	}
-	out2, code := run("dbprep-postgres", own, "migrate", "run")
-	if code != 0 || !strings.Contains(out2, "Applied 20211209212255/migrate second") {
-		t.Errorf("dbprep-postgres handed over by its own version: exit %d\n%s", code, out2)
+	out, code := run(filepath.Join(release, "dbprep-postgres"), "v9.9.9", "migrate", "info")
+	if code != 0 || !strings.Contains(out, "20211209212255/pending second") {
+		t.Errorf("dbprep-postgres handed over by its own version: exit %d\n%s", code, out)
+	}
+	// The test build is a development one: another development build agrees.
+	out, code = run(filepath.Join(bin, "dbprep-postgres"), "(devel) 0123456789ab", "migrate", "run")
+	if code != 0 || !strings.Contains(out, "Applied 20211209212255/migrate second") {
+		t.Errorf("dbprep-postgres (development build) handed over by another development build: exit %d\n%s", code, out)
 	}
 }
