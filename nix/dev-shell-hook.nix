@@ -7,9 +7,10 @@
 # each test in its package's directory). PostgreSQL: keeps a copy of the
 # data directory at `dest`, starts a server on a unix socket for it unless
 # one runs, exports DATABASE_URL, and puts the `dbprep-pg start|stop|status
-# [VAR…]` program on PATH (every server of the shell, or those named). When the migrations change, the new ones are applied to
-# the copy (its data kept) while its history is a prefix of them; the copy
-# is replaced only when the history diverged.
+# [VAR…]` program on PATH (every server of the shell, or those named). When
+# the migrations change, the new ones are applied to the copy (its data
+# kept) while its history is a prefix of them; the copy is replaced only
+# when the history diverged.
 #
 # With `databases = { VAR = …; }` each database is kept the same way under
 # .dbprep/ (DATABASE_URL's at the usual place, the others at

@@ -144,7 +144,6 @@ func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Read
 	return code
 }
 
-// workspaceList names the commands --workspace runs.
 // unlinkedEngine is the engine of the first member whose URL (its
 // variable, from the environment or its .env) names an engine this program
 // does not link. A member whose URL cannot be read is left to its run,
@@ -170,6 +169,7 @@ func unlinkedEngine(root string, members []workspace.Member, noDotenv bool) (eng
 	return 0, false
 }
 
+// workspaceList names the commands --workspace runs.
 func workspaceList() string {
 	var names []string
 	for n := range workspaceCommands {
