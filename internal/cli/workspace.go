@@ -82,7 +82,11 @@ func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Read
 		return fail(ExitError, "%v", err)
 	}
 	if outDir != "" {
-		outDir = filepath.Join(root, outDir)
+		// Each member runs in its own directory: a relative --out-dir is
+		// the workspace root's, an absolute one stays as given.
+		if !filepath.IsAbs(outDir) {
+			outDir = filepath.Join(root, outDir)
+		}
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
 			return fail(ExitError, "--out-dir: %v", err)
 		}

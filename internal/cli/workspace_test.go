@@ -90,6 +90,22 @@ func TestWorkspace(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out", "src.sqlite3")); err == nil {
 		t.Error("src/, the main crate's migrations, was taken for a member")
 	}
+	// An absolute --out-dir, as CI scripts give, is that directory, not
+	// one below the workspace root (for prepare and for schema).
+	abs := filepath.Join(t.TempDir(), "abs")
+	c.Run(t, "prepare", "--workspace", "--out-dir", abs).Want(t, 0, "payments: Prepared")
+	c.Run(t, "schema", "--workspace", "--out-dir="+abs).Want(t, 0)
+	for _, f := range []string{"multi-db.sqlite3", "accounts.sqlite3", "payments.sqlite3", "payments.sql"} {
+		if _, err := os.Stat(filepath.Join(abs, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if string(first) != string(readFile(t, filepath.Join(abs, "accounts.sqlite3"))) {
+		t.Error("prepare --workspace into an absolute --out-dir wrote other bytes")
+	}
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(abs))); err == nil {
+		t.Errorf("an absolute --out-dir was taken below the workspace root (%s)", filepath.Join(dir, abs))
+	}
 }
 
 // A failure names the member and stops before the next; drift in one
