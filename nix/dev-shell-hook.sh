@@ -4,7 +4,8 @@
 # prepared database (the migrations changed), the new migrations are
 # applied on top of it and its data kept, as `sqlx migrate run` would; only
 # when the history diverged (an edited or removed migration) is it
-# replaced, and the hook says why. Otherwise it is left alone.
+# replaced, after it is moved aside as a backup, and the hook says why and
+# where the backup is. Otherwise it is left alone.
 # VAR (DATABASE_URL by default) is the variable exported.
 # Usage: source dev-shell-hook.sh UPGRADE_SH STORE_DB_FILE DEST DBPREP MIGRATIONS CONFIG COMPAT [VAR]
 dbprep_dev_database() {
@@ -19,8 +20,8 @@ dbprep_dev_database() {
     dbprep_dev_upgrade "$dbprep" "$migrations" "$config" "$compat" "sqlite://$dest" "$dest" || rc=$?
     case $rc in
       0) printf '%s\n' "$src" >"$stamp" ;;
-      1) echo "dbprep: replacing $dest with the new prepared database (what you wrote in it is dropped)"
-         rm -f "$dest" ;;
+      1) dbprep_dev_backup "$dest" || return 1
+         echo "dbprep: replacing $dest with the new prepared database" ;;
     esac
   fi
   if [ ! -f "$dest" ]; then

@@ -5,8 +5,8 @@
 # the dbprep-pg program on PATH).
 # A changed database (the migrations changed) is applied on top of the
 # copy, keeping its data, when the copy's history is a prefix of the new
-# migrations; otherwise the copy is replaced, after stopping its server,
-# and the hook says why.
+# migrations; otherwise the copy is moved aside as a backup, after
+# stopping its server, and replaced; the hook says why and where the backup is.
 # VAR (DATABASE_URL by default) is the variable exported; PGHOST, PGUSER
 # and PGDATABASE are DATABASE_URL's database's only. Every server is listed
 # in DBPREP_PG_SERVERS for dbprep-pg, a line each: VAR, the PostgreSQL
@@ -26,14 +26,14 @@ dbprep_dev_postgres() {
   local url="postgres:///$name?host=$sock&user=postgres" rc=0
   if [ -d "$dest" ] && [ "$(cat "$dest.source" 2>/dev/null)" != "$db" ]; then
     if ! "$pgbin/pg_ctl" -D "$dest" status >/dev/null 2>&1; then
-      dbprep_pg_start "$pgbin" "$dest" "$sock" "$dest.log" || rc=1
+      dbprep_pg_start "$pgbin" "$dest" "$sock" "$dest.log" || rc=2
     fi
     [ $rc != 0 ] || dbprep_dev_upgrade "$dbprep" "$migrations" "$config" "$compat" "$url" "$dest" || rc=$?
     case $rc in
       0) printf '%s\n' "$db" >"$dest.source" ;;
-      1) echo "dbprep: replacing $dest with the new prepared database (what you wrote in it is dropped)"
-         dbprep_pg_stop "$pgbin" "$dest"
-         rm -rf "$dest" ;;
+      1) dbprep_pg_stop "$pgbin" "$dest"
+         dbprep_dev_backup "$dest" || return 1
+         echo "dbprep: replacing $dest with the new prepared database" ;;
     esac
   fi
   if [ ! -d "$dest" ]; then

@@ -14,10 +14,9 @@ buildGoModule rec {
   # example imports no package dbprep does not (both use pgx's database/sql
   # driver now); it differs as soon as one does.
   passthru.examplesVendorHash = "sha256-jSVZ2zC2v/FZOUpBbYfas5fMCifWtPX9UqLgJvaOfRA=";
-  # dbprep-postgres is dbprep with PostgreSQL's driver linked in, dbprep-vet
-  # with the query checker too; dbprep hands a postgres:// URL, and
-  # `dbprep vet`, to the one beside it in $out/bin.
-  subPackages = [ "cmd/dbprep" "cmd/dbprep-postgres" "cmd/dbprep-vet" ];
+  # dbprep-vet is dbprep with the query checker linked in; dbprep hands
+  # `dbprep vet` to the one beside it in $out/bin.
+  subPackages = [ "cmd/dbprep" "cmd/dbprep-vet" ];
   # Leaves out urfave/cli's man-page and Markdown generators, which dbprep
   # does not use and whose Markdown library's init costs every run 0.6 ms.
   tags = [ "urfave_cli_no_docs" ];

@@ -34,7 +34,8 @@ func devShellMigrations(t *testing.T) (base, grown, edited string) {
 // The SQLite dev shell keeps the developer's data when migrations are
 // added: the new ones are applied to the copy, as `sqlx migrate run` would.
 // Only when the history diverged (an edited migration) is the copy
-// replaced, and the hook says why.
+// replaced, and the hook says why, naming the project's file; the old copy
+// is kept as a backup beside it (the newest three).
 func TestDevShellKeepsDataSQLite(t *testing.T) {
 	e := newEnv(t)
 	base, grown, edited := devShellMigrations(t)
@@ -90,13 +91,43 @@ func TestDevShellKeepsDataSQLite(t *testing.T) {
 		t.Errorf("entering the same shell again must change nothing:\n%s", out)
 	}
 
+	// The developer edits migrations/1_users.sql in the project: the
+	// message names that file, not the store's copy of it.
+	if err := os.MkdirAll(filepath.Join(project, "migrations"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(project, "migrations/1_users.sql"), []byte("CREATE TABLE users (name TEXT NOT NULL);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out = shell(hooks["edited"])
-	if !strings.Contains(out, "history changed") || !strings.Contains(out, "modified: 1 users") || !strings.Contains(out, "replacing") ||
-		!strings.Contains(out, "copied the prepared database") {
-		t.Fatalf("an edited migration must replace the copy, saying why:\n%s", out)
+	if !strings.Contains(out, "history changed") || !strings.Contains(out, "modified: 1 users (migrations/1_users.sql)") ||
+		!strings.Contains(out, "replacing") || !strings.Contains(out, "copied the prepared database") {
+		t.Fatalf("an edited migration must replace the copy, saying why and naming the project's file:\n%s", out)
 	}
 	if n, err := query("SELECT count(*) FROM users"); err != nil || n != 0 {
 		t.Errorf("after the replacement: %d rows, %v; want a fresh copy", n, err)
+	}
+	// The replaced copy, with the developer's row, is kept beside it.
+	backups, _ := filepath.Glob(copyPath + ".backup-*")
+	if len(backups) != 1 || !strings.Contains(out, "is kept as "+backups[0]) {
+		t.Fatalf("want one backup named in the output, have %v:\n%s", backups, out)
+	}
+	kept, _ := sql.Open("sqlite", "file:"+backups[0]+"?mode=ro")
+	defer kept.Close()
+	var name string
+	if err := kept.QueryRow("SELECT name FROM users").Scan(&name); err != nil || name != "kept" {
+		t.Errorf("the backup must hold the developer's row: %q, %v", name, err)
+	}
+	// Each further divergence keeps another backup, the newest three in all.
+	for i := 0; i < 4; i++ {
+		hook := hooks["base"]
+		if i%2 == 1 {
+			hook = hooks["edited"]
+		}
+		shell(hook)
+	}
+	if backups, _ = filepath.Glob(copyPath + ".backup-*"); len(backups) != 3 {
+		t.Errorf("after five replacements, want the newest three backups, have %v", backups)
 	}
 }
 

@@ -243,6 +243,17 @@ func TestPostgresDevShell(t *testing.T) {
 		strings.Contains(grew, "replacing") || !strings.HasSuffix(grew, "\n0\n1\n") {
 		t.Errorf("a shell with one more migration must apply it on top of the copy, keeping its row: %v\n%s", err, grew)
 	}
+	// Back to the first database, which lacks the copy's newest migration:
+	// the history diverged, so the copy (its server stopped) is moved aside
+	// with the developer's row and a fresh one takes its place.
+	back, err := shell("nobody", query+"; dbprep-pg stop >/dev/null")
+	backups, _ := filepath.Glob(filepath.Join(project, ".dbprep/pgdata.backup-*"))
+	if err != nil || !strings.Contains(back, "missing: 20990101000000") || len(backups) != 1 ||
+		!strings.Contains(back, "is kept as "+backups[0]) || !strings.HasSuffix(back, "\n0\n") {
+		t.Errorf("a diverged history must keep the old copy as a backup, then copy afresh: %v %v\n%s", err, backups, back)
+	} else if _, err := os.Stat(filepath.Join(backups[0], "PG_VERSION")); err != nil {
+		t.Errorf("the backup is not the data directory: %v", err)
+	}
 	root, err := shell("root", "echo URL=$DATABASE_URL")
 	if !strings.Contains(root, "PostgreSQL refuses to run as root") || strings.Contains(root, "URL=postgres") {
 		t.Errorf("as root the hook must refuse, saying why: %v\n%s", err, root)
