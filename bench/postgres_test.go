@@ -30,9 +30,7 @@ func BenchmarkPostgres(b *testing.B) {
 		b.Fatal(err)
 	}
 	bin := filepath.Join(dir, "dbprep")
-	// dbprep hands a postgres:// URL to the dbprep-postgres beside it: timed
-	// as users run it, through dbprep.
-	if out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../cmd/dbprep", "../cmd/dbprep-postgres").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../cmd/dbprep").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	f := fixture{dir: dir, dbprep: bin}

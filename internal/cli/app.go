@@ -66,9 +66,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // migration lock released, and the error says so.
 func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if i := slices.Index(args, "--workspace"); i >= 0 && !mayPrintHelp(args) {
-		return runWorkspace(ctx, args, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
+		return runWorkspace(ctx, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
 	}
-	return run(ctx, &session{args: args, commandLine: args, stdin: stdin, stdout: stdout, stderr: stderr})
+	return run(ctx, &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr})
 }
 
 // run runs the command line of s.

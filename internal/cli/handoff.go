@@ -7,29 +7,21 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-
-	"github.com/dbprep/dbprep/internal/engine"
 )
 
-// dbprep is three programs, built from one command line (this package), so
-// that the packages each needs slow only the commands that use them:
+// dbprep is two programs, built from one command line (this package):
 //
-//   - dbprep: SQLite, the embedded default;
-//   - dbprep-postgres (cmd/dbprep-postgres): dbprep with PostgreSQL's
-//     backend (pgx) linked in; dbprep hands it the command line when the
-//     database URL is a postgres:// one;
-//   - dbprep-vet (cmd/dbprep-vet): dbprep with both engines and the query
-//     checker linked in; dbprep hands it `dbprep vet` and go vet's -vettool
-//     runs.
+//   - dbprep: every engine, every command;
+//   - dbprep-vet (cmd/dbprep-vet): dbprep with the query checker linked in;
+//     dbprep hands it `dbprep vet` and go vet's -vettool runs (go vet runs
+//     a program of its own, and the checker's packages would slow every
+//     other command's start).
 //
-// `go install github.com/dbprep/dbprep/cmd/...` installs the three side by
+// `go install github.com/dbprep/dbprep/cmd/...` installs the two side by
 // side, as does the Nix package.
-const (
-	// VetProgram is the program `dbprep vet` hands its command line to.
-	VetProgram = "dbprep-vet"
-	// PostgresProgram is the program a postgres:// URL is handed to.
-	PostgresProgram = "dbprep-postgres"
-)
+
+// VetProgram is the program `dbprep vet` hands its command line to.
+const VetProgram = "dbprep-vet"
 
 // HandOffVet replaces this process with dbprep-vet, run with args (the
 // command line without the program name), so `dbprep vet …` and
@@ -37,16 +29,6 @@ const (
 // It returns only on failure.
 func HandOffVet(args []string) error {
 	return handOff(VetProgram, "dbprep vet runs "+VetProgram+", the query checker", "the query checker", args)
-}
-
-// handOffEngine replaces this process with the program that links e's
-// backend, run with args. It returns only on failure.
-func handOffEngine(e engine.Engine, args []string) error {
-	switch e {
-	case engine.Postgres:
-		return handOff(PostgresProgram, "a postgres:// database URL is handled by "+PostgresProgram+", dbprep with PostgreSQL's driver", "PostgreSQL's driver", args)
-	}
-	return fmt.Errorf("no program of dbprep's holds the %v backend", e)
 }
 
 // handOff replaces this process with program, run with args. program is
@@ -79,9 +61,9 @@ const (
 )
 
 // CheckHandOff refuses a command handed over by a dbprep of another version
-// than this program's: a dbprep-postgres or dbprep-vet found on PATH from
+// than this program's: a dbprep-vet found on PATH from
 // another install, whose rules (the sqlx release followed by default) and
-// flags may differ from those of the dbprep the user ran. The three
+// flags may differ from those of the dbprep the user ran. The two
 // programs of one build always agree; two development builds ("(devel)",
 // go run and go build in a checkout, which go run does not stamp with the
 // commit) are let through. Every program's main calls it first.

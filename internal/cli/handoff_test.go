@@ -11,49 +11,38 @@ import (
 	"github.com/dbprep/dbprep/internal/testdb"
 )
 
-// dbprep links SQLite alone: a postgres:// URL runs dbprep-postgres, beside
-// dbprep (as go install …/cmd/... and the Nix package put it) or on PATH,
-// with the same command line, environment and working directory. Without
-// one, the error says what to install, names no password, and nothing runs;
-// a copy of dbprep under its name is refused instead of run in a loop.
-func TestPostgresHandOff(t *testing.T) {
+// dbprep is one program for every engine: a copy of it alone, with no
+// other program of dbprep's beside it or on PATH (as `go run ./cmd/dbprep`
+// and `go install …/cmd/dbprep` leave a user), runs every command on a
+// postgres:// URL, here one read from .env, and names no password.
+func TestPostgresInOneProgram(t *testing.T) {
 	srv := testdb.Postgres(t)
 	url := srv.Fresh(t)
 	dir := project(t, twoMigrations)
-	// Through the testbin dbprep, whose dbprep-postgres is beside it; the
-	// URL comes from .env, which dbprep-postgres reads again.
 	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DATABASE_URL="+url+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c := cmd{Dir: dir}
-	c.Run(t, "migrate", "run").Want(t, 0, "Applied 20211209212234/migrate first", "Applied 20211209212255/migrate second")
-	c.Run(t, "migrate", "info").Want(t, 0, "20211209212255/installed second")
-
 	lone := loneDbprep(t)
-	run := func(env ...string) (string, int) {
-		x := exec.Command(lone, "migrate", "info")
+	run := func(args ...string) (string, int) {
+		x := exec.Command(lone, args...)
 		x.Dir = dir
-		x.Env = append([]string{"PATH=/usr/bin:/bin"}, env...)
+		x.Env = []string{"PATH=/usr/bin:/bin"}
 		out, _ := x.CombinedOutput()
 		return string(out), x.ProcessState.ExitCode()
 	}
-	out, code := run()
-	if code != 1 || !strings.Contains(out, "a postgres:// database URL is handled by dbprep-postgres, dbprep with PostgreSQL's driver, which is not installed") ||
-		!strings.Contains(out, "go install github.com/dbprep/dbprep/cmd/...@") || strings.Contains(out, srv.Password) {
-		t.Errorf("dbprep without dbprep-postgres: exit %d\n%s", code, out)
-	}
-	// On PATH when not beside dbprep.
-	out, code = run("PATH=" + filepath.Dir(testbin.Path) + ":/usr/bin:/bin")
-	if code != 0 || !strings.Contains(out, "20211209212255/installed second") {
-		t.Errorf("dbprep with dbprep-postgres on PATH: exit %d\n%s", code, out)
-	}
-	// A copy of dbprep named dbprep-postgres.
-	if err := os.WriteFile(filepath.Join(filepath.Dir(lone), "dbprep-postgres"), readFile(t, testbin.Path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out, code = run()
-	if code != 1 || !strings.Contains(out, "does not hold PostgreSQL's driver: it is a copy of dbprep") || strings.Contains(out, srv.Password) {
-		t.Errorf("dbprep with a copy of dbprep as dbprep-postgres: exit %d\n%s", code, out)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"migrate", "run"}, "Applied 20211209212255/migrate second"},
+		{[]string{"migrate", "info"}, "20211209212255/installed second"},
+		{[]string{"schema"}, "CREATE TABLE"},
+		{[]string{"migrate", "check"}, ""},
+	} {
+		out, code := run(c.args...)
+		if code != 0 || !strings.Contains(out, c.want) || strings.Contains(out, srv.Password) {
+			t.Errorf("dbprep alone, %v: exit %d\n%s", c.args, code, out)
+		}
 	}
 }
 
@@ -70,15 +59,15 @@ func loneDbprep(t *testing.T) string {
 
 // The program handed a command runs it only for a dbprep of its own
 // version: one found on PATH from another install is refused, with what to
-// install, before it does anything (as dbprep-postgres and as dbprep-vet,
-// also when go vet runs it as a -vettool). Two development builds agree.
+// install, before it does anything (as dbprep-vet runs `vet`, also when go
+// vet runs it as a -vettool). Two development builds agree.
 func TestHandOffVersionsAgree(t *testing.T) {
 	dir := project(t, twoMigrations)
 	bin := filepath.Dir(testbin.Path)
 	// Release builds, as the Nix package and go install …@vX stamp them.
 	release := t.TempDir()
 	build := exec.Command("go", "build", "-ldflags", "-X github.com/dbprep/dbprep/internal/cli.Version=v9.9.9",
-		"-o", release+string(filepath.Separator), "./cmd/dbprep-postgres", "./cmd/dbprep-vet")
+		"-o", release+string(filepath.Separator), "./cmd/dbprep-vet")
 	build.Dir = filepath.Join("..", "..")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -98,7 +87,7 @@ func TestHandOffVersionsAgree(t *testing.T) {
 		{"v0.0.1", "go install github.com/dbprep/dbprep/cmd/...@v0.0.1"},
 		{"(devel) 0123456789ab", "go install ./cmd/... in the checkout dbprep was built from"},
 	}
-	for _, c := range [][]string{{"dbprep-postgres", "migrate", "run"}, {"dbprep-vet", "vet"}, {"dbprep-vet", "-V=full"}} {
+	for _, c := range [][]string{{"dbprep-vet", "migrate", "run"}, {"dbprep-vet", "vet"}, {"dbprep-vet", "-V=full"}} {
 		for _, r := range refused {
 			out, code := run(filepath.Join(release, c[0]), r.handedBy, c[1:]...)
 			if code != 1 || !strings.Contains(out, "is version v9.9.9, but the dbprep that handed it this command (/opt/other/bin/dbprep) is version "+r.handedBy) ||
@@ -110,13 +99,13 @@ func TestHandOffVersionsAgree(t *testing.T) {
 			}
 		}
 	}
-	out, code := run(filepath.Join(release, "dbprep-postgres"), "v9.9.9", "migrate", "info")
+	out, code := run(filepath.Join(release, "dbprep-vet"), "v9.9.9", "migrate", "info")
 	if code != 0 || !strings.Contains(out, "20211209212255/pending second") {
-		t.Errorf("dbprep-postgres handed over by its own version: exit %d\n%s", code, out)
+		t.Errorf("dbprep-vet handed over by its own version: exit %d\n%s", code, out)
 	}
 	// The test build is a development one: another development build agrees.
-	out, code = run(filepath.Join(bin, "dbprep-postgres"), "(devel) 0123456789ab", "migrate", "run")
+	out, code = run(filepath.Join(bin, "dbprep-vet"), "(devel) 0123456789ab", "migrate", "run")
 	if code != 0 || !strings.Contains(out, "Applied 20211209212255/migrate second") {
-		t.Errorf("dbprep-postgres (development build) handed over by another development build: exit %d\n%s", code, out)
+		t.Errorf("dbprep-vet (development build) handed over by another development build: exit %d\n%s", code, out)
 	}
 }

@@ -23,11 +23,7 @@ import (
 type session struct {
 	// args is the command line as given (without the program name), for
 	// handing `vet` to dbprep-vet unchanged.
-	args []string
-	// commandLine is the whole command line, for handing it to the program
-	// that links the URL's engine (handOffEngine): a workspace member's args
-	// are its own.
-	commandLine    []string
+	args           []string
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	noDotenv       bool
@@ -161,10 +157,6 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	}
 	s.rawURL = raw
 	u, err := dburl.Parse(raw)
-	if err == nil && !store.Supports(u.Engine) {
-		// Before anything is printed: the program handed to prints it.
-		return u, handOffEngine(u.Engine, s.commandLine)
-	}
 	if err == nil && !s.notesShown {
 		s.notesShown = true
 		for _, n := range u.Notes() {

@@ -13,9 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/dbprep/dbprep/internal/dburl"
-	"github.com/dbprep/dbprep/internal/engine"
-	"github.com/dbprep/dbprep/internal/store"
 	"github.com/dbprep/dbprep/internal/workspace"
 )
 
@@ -36,7 +33,7 @@ var workspaceCommands = map[string]string{
 // stops the run (migrate check's drift does not: every member is checked);
 // members before it stay done, each migration whole, as a run in each
 // directory would leave them.
-func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "error: "+format+"\n", a...)
 		return code
@@ -101,13 +98,6 @@ func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Read
 		defer os.Setenv("DBPREP_SOURCE", v)
 	}
 	defer os.Chdir(root)
-	// A member on an engine this program does not link hands the whole
-	// command line over before any member runs, so that none runs twice.
-	if e, ok := unlinkedEngine(root, members, slices.Contains(args, "--no-dotenv")); ok {
-		if err := handOffEngine(e, commandLine); err != nil {
-			return fail(ExitError, "%v", err)
-		}
-	}
 	code, ran := ExitOK, 0
 	for i, m := range members {
 		dir := filepath.Join(root, filepath.FromSlash(m.Dir))
@@ -123,7 +113,7 @@ func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Read
 			return fail(ExitError, "%s: %v", m.Name, err)
 		}
 		out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
-		c := run(ctx, &session{args: memberArgs, commandLine: commandLine, stdin: stdin, stdout: out, stderr: errOut, member: m.Name})
+		c := run(ctx, &session{args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name})
 		out.Flush()
 		errOut.Flush()
 		ran++
@@ -146,31 +136,6 @@ func runWorkspace(ctx context.Context, commandLine, args []string, stdin io.Read
 		return fail(ExitError, "workspace: no member below %s has a migrations directory (members are the root Cargo.toml's [workspace] members and the directories with a sqlx.toml or a migrations/ directory)", root)
 	}
 	return code
-}
-
-// unlinkedEngine is the engine of the first member whose URL (its
-// variable, from the environment or its .env) names an engine this program
-// does not link. A member whose URL cannot be read is left to its run,
-// which says why.
-func unlinkedEngine(root string, members []workspace.Member, noDotenv bool) (engine.Engine, bool) {
-	if !slices.ContainsFunc(engine.All(), func(e engine.Engine) bool { return !store.Supports(e) }) {
-		return 0, false // this program links every engine: no member's files need reading twice
-	}
-	defer os.Chdir(root) // the program handed to starts where dbprep did
-	for _, m := range members {
-		if os.Chdir(filepath.Join(root, filepath.FromSlash(m.Dir))) != nil {
-			continue
-		}
-		s := &session{noDotenv: noDotenv}
-		if s.loadFiles("") != nil {
-			continue
-		}
-		raw, _ := s.getenv(s.config.URLVar())
-		if u, err := dburl.Parse(raw); err == nil && !store.Supports(u.Engine) {
-			return u.Engine, true
-		}
-	}
-	return 0, false
 }
 
 // workspaceList names the commands --workspace runs.

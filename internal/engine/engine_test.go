@@ -10,7 +10,7 @@ import (
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/store"
-	_ "github.com/dbprep/dbprep/internal/store/postgres" // registers its backend, as in dbprep-postgres and dbprep-vet
+	_ "github.com/dbprep/dbprep/internal/store/postgres" // registers its backend, as in both programs
 )
 
 // exampleURLs are a URL of each engine, as its users write them.

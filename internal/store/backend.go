@@ -34,9 +34,8 @@ import (
 //  5. internal/store/<engine>_admin.go: its Admin, and its Backend entry in
 //     backends below; or, for an engine whose driver is heavy, a package
 //     internal/store/<engine> holding 4, 5 and 7 (store.go, admin.go,
-//     schema.go) whose init calls Register, as PostgreSQL's does, with a
-//     cmd/dbprep-<engine> that links it, a case in internal/cli's
-//     handOffEngine, and an import in cmd/dbprep-vet.
+//     schema.go) whose init calls Register, as PostgreSQL's does, and an
+//     import in cmd/dbprep and cmd/dbprep-vet.
 //  6. internal/querycheck/<engine>.go: how dbprep vet prepares a query and
 //     reads its parameters and columns, in querycheck.go's engines.
 //  7. internal/store/schema_<engine>.go: DumpSchema (Dumper), for
@@ -88,9 +87,7 @@ type AdminConfig struct {
 
 // backends are the engines' backends. SQLite's is always here; another
 // engine's package adds its own with Register when it is linked into the
-// program (internal/store/postgres, which dbprep-postgres and dbprep-vet
-// link: pgx's packages cost dbprep's start-up, so the dbprep program hands
-// a postgres:// URL to dbprep-postgres instead of linking them).
+// program (internal/store/postgres, which both programs' mains import).
 var backends = map[engine.Engine]Backend{
 	engine.SQLite: sqliteBackend{},
 }

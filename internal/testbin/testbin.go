@@ -19,8 +19,7 @@ import (
 // Path is the built binary; set by Build.
 var Path string
 
-// Build compiles ./cmd/dbprep, ./cmd/dbprep-postgres (which dbprep runs for
-// a postgres:// URL) and ./cmd/dbprep-vet (which `dbprep vet` runs),
+// Build compiles ./cmd/dbprep and ./cmd/dbprep-vet (which `dbprep vet` runs),
 // relative to the module root root, into one temporary directory, as
 // `go install …/cmd/...` does, and returns a function that removes it.
 func Build(root string) (cleanup func(), err error) {
@@ -29,7 +28,7 @@ func Build(root string) (cleanup func(), err error) {
 		return nil, err
 	}
 	Path = filepath.Join(dir, "dbprep")
-	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/dbprep", "./cmd/dbprep-postgres", "./cmd/dbprep-vet")
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/dbprep", "./cmd/dbprep-vet")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {

@@ -1,7 +1,7 @@
 // Package postgres is dbprep's PostgreSQL backend (pgx): importing it
-// registers it with package store. Only the programs that need it link it
-// (dbprep-postgres, dbprep-vet), so that pgx's packages never slow the
-// start of dbprep itself.
+// registers it with package store. Both programs, dbprep and dbprep-vet,
+// link it; package store and the public sqlxmigrate do not, so that a Go
+// program using sqlxmigrate on SQLite links no pgx.
 package postgres
 
 import (
