@@ -21,7 +21,7 @@ func GenerateVetModule(dir string, pkgs, perPkg int) error {
 		return err
 	}
 	files := map[string]string{
-		"go.mod":                             "module example.com/vetbench\n\ngo 1.25\n",
+		"go.mod":                             "module example.com/vetbench\n\ngo 1.26\n",
 		"migrations/20240101000000_init.sql": VetSchema,
 	}
 	for p := range pkgs {

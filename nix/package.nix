@@ -9,11 +9,11 @@ buildGoModule rec {
   src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).
-  vendorHash = "sha256-jSVZ2zC2v/FZOUpBbYfas5fMCifWtPX9UqLgJvaOfRA=";
+  vendorHash = "sha256-Fsy2NyKlrtcQ+F26UT5pU+EoINmDp4koVzVTTO4Pj9M=";
   # The same for the source with examples/. It equals vendorHash while the
   # example imports no package dbprep does not (both use pgx's database/sql
   # driver now); it differs as soon as one does.
-  passthru.examplesVendorHash = "sha256-jSVZ2zC2v/FZOUpBbYfas5fMCifWtPX9UqLgJvaOfRA=";
+  passthru.examplesVendorHash = "sha256-Fsy2NyKlrtcQ+F26UT5pU+EoINmDp4koVzVTTO4Pj9M=";
   # dbprep-vet is dbprep with the query checker linked in; dbprep hands
   # `dbprep vet` to the one beside it in $out/bin.
   subPackages = [ "cmd/dbprep" "cmd/dbprep-vet" ];

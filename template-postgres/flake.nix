@@ -33,7 +33,7 @@
             pname = "notes";
             version = "0.1.0";
             src = ./.;
-            vendorHash = "sha256-ehid+KJq656PZiH2lCmuLwY21/BabPAbS4Hxg0yJ0Gw=";
+            vendorHash = "sha256-uqRJfnbXnG6TMR0QA23mnbKjB3/j08FPFx+nhBqjGNo=";
             database = database pkgs;
             # `dbprep vet` checks every query against the database before the build.
             vet = true;

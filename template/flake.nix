@@ -23,7 +23,7 @@
             pname = "notes";
             version = "0.1.0";
             src = ./.;
-            vendorHash = "sha256-lWVua+XHU33Fc9GzRPrHN82OHlGTPxQvkV8BD+tbx4U=";
+            vendorHash = "sha256-n+WU7qcF6NauBw9DFU4VG1fnDQ387+nibJ/uzApqehk=";
             migrations = ./migrations;
             # `dbprep vet` checks every query against the database before the
             # build: a query naming a missing column fails it, with file:line.

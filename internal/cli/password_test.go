@@ -195,7 +195,7 @@ func newPasswordHarness(t testing.TB) *passwordHarness {
 		"migrations/1_users.up.sql":   "CREATE TABLE users (id INT PRIMARY KEY, name TEXT NOT NULL);\n",
 		"migrations/1_users.down.sql": "DROP TABLE users;\n",
 		"migrations/2_seed.sql":       "INSERT INTO users VALUES (1, 'ann');\n",
-		"go.mod":                      "module prop\n\ngo 1.25\n",
+		"go.mod":                      "module prop\n\ngo 1.26\n",
 		"main.go":                     "package main\n\nimport \"database/sql\"\n\nfunc q(db *sql.DB) { db.Query(\"SELECT name FROM users WHERE id = $1\", 1) }\n\nfunc main() {}\n",
 	})
 	return &passwordHarness{srv: srv, dir: dir, env: goEnv(t)}

@@ -48,7 +48,7 @@ func main() {
 
 func vetProject(t *testing.T, app string) (cmd, string) {
 	t.Helper()
-	files := map[string]string{"go.mod": "module example.com/app\n\ngo 1.25\n", "main.go": app}
+	files := map[string]string{"go.mod": "module example.com/app\n\ngo 1.26\n", "main.go": app}
 	for k, v := range twoMigrations {
 		files[k] = v
 	}
@@ -241,7 +241,7 @@ func TestGoVetCacheFollowsSchema(t *testing.T) {
 	}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			dir := project(t, map[string]string{"go.mod": "module example.com/vetcache\n\ngo 1.25\n", "main.go": app})
+			dir := project(t, map[string]string{"go.mod": "module example.com/vetcache\n\ngo 1.26\n", "main.go": app})
 			url, run := e.url(t, dir)
 			// A column name of the test's own, so that no other run's cache
 			// entry can answer for this schema.

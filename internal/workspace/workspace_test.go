@@ -39,7 +39,7 @@ func TestFind(t *testing.T) {
 		"crates/old/migrations/1.sql":                     "",
 		"pathdep/Cargo.toml":                              "[package]\nname = \"pathdep\"\n",
 		"pathdep/sqlx.toml":                               "",
-		"goservice/go.mod":                                "module example.com/x/goservice\n\ngo 1.25\n",
+		"goservice/go.mod":                                "module example.com/x/goservice\n\ngo 1.26\n",
 		"goservice/migrations/1.sql":                      "",
 		"target/debug/migrations/1.sql":                   "",
 		".git/migrations/1.sql":                           "",
