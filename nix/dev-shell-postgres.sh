@@ -1,5 +1,6 @@
 # Sourced by a dev shell's shellHook for a PostgreSQL database: keep a
-# writable copy of its data directory in the project, run a server on a
+# data directory in the project with the prepared dump loaded into it (a
+# new cluster, made on the first entry), run a server on a
 # unix socket for it (started on entering the shell unless it runs
 # already), export DATABASE_URL (and PGHOST, PGUSER, PGDATABASE; psql and
 # the dbprep-pg program on PATH).
@@ -38,13 +39,15 @@ dbprep_dev_postgres() {
   fi
   if [ ! -d "$dest" ]; then
     mkdir -p "$(dirname "$dest")"
-    cp -r "$db/data" "$dest"
-    chmod -R u+w "$dest"
-    chmod 700 "$dest"
+    if ! dbprep_pg_load "$pgbin" "$dest" "$sock" "$dest.log" "$db/dump.sql"; then
+      # Made just now, holding nothing of the developer's: not left half-made.
+      dbprep_pg_stop "$pgbin" "$dest" >/dev/null
+      rm -rf "$dest"
+      return 1
+    fi
     printf '%s\n' "$db" >"$dest.source"
-    echo "dbprep: copied the prepared database to $dest"
-  fi
-  if "$pgbin/pg_ctl" -D "$dest" status >/dev/null 2>&1; then
+    echo "dbprep: loaded the prepared database into $dest"
+  elif "$pgbin/pg_ctl" -D "$dest" status >/dev/null 2>&1; then
     echo "dbprep: PostgreSQL already runs on $sock"
   else
     dbprep_pg_start "$pgbin" "$dest" "$sock" "$dest.log" || return 1

@@ -1,6 +1,7 @@
 # Sourced by the dbprepLinkDatabase build phase for a PostgreSQL database:
-# copy its data directory to $TMPDIR, start a server on a unix socket there
-# (or in a short directory of its own when that path is too long; no TCP), export DATABASE_URL (and PGHOST, PGUSER, PGDATABASE, and psql on
+# make a new cluster in $TMPDIR, start a server on a unix socket there (or
+# in a short directory of its own when that path is too long; no TCP), load
+# the prepared dump.sql into it, export DATABASE_URL (and PGHOST, PGUSER, PGDATABASE, and psql on
 # PATH) for the build and the check phase, and stop the server when the
 # build ends, whether it succeeds or fails (stdenv's exitHooks and
 # failureHooks; with multi-user Nix, the daemon also kills whatever a build
@@ -15,9 +16,6 @@ dbprep_link_postgres() {
   [ "$var" = DATABASE_URL ] || dir="$dir-$var"
   dbprep_pg_refuse_root build || exit 1
   mkdir -p "$dir"
-  cp -r "$db/data" "$dir/data"
-  chmod -R u+w "$dir/data"
-  chmod 700 "$dir/data"
   # The socket: beside the data unless that path is too long for a socket.
   local sock stop
   sock=$(dbprep_pg_socket_dir "$dir") || exit 1
@@ -25,7 +23,7 @@ dbprep_link_postgres() {
   [ "$sock" = "$dir" ] || stop="$stop; rm -rf '$sock'"
   exitHooks+=("$stop")
   failureHooks+=("$stop")
-  dbprep_pg_start "$pgbin" "$dir/data" "$sock" "$dir/postgres.log" || exit 1
+  dbprep_pg_load "$pgbin" "$dir/data" "$sock" "$dir/postgres.log" "$db/dump.sql" || exit 1
   export "$var=postgres:///$name?host=$sock&user=postgres"
   [ "$var" != DATABASE_URL ] || export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
   case ":$PATH:" in *":$pgbin:"*) ;; *) export PATH="$pgbin:$PATH" ;; esac

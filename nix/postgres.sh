@@ -49,3 +49,36 @@ dbprep_pg_stop() {
     echo "dbprep: PostgreSQL stopped"
   fi
 }
+
+# The prepared form of a PostgreSQL database is a logical dump, not a data
+# directory: initdb writes a random system identifier, and a data directory
+# holds checkpoint times, WAL and statistics that differ from build to build.
+# dump.sql is the cluster's roles (without passwords: their SCRAM salts are
+# random; the bootstrap superuser postgres is left out, initdb makes it) and
+# `pg_dump --create` of the database, with fixed \restrict keys and without
+# pg_dump's version lines, so the same migrations give the same bytes.
+
+# dbprep_pg_dump PGBIN SOCKETDIR DBNAME OUT: write the dump of DBNAME, on
+# the server listening in SOCKETDIR, to OUT.
+dbprep_pg_dump() {
+  local pgbin="$1" sock="$2" name="$3" out="$4"
+  {
+    "$pgbin/pg_dumpall" -h "$sock" -U postgres --roles-only --no-role-passwords --restrict-key=dbprep |
+      grep -v -e '^CREATE ROLE postgres;$' -e '^ALTER ROLE postgres WITH '
+    "$pgbin/pg_dump" -h "$sock" -U postgres --create --restrict-key=dbprep "$name"
+  } | grep -v -e '^-- Dumped from database version' -e '^-- Dumped by pg_dump' >"$out.tmp"
+  mv "$out.tmp" "$out"
+}
+
+# dbprep_pg_load PGBIN DATA SOCKETDIR LOG DUMP: make a new cluster in DATA
+# (as prepare-postgres.sh made its own), start a server on SOCKETDIR and
+# load DUMP into it; the server is left running.
+dbprep_pg_load() {
+  local pgbin="$1" data="$2" sock="$3" log="$4" dump="$5" out
+  "$pgbin/initdb" -D "$data" --username=postgres --auth=trust --encoding=UTF8 --no-locale --no-sync >/dev/null || return 1
+  dbprep_pg_start "$pgbin" "$data" "$sock" "$log" || return 1
+  if ! out=$("$pgbin/psql" -h "$sock" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 -f "$dump" 2>&1 >/dev/null); then
+    echo "dbprep: loading $dump failed: $out" >&2
+    return 1
+  fi
+}

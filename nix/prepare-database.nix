@@ -3,9 +3,11 @@
 #
 # A derivation holding, for engine "sqlite", $out/db.sqlite3: every
 # migration applied by `dbprep prepare`; for engine "postgresql",
-# $out/data: a PostgreSQL data directory (initdb, then every migration
-# applied by dbprep to the database databaseName, the ledger as sqlx writes
-# it), which the helpers start a server on in the build. Either way
+# $out/dump.sql: a logical dump of the database databaseName with every
+# migration applied by dbprep and the cluster's roles, the ledger as sqlx
+# writes it but with installed_on pinned to sourceDateEpoch and
+# execution_time 0, which the helpers and dev shells load into a new server
+# (postgres.sh: dbprep_pg_load). Both are bit-for-bit reproducible. Either way
 # $out/schema.sql (passthru.schema) is `dbprep schema` of it, for a flake to
 # keep in the repository and CI to diff. With lint, `dbprep migrate lint`
 # runs first and its errors fail the build. Its only inputs are the files sqlx reads from
@@ -14,8 +16,10 @@
 # changes and never when the rest of the project does (nor when a file sqlx
 # skips, such as seed.sql, does). Pass the crate's sqlx.toml as sqlxConfig
 # when it sets table-name or ignored-chars, or the ledger will not match the
-# crate's. With check (the default), dbprep prepares twice and fails,
-# naming what differs, unless both builds are the same bytes. `migrations`
+# crate's. With check (the default), SQLite is prepared twice and the build
+# fails, naming what differs, unless both are the same bytes; a PostgreSQL
+# dump is loaded into a new server as the helpers load it and dumped again,
+# and must come back the same bytes. `migrations`
 # made by a derivation needs import-from-derivation (it is read while
 # evaluating).
 { runCommand, dbprep, postgresqlDefault ? null }:
@@ -48,13 +52,24 @@ let
   '';
   config = if sqlxConfig == null then "/dev/null" else builtins.path { path = sqlxConfig; name = "sqlx.toml"; };
   lintFirst = if lint then "dbprep --no-dotenv --config ${config} migrate lint --source ${src}" else "";
+  # The ledger table sqlx.toml names (sqlx's default otherwise), whose clock
+  # columns the PostgreSQL build pins.
+  table =
+    if sqlxConfig == null then "_sqlx_migrations"
+    else ((builtins.fromTOML (builtins.readFile sqlxConfig)).migrate or { }).table-name or "_sqlx_migrations";
   postgres = runCommand name
     {
       nativeBuildInputs = [ dbprep ];
-      passthru = { inherit src engine postgresql databaseName sqlxCompat; sqlxConfigFile = config; schema = "${postgres}/schema.sql"; };
+      SOURCE_DATE_EPOCH = toString sourceDateEpoch;
+      passthru = {
+        inherit src engine postgresql databaseName sqlxCompat;
+        sqlxConfigFile = config;
+        dump = "${postgres}/dump.sql";
+        schema = "${postgres}/schema.sql";
+      };
     } ''
     ${lintFirst}
-    bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat}
+    bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat} ${table} ${if check then "1" else "0"}
   '';
   postgresqlBin =
     if postgresql == null then throw "dbprep.prepareDatabase: engine \"postgresql\" needs `postgresql` (a package, e.g. pkgs.postgresql_17)"

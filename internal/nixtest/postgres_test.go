@@ -87,17 +87,69 @@ func TestPostgresGoBuild(t *testing.T) {
 		t.Error("no binary")
 	}
 	db, _ := e.build(t, "mycrate-database-postgres")
-	for _, f := range []string{"data/PG_VERSION", "data/global/pg_control"} {
-		if _, err := os.Stat(filepath.Join(db, f)); err != nil {
-			t.Errorf("the database derivation lacks %s", f)
-		}
-	}
 	if schema, _ := os.ReadFile(filepath.Join(db, "schema.sql")); !strings.Contains(string(schema), "CREATE TABLE public.users") ||
 		!strings.Contains(string(schema), "(20211209212255, 'second', TRUE, '\\x") {
 		t.Errorf("the database's schema.sql:\n%s", schema)
 	}
-	if _, err := os.Stat(filepath.Join(db, "data/postmaster.pid")); err == nil {
-		t.Error("the database derivation holds a postmaster.pid: the server was not stopped cleanly")
+	// The prepared form is a dump: the database with its ledger, whose
+	// clock columns are pinned (installed_on SOURCE_DATE_EPOCH = 0,
+	// execution_time 0), and no data directory.
+	dump, _ := os.ReadFile(filepath.Join(db, "dump.sql"))
+	for _, want := range []string{"CREATE DATABASE app WITH TEMPLATE = template0 ENCODING = 'UTF8'", "CREATE TABLE public.users",
+		"COPY public._sqlx_migrations (version, description, installed_on, success, checksum, execution_time) FROM stdin;",
+		"20211209212255\tsecond\t1970-01-01 00:00:00+00\tt\t\\\\x"} {
+		if !strings.Contains(string(dump), want) {
+			t.Errorf("dump.sql lacks %q:\n%s", want, tail(string(dump), 3000))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(db, "data")); err == nil {
+		t.Error("the database derivation holds a data directory")
+	}
+}
+
+// `nix build --rebuild` builds a prepared database again, as a build user,
+// and fails unless the output is the same bytes: SQLite, and PostgreSQL
+// whose output is a dump (a data directory never is: initdb's system
+// identifier, checkpoint times, WAL). A role a migration creates is in the
+// dump, without its password, and loads.
+func TestPreparedDatabasesRebuild(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	migrations := t.TempDir()
+	files := map[string]string{
+		"1_users.sql":  "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, colour TEXT);\nINSERT INTO users (name) VALUES ('seed');\n",
+		"2_reader.sql": "CREATE ROLE reader LOGIN PASSWORD 'secret-pass';\nGRANT SELECT ON users TO reader;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\n",
+		"3_view.sql":   "CREATE VIEW named AS SELECT id, name FROM users WHERE name IS NOT NULL;\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(migrations, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sqlite := `(dbprep.prepareDatabase { migrations = ` + e.flake + `/examples/mycrate/migrations; name = "rebuild-sqlite"; })`
+	postgres := `(dbprep.prepareDatabase { migrations = ` + migrations + `; name = "rebuild-postgres"; engine = "postgresql"; })`
+	for _, db := range []string{sqlite, postgres} {
+		drv := e.expr(t, db+".drvPath")
+		out, err := nixTool("nix-store", "--realise", drv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := nixTool("nix", "build", "--rebuild", "--no-link", "--impure", "--expr", e.wrap(db)); err != nil {
+			t.Errorf("%s is not reproducible: %v", strings.TrimSpace(out), err)
+		}
+	}
+	db := strings.TrimSpace(e.expr(t, postgres+".outPath"))
+	dump, _ := os.ReadFile(filepath.Join(db, "dump.sql"))
+	for _, want := range []string{"CREATE ROLE reader;", "GRANT SELECT ON TABLE public.users TO reader;", "CREATE EXTENSION IF NOT EXISTS pgcrypto",
+		"CREATE VIEW public.named", "SELECT pg_catalog.setval('public.users_id_seq', 1, true);"} {
+		if !strings.Contains(string(dump), want) {
+			t.Errorf("dump.sql lacks %q:\n%s", want, tail(string(dump), 4000))
+		}
+	}
+	for _, never := range []string{"secret-pass", "SCRAM-SHA-256$", "CREATE ROLE postgres", "Dumped by pg_dump"} {
+		if strings.Contains(string(dump), never) {
+			t.Errorf("dump.sql holds %q", never)
+		}
 	}
 }
 
@@ -201,7 +253,7 @@ func TestPostgresDevShell(t *testing.T) {
 	t.Cleanup(func() { shell("nobody", "dbprep-pg stop") })
 	query := "psql \"$DATABASE_URL\" -Atc 'SELECT count(*) FROM users'"
 	first, err := shell("nobody", "echo URL=$DATABASE_URL; "+query)
-	if err != nil || !strings.Contains(first, "copied the prepared database to "+filepath.Join(project, ".dbprep/pgdata")) ||
+	if err != nil || !strings.Contains(first, "loaded the prepared database into "+filepath.Join(project, ".dbprep/pgdata")) ||
 		!strings.Contains(first, "PostgreSQL started") || !strings.Contains(first, "URL=postgres:///app?host=") || !strings.Contains(first, "\n0\n") {
 		t.Fatalf("first shell: %v\n%s", err, first)
 	}
