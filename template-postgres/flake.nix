@@ -11,10 +11,21 @@
     let
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
       forAllSystems = f: builtins.listToAttrs (map
-        (system: { name = system; value = f nixpkgs.legacyPackages.${system}; })
+        (system: { name = system; value = f system nixpkgs.legacyPackages.${system}; })
         systems);
-      # A PostgreSQL data directory with every migration applied. It
-      # depends on ./migrations alone.
+      # The project without what the dev shell and `nix build` write into
+      # it (.dbprep/, result*): without git (a path: flake) they would be
+      # part of the source, and every write to the dev database would
+      # rebuild the program.
+      src = builtins.path {
+        path = ./.;
+        name = "notes-source";
+        filter = path: type:
+          let name = baseNameOf path; in name != ".dbprep" && builtins.match "result.*" name == null;
+      };
+      # One prepared database, for the build and the dev shell alike: a
+      # reproducible dump with every migration applied, built once, and
+      # only when a file in ./migrations changes.
       database = pkgs: (dbprep.lib.mkLib pkgs).prepareDatabase {
         migrations = ./migrations;
         name = "notes-database";
@@ -23,16 +34,16 @@
       };
     in
     {
-      packages = forAllSystems (pkgs:
+      packages = forAllSystems (system: pkgs:
         let db = dbprep.lib.mkLib pkgs; in {
           # The build and `go test` in the check phase see DATABASE_URL: a
           # server on a unix socket in the build directory, stopped when the
-          # build ends. (Builds must run as build users, as multi-user Nix
-          # does: PostgreSQL refuses root.)
+          # build ends. Builds must run as build users, as multi-user Nix
+          # does: PostgreSQL refuses root (README.md).
           default = db.buildGoModule {
             pname = "notes";
             version = "0.1.0";
-            src = ./.;
+            inherit src;
             vendorHash = "sha256-uqRJfnbXnG6TMR0QA23mnbKjB3/j08FPFx+nhBqjGNo=";
             database = database pkgs;
             # `dbprep vet` checks every query against the database before the build.
@@ -40,14 +51,18 @@
           };
         });
 
-      devShells = forAllSystems (pkgs:
+      # `nix flake check`: the program built, its queries vetted and its
+      # tests run against the prepared database.
+      checks = forAllSystems (system: pkgs: { default = self.packages.${system}.default; });
+
+      devShells = forAllSystems (system: pkgs:
         let db = dbprep.lib.mkLib pkgs; in {
           default = pkgs.mkShell {
-            packages = [ pkgs.go ];
-            # Copies the data directory to .dbprep/pgdata, starts a server on
-            # a unix socket unless one runs, exports DATABASE_URL.
+            packages = [ (dbprep.lib.mkLib pkgs).dbprep pkgs.go ];
+            # Loads the database into .dbprep/pgdata, starts a server on a
+            # unix socket unless one runs, exports DATABASE_URL.
             # `dbprep-pg stop` stops it.
-            shellHook = db.devShellHook { database = database pkgs; };
+            shellHook = db.devShellHook { database = database pkgs; source = "migrations"; };
           };
         });
     };

@@ -13,7 +13,7 @@ import (
 func TestTemplate(t *testing.T) {
 	e := newEnv(t)
 	project := testTemplate(t, e, "template", "dbprep: DATABASE_URL=sqlite://")
-	for _, f := range []string{"flake.nix", "go.mod", "go.sum", "main.go", "main_test.go", "migrations/20240101000000_notes.sql"} {
+	for _, f := range []string{"flake.nix", "README.md", "go.mod", "go.sum", "main.go", "main_test.go", "migrations/20240101000000_notes.sql"} {
 		if _, err := os.Stat(filepath.Join(project, f)); err != nil {
 			t.Errorf("the template lacks %s", f)
 		}
@@ -59,6 +59,33 @@ func testTemplate(t *testing.T, e env, dir, wantURL string) string {
 	}
 	if !strings.Contains(log, "vet: no problems") {
 		t.Errorf("the template turns vet on; its log lacks dbprep vet's verdict:\n%s", tail(log, 2000))
+	}
+	if b, err := os.ReadFile(filepath.Join(project, "README.md")); err != nil || !strings.Contains(string(b), "nix flake check") {
+		t.Errorf("the template's README must say how to build, enter and check it: %v", err)
+	}
+	override := []string{"--override-input", "nixpkgs", "path:" + e.standin, "--override-input", "dbprep", "path:" + e.flake, "--no-write-lock-file"}
+	attr := func(a string) string {
+		return nix(t, append([]string{"eval", "--raw", "path:" + project + "#" + a}, override...)...)
+	}
+	// One database for the build and the dev shell: the shell's hook names
+	// the very derivation the build links.
+	sys := system(t)
+	if db, hook := attr("packages."+sys+".default.database.outPath"), attr("devShells."+sys+".default.shellHook"); !strings.Contains(hook, db) {
+		t.Errorf("the dev shell must use the build's database %s:\n%s", db, hook)
+	}
+	// `nix flake check` builds the program: vet and the tests run there.
+	if check := attr("checks." + sys + ".default.drvPath"); check != drv {
+		t.Errorf("checks.default is %s, want the program %s", check, drv)
+	}
+	nix(t, append([]string{"flake", "check", "path:" + project}, override...)...)
+	// A path flake (no git) holds what the shell and nix build write into
+	// the project; the program's source leaves them out, so its drvPath
+	// stays.
+	os.MkdirAll(filepath.Join(project, ".dbprep"), 0o755)
+	os.WriteFile(filepath.Join(project, ".dbprep/db.sqlite3"), []byte("written by the dev shell"), 0o644)
+	os.Symlink(filepath.Dir(drv), filepath.Join(project, "result"))
+	if after := attr("packages." + sys + ".default.drvPath"); after != drv {
+		t.Errorf("writing .dbprep/ and result changed the program's drvPath:\n%s\n%s", drv, after)
 	}
 	return project
 }
