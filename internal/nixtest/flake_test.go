@@ -2,6 +2,7 @@ package nixtest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,5 +75,48 @@ in builtins.concatStringsSep "\n" [
 	mods := nix(t, "show-derivation", lines[1])
 	if strings.Contains(mods, lines[6]) || strings.Contains(mods, "dbprep") && strings.Contains(mods, "DATABASE_URL") {
 		t.Error("goModules must not see the database")
+	}
+}
+
+// With src = ./. (migrations inside), a new migration changes goModules'
+// drvPath, since nixpkgs' goModules takes src, but not its output path (a
+// fixed-output derivation on vendorHash): nothing is vendored again. The
+// recipe nix/API.md gives, overrideModAttrs with a src that leaves out the
+// migrations, keeps the drvPath still too.
+func TestGoModulesWhenSrcHoldsMigrations(t *testing.T) {
+	e := newEnv(t)
+	project := t.TempDir()
+	copyDir := exec.Command("cp", "-r", e.flake+"/template/.", project)
+	if b, err := copyDir.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, b)
+	}
+	paths := func() []string {
+		return strings.Split(e.expr(t, `
+let
+  src = builtins.path { path = `+project+`; name = "notes-source"; };
+  noMigrations = builtins.path { path = `+project+`; name = "notes-modules-source";
+    filter = path: type: baseNameOf path != "migrations"; };
+  args = { pname = "notes"; version = "0.1.0"; inherit src; migrations = `+project+`/migrations;
+           vendorHash = "sha256-n+WU7qcF6NauBw9DFU4VG1fnDQ387+nibJ/uzApqehk="; };
+  plain = dbprep.buildGoModule args;
+  still = dbprep.buildGoModule (args // { overrideModAttrs = old: { src = noMigrations; }; });
+in builtins.concatStringsSep "\n" [ plain.goModules.drvPath plain.goModules.outPath still.goModules.drvPath still.goModules.outPath ]`), "\n")
+	}
+	before := paths()
+	if err := os.WriteFile(filepath.Join(project, "migrations/20990101000000_more.sql"), []byte("CREATE TABLE more (x INTEGER);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after := paths()
+	if len(before) != 4 || len(after) != 4 {
+		t.Fatalf("unexpected eval output: %q %q", before, after)
+	}
+	if before[0] == after[0] {
+		t.Error("the stand-in's goModules must take src, as nixpkgs' does (else this test proves nothing)")
+	}
+	if before[1] != after[1] || before[3] != after[3] {
+		t.Errorf("goModules' output path moved with a new migration: %q -> %q", before, after)
+	}
+	if before[2] != after[2] {
+		t.Errorf("with overrideModAttrs' src, goModules' drvPath must stay: %s -> %s", before[2], after[2])
 	}
 }
