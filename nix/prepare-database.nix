@@ -44,11 +44,24 @@ let
   entries = builtins.readDir migrations;
   sqlxReads = n: builtins.match "[^_]*_.*\\.sql" n != null && entries.${n} != "directory";
   files = builtins.filter sqlxReads (builtins.attrNames entries);
+  links = builtins.filter (n: entries.${n} == "symlink") files;
+  # The regular files reach the store in one copy (no derivation, no step
+  # per file: a shell entered after one new migration among a thousand
+  # waits for nothing but the database).
+  top = toString migrations;
+  regular = builtins.path {
+    path = migrations;
+    name = "${name}-migrations";
+    filter = path: type: type == "regular" && dirOf path == top && sqlxReads (baseNameOf path);
+  };
+  # Symlinks, rare, are read through one by one: builtins.path would store
+  # the link itself.
   quote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
   copy = n: "cp ${builtins.toFile "migration.sql" (builtins.readFile (migrations + "/${n}"))} \"$out\"/${quote n}";
-  src = runCommand "${name}-migrations" { } ''
+  src = if links == [ ] then regular else runCommand "${name}-migrations" { } ''
     mkdir -p "$out"
-    ${builtins.concatStringsSep "\n" (map copy files)}
+    cp ${regular}/* "$out"/ 2>/dev/null || true
+    ${builtins.concatStringsSep "\n" (map copy links)}
   '';
   config = if sqlxConfig == null then "/dev/null" else builtins.path { path = sqlxConfig; name = "sqlx.toml"; };
   lintFirst = if lint then "dbprep --no-dotenv --config ${config} migrate lint --source ${src}" else "";

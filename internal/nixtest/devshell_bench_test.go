@@ -1,0 +1,65 @@
+package nixtest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkDevShellEntry is the time to enter a SQLite dev shell after one
+// new migration among DBPREP_BENCH_N (default 1000): evaluating the hook,
+// building the prepared database (the migrations' copy to the store and
+// `dbprep prepare`), and the hook bringing the developer's copy up to date.
+// Each iteration adds one migration. Run:
+//
+//	go test -run '^$' -bench DevShellEntry -benchtime 5x ./internal/nixtest/
+func BenchmarkDevShellEntry(b *testing.B) {
+	t := &testing.T{}
+	e := newEnv(t)
+	if t.Failed() {
+		b.Fatal("setting up the Nix environment failed")
+	}
+	n := 1000
+	if v := os.Getenv("DBPREP_BENCH_N"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	dir := b.TempDir()
+	migrations, project := filepath.Join(dir, "migrations"), filepath.Join(dir, "project")
+	os.MkdirAll(migrations, 0o755)
+	os.MkdirAll(project, 0o755)
+	add := func(i int) {
+		body := fmt.Sprintf("CREATE TABLE t%d (id INTEGER PRIMARY KEY, name TEXT);\n", i)
+		if err := os.WriteFile(filepath.Join(migrations, fmt.Sprintf("%05d_t%d.sql", i, i)), []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	enter := func() {
+		// One evaluation, as `nix develop` makes: the database's drvPath and the hook.
+		out, err := nixTool("nix", "eval", "--impure", "--raw", "--expr",
+			e.wrap(`let db = dbprep.prepareDatabase { migrations = `+migrations+`; }; in db.drvPath + "\n" + dbprep.devShellHook { database = db; }`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		drv, hook, _ := strings.Cut(out, "\n")
+		if _, err := nixTool("nix-store", "--realise", drv); err != nil {
+			b.Fatal(err)
+		}
+		c := exec.Command("bash", "-c", hook)
+		c.Dir = project
+		if out, err := c.CombinedOutput(); err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+	}
+	for i := 1; i <= n; i++ {
+		add(i)
+	}
+	enter()
+	b.ResetTimer()
+	for i := range b.N {
+		add(n + 1 + i)
+		enter()
+	}
+}
