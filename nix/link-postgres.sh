@@ -20,13 +20,15 @@ dbprep_link_postgres() {
   local sock stop
   sock=$(dbprep_pg_socket_dir "$dir") || exit 1
   stop="dbprep_pg_stop '$pgbin' '$dir/data'"
-  [ "$sock" = "$dir" ] || stop="$stop; rm -rf '$sock'"
+  case "$sock" in "$dir" | .) ;; *) stop="$stop; rm -rf '$sock'" ;; esac
   exitHooks+=("$stop")
   failureHooks+=("$stop")
   dbprep_pg_load "$pgbin" "$dir/data" "$sock" "$dir/postgres.log" "$db/dump.sql" || exit 1
-  export "$var=postgres:///$name?host=$sock&user=postgres"
-  [ "$var" != DATABASE_URL ] || export PGHOST="$sock" PGUSER=postgres PGDATABASE="$name"
+  local host
+  host=$(dbprep_pg_host "$dir/data" "$sock")
+  export "$var=postgres:///$name?host=$host&user=postgres"
+  [ "$var" != DATABASE_URL ] || export PGHOST="$host" PGUSER=postgres PGDATABASE="$name"
   case ":$PATH:" in *":$pgbin:"*) ;; *) export PATH="$pgbin:$PATH" ;; esac
-  echo "dbprep: $var=postgres:///$name?host=$sock&user=postgres (from $db)"
+  echo "dbprep: $var=postgres:///$name?host=$host&user=postgres (from $db)"
 }
 dbprep_link_postgres "$@"

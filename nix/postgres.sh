@@ -14,15 +14,34 @@ dbprep_pg_refuse_root() {
 }
 
 # dbprep_pg_socket_dir DIR: print DIR when the server's socket in it
-# (DIR/.s.PGSQL.5432) fits the 107 bytes a Unix socket path may have, else a
-# new short directory under /tmp (a long derivation name, or macOS's long
-# $TMPDIR); the caller removes it when done.
+# (DIR/.s.PGSQL.5432) fits the 107 bytes a Unix socket path may have. Else
+# (a long derivation name with the sandbox off, macOS's long $TMPDIR), on
+# Linux, print "." — the socket goes in the data directory, which the
+# server binds relative to its working directory, and clients reach it as
+# /proc/PID/cwd (dbprep_pg_host): nothing is made outside the build
+# directory, so a build killed with SIGKILL, as nix-daemon kills an
+# interrupted build, leaves nothing behind. Elsewhere, a new short directory
+# under /tmp, which the caller removes when done (a trap; a SIGKILL leaves
+# it).
 dbprep_pg_socket_dir() {
   local dir="$1"
   if [ $(( ${#dir} + 16 )) -le 107 ]; then
     printf '%s\n' "$dir"
+  elif [ -d /proc/self/cwd ]; then
+    printf '.\n'
   else
     mktemp -d /tmp/dbprep-pg.XXXXXX
+  fi
+}
+
+# dbprep_pg_host DATA SOCKETDIR: the socket directory clients name (libpq's
+# host, the URL's host=): SOCKETDIR, or for "." the running server's
+# working directory, its data directory, through /proc.
+dbprep_pg_host() {
+  if [ "$2" = . ]; then
+    printf '/proc/%s/cwd\n' "$(head -n 1 "$1/postmaster.pid")"
+  else
+    printf '%s\n' "$2"
   fi
 }
 
@@ -37,7 +56,7 @@ dbprep_pg_start() {
     cat "$log" >&2
     return 1
   fi
-  echo "dbprep: PostgreSQL started on $sock (pid $(head -n 1 "$data/postmaster.pid"))"
+  echo "dbprep: PostgreSQL started on $(dbprep_pg_host "$data" "$sock") (pid $(head -n 1 "$data/postmaster.pid"))"
 }
 
 # dbprep_pg_stop PGBIN DATA: stop the server if it runs (fast: roll back
@@ -58,8 +77,8 @@ dbprep_pg_stop() {
 # `pg_dump --create` of the database, with fixed \restrict keys and without
 # pg_dump's version lines, so the same migrations give the same bytes.
 
-# dbprep_pg_dump PGBIN SOCKETDIR DBNAME OUT: write the dump of DBNAME, on
-# the server listening in SOCKETDIR, to OUT.
+# dbprep_pg_dump PGBIN HOST DBNAME OUT: write the dump of DBNAME, on the
+# server listening in the socket directory HOST (dbprep_pg_host), to OUT.
 dbprep_pg_dump() {
   local pgbin="$1" sock="$2" name="$3" out="$4"
   {
@@ -77,7 +96,7 @@ dbprep_pg_load() {
   local pgbin="$1" data="$2" sock="$3" log="$4" dump="$5" out
   "$pgbin/initdb" -D "$data" --username=postgres --auth=trust --encoding=UTF8 --no-locale --no-sync >/dev/null || return 1
   dbprep_pg_start "$pgbin" "$data" "$sock" "$log" || return 1
-  if ! out=$("$pgbin/psql" -h "$sock" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 -f "$dump" 2>&1 >/dev/null); then
+  if ! out=$("$pgbin/psql" -h "$(dbprep_pg_host "$data" "$sock")" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1 -f "$dump" 2>&1 >/dev/null); then
     echo "dbprep: loading $dump failed: $out" >&2
     return 1
   fi

@@ -6,8 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -464,4 +466,81 @@ in (pkgs.mkDerivation (dbprep.overrideMainWithDatabase { database = db; } {
 			t.Errorf("structured attributes %s: the build's query and socket: %q", structured, data)
 		}
 	}
+}
+
+// A PostgreSQL build interrupted while its server runs, as a user's Ctrl-C
+// interrupts `nix build` (nix-daemon then kills the build user's processes
+// with SIGKILL: no trap runs), leaves nothing outside its build directory.
+// Its name is long enough that the socket cannot be in the build directory
+// (107 bytes), which used to put it in a /tmp/dbprep-pg.* directory that
+// the kill left behind.
+func TestPostgresInterruptedBuildLeavesNothing(t *testing.T) {
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	migrations := t.TempDir()
+	os.Chmod(migrations, 0o755)
+	if err := os.WriteFile(filepath.Join(migrations, "1_slow.sql"), []byte("SELECT pg_sleep(60);\nCREATE TABLE slow (id int);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("interrupted-%d-%s", time.Now().UnixNano(), strings.Repeat("x", 60))
+	drv := e.expr(t, `(dbprep.prepareDatabase { migrations = `+migrations+`; name = "`+name+`"; engine = "postgresql"; }).drvPath`)
+	// dbprep itself first: only the database's build is interrupted.
+	if _, err := nixTool("nix-store", "--realise", e.expr(t, "dbprep.dbprep.drvPath")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filepath.Glob("/tmp/dbprep-pg*")
+	build := exec.Command("nix-store", "--realise", drv)
+	build.Env = append(os.Environ(), "NIX_CONFIG="+nixConfig)
+	var log lockedBuffer
+	build.Stdout, build.Stderr = &log, &log
+	if err := build.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var m []string
+	for deadline := time.Now().Add(3 * time.Minute); m == nil && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		m = startedPid.FindStringSubmatch(log.String())
+	}
+	if m == nil {
+		build.Process.Kill()
+		build.Wait()
+		t.Fatalf("the build never started its server:\n%s", tail(log.String(), 3000))
+	}
+	pid, _ := strconv.Atoi(m[2])
+	build.Process.Signal(os.Interrupt)
+	build.Wait()
+	for deadline := time.Now().Add(20 * time.Second); alive(pid) && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	}
+	if alive(pid) {
+		t.Errorf("the interrupted build's server (pid %d) still runs", pid)
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if !strings.HasPrefix(m[1], "/tmp/nix-build-") && !strings.HasPrefix(m[1], "/proc/") {
+		t.Errorf("the server's socket was outside the build directory: %s", m[1])
+	}
+	after, _ := filepath.Glob("/tmp/dbprep-pg*")
+	for _, p := range after {
+		if !slices.Contains(before, p) {
+			t.Errorf("the interrupted build left %s behind", p)
+			exec.Command("rm", "-rf", p).Run()
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that a running command writes to while
+// the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
