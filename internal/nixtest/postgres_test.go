@@ -274,6 +274,9 @@ func TestPostgresDevShell(t *testing.T) {
 	if pid, _ := strconv.Atoi(m[2]); alive(pid) {
 		t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
 	}
+	if _, err := os.Stat(m[1]); err == nil {
+		t.Errorf("dbprep-pg stop left the socket directory %s", m[1])
+	}
 	// A migration added: the hook applies it to the copy and keeps the data.
 	grown := t.TempDir()
 	entries, _ := os.ReadDir(filepath.Join(e.flake, "examples/mycrate/migrations"))
