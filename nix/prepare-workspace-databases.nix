@@ -5,8 +5,9 @@
 # finds them, read at evaluation time: the root package, the root
 # Cargo.toml's [workspace] members (a trailing /* expands to the
 # directories below) and the root package's path dependencies (sqlx's
-# multi-database example keeps its crates there), or `members` (a list of
-# directories relative to src) when given. Each member's sqlx.toml says
+# multi-database example keeps its crates there), less the root
+# Cargo.toml's [workspace] exclude, or `members` (a list of directories
+# relative to src) when given. Each member's sqlx.toml says
 # its variable ([common] database-url-var, else DATABASE_URL) and its
 # migrations directory ([migrate] migrations-dir, else migrations); a
 # member without one is left out. `settings.NAME` adds prepareDatabase
@@ -39,10 +40,15 @@ let
       map (n: "${parent}/${n}") (builtins.filter (n: entries.${n} == "directory" && builtins.pathExists (src + "/${parent}/${n}/Cargo.toml")) (builtins.attrNames entries));
   pathDeps = builtins.filter (d: d != null) (map (d: if builtins.isAttrs d then d.path or null else null)
     (builtins.attrValues (rootCargo.dependencies or { })));
-  found =
+  # [workspace] exclude leaves a directory out, as cargo and
+  # `dbprep --workspace` do (a path dependency too: cargo keeps it as a
+  # dependency, but it is no workspace member).
+  clean = d: let m = builtins.match "(\\./)?(.*[^/])/*" d; in if m == null then d else builtins.elemAt m 1;
+  excluded = map clean (rootCargo.workspace.exclude or [ ]);
+  found = builtins.filter (d: !builtins.elem (clean d) excluded) (
     (if rootCargo ? package then [ "." ] else [ ])
     ++ builtins.concatMap expand (rootCargo.workspace.members or [ ])
-    ++ pathDeps;
+    ++ pathDeps);
   dirs = if members != null then members else found;
   unique = builtins.foldl' (acc: d: if builtins.elem d acc then acc else acc ++ [ d ]) [ ] dirs;
   at = dir: if dir == "." then src else src + "/${dir}";

@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/workspace"
 )
 
 // workspaceExpr is prepareWorkspaceDatabases of the workspace at dir, with
@@ -247,5 +250,49 @@ func TestGoBuildVetTwoEngines(t *testing.T) {
 		if !strings.Contains(log, want) {
 			t.Errorf("the build log lacks %q (pg.go's query must be checked, not skipped):\n%s", want, tail(log, 3000))
 		}
+	}
+}
+
+// The Nix finder and `dbprep --workspace` (internal/workspace) find the same
+// members in one workspace: the root package, [workspace] members globs,
+// a path dependency, and [workspace] exclude honoured by both.
+func TestWorkspaceMembersAgree(t *testing.T) {
+	e := newEnv(t)
+	root := t.TempDir()
+	files := map[string]string{
+		"Cargo.toml":                         "[package]\nname = \"app\"\n\n[dependencies]\npathdep = { path = \"pathdep\" }\n\n[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/old\", \"./crates/older/\"]\n",
+		"migrations/1_app.sql":               "CREATE TABLE app (id INTEGER);\n",
+		"crates/accounts/Cargo.toml":         "[package]\nname = \"accounts\"\n",
+		"crates/accounts/sqlx.toml":          "[common]\ndatabase-url-var = \"ACCOUNTS_DATABASE_URL\"\n",
+		"crates/accounts/migrations/1_a.sql": "CREATE TABLE a (id INTEGER);\n",
+		"crates/old/Cargo.toml":              "[package]\nname = \"old\"\n",
+		"crates/old/sqlx.toml":               "[common]\ndatabase-url-var = \"OLD_DATABASE_URL\"\n",
+		"crates/old/migrations/1_o.sql":      "CREATE TABLE o (id INTEGER);\n",
+		"crates/older/Cargo.toml":            "[package]\nname = \"older\"\n",
+		"crates/older/sqlx.toml":             "[common]\ndatabase-url-var = \"OLDER_DATABASE_URL\"\n",
+		"crates/older/migrations/1_o.sql":    "CREATE TABLE o (id INTEGER);\n",
+		"pathdep/Cargo.toml":                 "[package]\nname = \"pathdep\"\n",
+		"pathdep/sqlx.toml":                  "[common]\ndatabase-url-var = \"PATHDEP_DATABASE_URL\"\n",
+		"pathdep/migrations/1_p.sql":         "CREATE TABLE p (id INTEGER);\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	members, err := workspace.Find(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goNames []string
+	for _, m := range members {
+		goNames = append(goNames, m.Name)
+	}
+	slices.Sort(goNames)
+	nixNames := strings.Fields(e.expr(t, `builtins.concatStringsSep " " (builtins.attrNames (dbprep.prepareWorkspaceDatabases { src = `+root+`; }).members)`))
+	if want := []string{"accounts", "app", "pathdep"}; !slices.Equal(goNames, want) || !slices.Equal(nixNames, want) {
+		t.Errorf("members: dbprep --workspace %v, Nix %v; want %v", goNames, nixNames, want)
 	}
 }
