@@ -27,17 +27,12 @@ let
   goBuilder = if go == null then buildGoModule else buildGoModule.override { inherit go; };
   wrap = args:
     let
-      dbs = databaseArg.many "buildGoModule" {
-        migrations = args.migrations or null;
-        database = args.database or null;
-        databases = args.databases or null;
-        name = if args ? pname then "${args.pname}-database" else null;
-      };
+      dbs = databaseArg.many "buildGoModule" (if args ? pname then "${args.pname}-database" else null) args;
       linked = linkDatabase dbs (removeAttrs args [ "migrations" "database" "databases" "vet" ]);
       # Files that declare another engine than DATABASE_URL's
       # (//dbprep:engine postgres, a build tag) are checked against the
       # first database of that engine among `databases`.
-      engineOf = db: if (db.engine or "sqlite") == "postgresql" then "postgres" else "sqlite";
+      engineOf = db: if databaseArg.isPostgres db then "postgres" else "sqlite";
       mainEngine = builtins.foldl' (acc: d: if d.var == "DATABASE_URL" then engineOf d.db else acc) null dbs;
       others = builtins.foldl'
         (acc: d: let e = engineOf d.db; in

@@ -15,12 +15,7 @@
 { databaseArg, linkDatabase }:
 { craneLib ? null, ... }@opts:
 let
-  dbs = args: databaseArg.many "craneArgsWithDatabase" {
-    migrations = opts.migrations or null;
-    database = opts.database or null;
-    databases = opts.databases or null;
-    name = opts.name or (if args ? pname then "${args.pname}-database" else null);
-  };
+  dbs = args: databaseArg.many "craneArgsWithDatabase" (opts.name or (if args ? pname then "${args.pname}-database" else null)) opts;
   # What crane's buildPackage passes to buildDepsOnly for args.
   depsArgs = args:
     let crateName = craneLib.crateNameFromCargoToml args; in

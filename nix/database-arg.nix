@@ -5,8 +5,9 @@
 # with an error that says what to pass otherwise; `name` (optional) names a
 # database prepared here.
 #
-# `many who { migrations, database, databases, name }` is a list of
-# { var, db }: `databases`, an attribute set from environment variable to
+# `many who name args` is a list of { var, db } from a helper's arguments
+# args (their `migrations`, `database` and `databases`; name names a
+# database prepared here, or null): `databases`, an attribute set from environment variable to
 # a migrations directory, a prepareDatabase result, or prepareDatabase's
 # arguments (e.g. { migrations = ./accounts/migrations; engine =
 # "postgresql"; }); else the one database of `migrations` or `database`,
@@ -36,12 +37,20 @@ let
     else if builtins.isAttrs value && value ? migrations then prepareDatabase (named // value)
     else throw "dbprep.${who}: databases.${var}: give a migrations directory, a prepareDatabase result, or prepareDatabase's arguments (${example})";
 
-  many = who: { migrations ? null, database ? null, databases ? null, name ? null }:
+  many = who: name: args:
+    let
+      migrations = args.migrations or null;
+      database = args.database or null;
+      databases = args.databases or null;
+    in
     if databases == null then [{ var = "DATABASE_URL"; db = one who { inherit migrations database name; }; }]
     else if migrations != null || database != null then
       throw "dbprep.${who}: pass `databases`, or `migrations`/`database`, not both (put the main database in `databases` under DATABASE_URL)"
     else if !builtins.isAttrs databases || databases == { } then
       throw "dbprep.${who}: `databases` is an attribute set from variable to database, ${example}"
     else map (var: { inherit var; db = entry who name var databases.${var}; }) (builtins.attrNames databases);
+
+  # isPostgres db: whether a prepared database is PostgreSQL's.
+  isPostgres = db: (db.engine or "sqlite") == "postgresql";
 in
-{ inherit one many; }
+{ inherit one many isPostgres; }

@@ -23,7 +23,7 @@ let
   };
   databaseArg = import ./database-arg.nix { inherit prepareDatabase; };
   prepareWorkspaceDatabases = import ./prepare-workspace-databases.nix { inherit prepareDatabase; };
-  linkDatabase = import ./link-database.nix;
+  linkDatabase = import ./link-database.nix { inherit databaseArg; };
 in
 {
   dbprep = hostDbprep;

@@ -19,7 +19,7 @@
 { databaseArg, dbprep }:
 { dest ? null, source ? null, ... }@args:
 let
-  dbs = databaseArg.many "devShellHook" (removeAttrs args [ "dest" "source" ]);
+  dbs = databaseArg.many "devShellHook" (args.name or null) args;
   several = args ? databases;
   # `source`: the migrations directory, relative to where the shell starts
   # (the project's root), exported as DBPREP_SOURCE so that dbprep's
@@ -29,7 +29,7 @@ let
   '';
   hook = { var, db }:
     let
-      postgres = (db.engine or "sqlite") == "postgresql";
+      postgres = databaseArg.isPostgres db;
       main = var == "DATABASE_URL";
       to =
         if dest != null then dest

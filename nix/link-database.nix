@@ -4,15 +4,16 @@
 # variable. The phase is listed in preBuildPhases, never in preBuild, env,
 # nativeBuildInputs or anything else a dependency derivation copies;
 # PostgreSQL is reached by absolute paths for the same reason. Each
-# PostgreSQL database gets a server of its own (its prepared data directory
-# is a whole cluster), on a unix socket of its own, all stopped when the
-# build ends.
+# PostgreSQL database gets a server of its own (roles are a cluster's: two
+# dumps may hold the same one), on a unix socket of its own, all stopped
+# when the build ends.
 # passthru.databases is the attribute set by variable; passthru.database
 # the one under DATABASE_URL, when there is one.
+{ databaseArg }:
 dbs: args:
 let
   link = { var, db }:
-    if (db.engine or "sqlite") == "postgresql"
+    if databaseArg.isPostgres db
     then "source ${./link-postgres.sh} ${./postgres.sh} ${db} ${db.postgresql}/bin ${db.databaseName} ${var}"
     else "source ${./link-database.sh} ${db}/db.sqlite3 ${var}";
   byVar = builtins.listToAttrs (map (d: { name = d.var; value = d.db; }) dbs);

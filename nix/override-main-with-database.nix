@@ -11,11 +11,6 @@ args:
 old:
 let
   crate = old.pname or (if old ? name then (builtins.parseDrvName old.name).name else null);
-  dbs = databaseArg.many "overrideMainWithDatabase" {
-    migrations = args.migrations or null;
-    database = args.database or null;
-    databases = args.databases or null;
-    name = args.name or (if crate == null then null else "${crate}-database");
-  };
+  dbs = databaseArg.many "overrideMainWithDatabase" (args.name or (if crate == null then null else "${crate}-database")) args;
 in
 linkDatabase dbs old

@@ -34,9 +34,12 @@
 , postgresql ? postgresqlDefault
 , databaseName ? "app"
 }:
-assert builtins.elem engine [ "sqlite" "postgresql" ]
-  || throw "dbprep.prepareDatabase: engine ${engine}: use \"sqlite\" or \"postgresql\"";
+assert builtins.elem engine [ "sqlite" "postgresql" "postgres" ]
+  || throw "dbprep.prepareDatabase: engine ${engine}: use \"sqlite\" or \"postgresql\" (\"postgres\", dbprep's own name for it, is taken too)";
 let
+  # One engine, two spellings: Nix says "postgresql" (nixpkgs' package),
+  # dbprep's Go code and URLs "postgres"; passthru.engine is "postgresql".
+  engine' = if engine == "postgres" then "postgresql" else engine;
   # What sqlx reads: top-level entries whose name ends in .sql and holds a
   # '_' (the rest is skipped silently by sqlx, so editing it must not
   # rebuild anything). Symlinks are read through: the store gets the
@@ -75,7 +78,8 @@ let
       nativeBuildInputs = [ dbprep ];
       SOURCE_DATE_EPOCH = toString sourceDateEpoch;
       passthru = {
-        inherit src engine postgresql databaseName sqlxCompat;
+        inherit src postgresql databaseName sqlxCompat;
+        engine = engine';
         sqlxConfigFile = config;
         dump = "${postgres}/dump.sql";
         schema = "${postgres}/schema.sql";
@@ -105,6 +109,6 @@ let
     dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3" ${if check then "--check" else ""}
     dbprep --no-dotenv --config ${config} schema -D "sqlite://$out/db.sqlite3?mode=ro" --out "$out/schema.sql"
   '';
-  self = if engine == "postgresql" then postgres else sqlite;
+  self = if engine' == "postgresql" then postgres else sqlite;
 in
 self

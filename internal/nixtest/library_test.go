@@ -87,6 +87,11 @@ func TestHelperArgumentErrors(t *testing.T) {
 		{`dbprep.devShellHook { migrations = src; database = ` + db + `; }`, "devShellHook: pass `migrations` or `database`, not both"},
 		{`(dbprep.overrideMainWithDatabase { migrations = src; database = ` + db + `; } { }).dbprepLinkDatabasePhase`, "not both"},
 		{`(dbprep.craneArgsWithDatabase { migrations = src; } { pname = "x"; }).dbprepLinkDatabasePhase`, "no `cargoArtifacts`"},
+		{`(dbprep.prepareDatabase { migrations = src; engine = "mysql"; }).drvPath`, `use "sqlite" or "postgresql"`},
+	}
+	// "postgres", dbprep's own name for the engine, is "postgresql" in Nix.
+	if got := e.expr(t, `let a = dbprep.prepareDatabase { migrations = src; engine = "postgres"; }; b = dbprep.prepareDatabase { migrations = src; engine = "postgresql"; }; in a.engine + " " + (if a.drvPath == b.drvPath then "same" else "differs")`); got != "postgresql same" {
+		t.Errorf(`engine = "postgres": %s, want the "postgresql" derivation`, got)
 	}
 	for _, tt := range tests {
 		out, err := e.exprErr(tt.expr)
