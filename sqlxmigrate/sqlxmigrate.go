@@ -63,30 +63,22 @@ var (
 	ErrNoNextVersion = errors.New("no pending migration")
 )
 
-// MigrationError is a migration whose SQL failed (errors.As). Its
-// transaction was rolled back, unless NoTx.
-type MigrationError struct {
-	Version int64
-	// File is the migration's file in the directory.
-	File string
-	// Down is true when the failing SQL was a revert.
-	Down bool
-	// NoTx is true for a "-- no-transaction" migration: what it did before
-	// the failure stays, and its ledger row stays dirty (success = false),
-	// so later calls return ErrDirty until it is finished or removed by hand.
-	NoTx bool
-	// Err is the driver's error. Its position in the SQL, where the driver
-	// gives one, is the driver's to tell (pgconn.PgError's Position, for
-	// one); this package links no driver.
-	Err error
-}
-
+// MigrationError is a migration whose SQL failed (errors.As), the error
+// the store returns, as it is. Its fields:
+//
+//   - Version, and File, the migration's file in the directory;
+//   - Down: the failing SQL was a revert;
+//   - NoTx: a "-- no-transaction" migration: what it did before the
+//     failure stays, and its ledger row stays dirty (success = false), so
+//     later calls return ErrDirty until it is finished or removed by hand;
+//     otherwise its transaction was rolled back;
+//   - Table: the ledger table;
+//   - Err: the driver's error. Its position in the SQL, where the driver
+//     gives one, is the driver's to tell (pgconn.PgError's Position, for
+//     one); this package links no driver.
+//
 // Error reads as sqlx's: "while executing migration 2 (2_bad.sql): …".
-func (e *MigrationError) Error() string {
-	return fmt.Sprintf("while executing migration %d (%s): %v", e.Version, e.File, e.Err)
-}
-
-func (e *MigrationError) Unwrap() error { return e.Err }
+type MigrationError = ledger.ExecError
 
 // PartialError is the error of a call that stopped part-way: the
 // migrations it applied (or reverted) before the one that failed stay so.
@@ -381,7 +373,7 @@ func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.
 		}
 		return err
 	})
-	var ee *ledger.ExecError
+	var ee *MigrationError
 	if errors.As(err, &ee) {
 		failed := Result{Version: ee.Version, Down: ee.Down}
 		for _, m := range p.migrations {
@@ -391,7 +383,7 @@ func (p *Provider) run(ctx context.Context, op func(*migrate.Migrator) (migrate.
 		}
 		err = &PartialError{
 			Applied: out, Failed: failed,
-			Err: &MigrationError{Version: ee.Version, File: ee.File, Down: ee.Down, NoTx: ee.NoTx, Err: ee.Err},
+			Err: ee,
 		}
 	}
 	return out, err

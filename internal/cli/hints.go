@@ -31,6 +31,8 @@ func hint(err error, kind engine.Engine) string {
 		return "pass --source DIR, set migrations-dir in sqlx.toml, or run dbprep where ./migrations is"
 	case errors.Is(err, store.ErrNoSpace):
 		return "the disk may be full, or a file-size limit (ulimit -f) reached; the change was rolled back. Free space and run again"
+	case errors.Is(err, store.ErrInUse):
+		return "other sessions are connected to it: close them, or pass --force (-f) to end them first"
 	case errors.Is(err, store.ErrNoDatabase):
 		return "create it with `dbprep database create` (or `dbprep database setup` to create it and run the migrations)"
 	case errors.Is(err, store.ErrAuth):

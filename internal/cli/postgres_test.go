@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"strings"
@@ -46,6 +47,17 @@ func TestPostgresDatabaseCommands(t *testing.T) {
 	c.Run(t, "migrate", "info", "--format", "json").Want(t, 0, `"up_to_date": true`)
 	c.Run(t, "database", "create").Want(t, 0)
 	c.Run(t, "database", "reset", "-y").Want(t, 0, "Applied 20211209212234/migrate first")
+	// Another session holds the database: drop refuses, and the hint names
+	// --force; with it, the session is ended and the database dropped.
+	other, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.Ping(); err != nil {
+		t.Fatal(err)
+	}
+	c.Run(t, "database", "drop", "-y").Want(t, 1, "being accessed by other users", "hint: other sessions are connected to it", "--force")
 	c.Run(t, "database", "drop", "-y", "--force").Want(t, 0)
 	if pgCount(t, srv.URL("postgres"), exists) != 0 {
 		t.Fatal("drop left the database")

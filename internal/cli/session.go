@@ -14,6 +14,7 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/dotenv"
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/retry"
 	"github.com/dbprep/dbprep/internal/sqlxconfig"
 	"github.com/dbprep/dbprep/internal/store"
 )
@@ -209,8 +210,9 @@ func (s *session) openContext(ctx context.Context, c *cli.Context, onWait func(s
 	return st, u, err
 }
 
-// waiting tells stderr that connecting waits for a server.
-func (s *session) waiting(msg string) { fmt.Fprintf(s.stderr, "%s\n", msg) }
+// waiting tells stderr that connecting waits for a server, and which flag
+// sets how long.
+func (s *session) waiting(msg string) { fmt.Fprintf(s.stderr, "%s (--connect-timeout)\n", msg) }
 
 func (s *session) printf(format string, args ...any) {
 	fmt.Fprintf(s.stdout, format, args...)
@@ -242,7 +244,7 @@ func globalFlags(grouped bool) []cli.Flag {
 	}
 }
 
-const defaultConnectTimeout = 10 * time.Second
+const defaultConnectTimeout = retry.DefaultTimeout
 
 // globalContext is the innermost context of c's lineage where the global
 // flag name was given, else c.

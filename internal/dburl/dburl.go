@@ -116,6 +116,9 @@ var ErrUnsupportedScheme = errors.New("unsupported database URL scheme")
 
 const unsupportedSchemeHint = "use sqlite:PATH (e.g. sqlite:db.sqlite3) or postgres://USER@HOST/DB"
 
+// Schemes names the URL schemes dbprep takes, for messages.
+const Schemes = "sqlite: and postgres:// (postgresql://)"
+
 // Parse classifies and checks s as sqlx does. Errors never quote the URL.
 func Parse(s string) (URL, error) {
 	u := URL{Raw: s}

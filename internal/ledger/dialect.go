@@ -70,5 +70,5 @@ func DialectOf(e engine.Engine) (Dialect, error) {
 	if d, ok := dialects[e]; ok {
 		return d, nil
 	}
-	return nil, fmt.Errorf("%w %v: dbprep supports sqlite: and postgres:// (postgresql://) URLs", dburl.ErrUnsupportedScheme, e)
+	return nil, fmt.Errorf("%w %v: dbprep supports %s URLs", dburl.ErrUnsupportedScheme, e, dburl.Schemes)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,17 +74,29 @@ func (sqliteDialect) AfterRollback(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
-// DSN is the "file:" URI of u, with sqlx's foreign keys and 30 s busy
-// timeout: modernc takes pragmas as _pragma=name(value), mattn as
-// _name=value.
+// DSN is the "file:" URI of u for driver, with sqlx's foreign keys and
+// SQLiteBusyTimeout (SQLiteURI).
 func (sqliteDialect) DSN(driver string, u dburl.URL) string {
-	q := u.SQLite.URIQuery()
+	return SQLiteURI(driver, u.SQLite, SQLiteBusyTimeout)
+}
+
+// SQLiteBusyTimeout is sqlx's: how long a SQLite write waits for another
+// writer.
+const SQLiteBusyTimeout = 30 * time.Second
+
+// SQLiteURI is the "file:" URI of u for a database/sql driver ("sqlite",
+// modernc's, which takes pragmas as _pragma=name(value), or "sqlite3",
+// mattn's, which takes _name=value), with foreign keys on, as sqlx has
+// them, and the busy timeout busy.
+func SQLiteURI(driver string, u dburl.SQLiteOptions, busy time.Duration) string {
+	q := u.URIQuery()
+	ms := strconv.FormatInt(busy.Milliseconds(), 10)
 	if driver == "sqlite" {
-		q.Add("_pragma", "busy_timeout(30000)")
+		q.Add("_pragma", "busy_timeout("+ms+")")
 		q.Add("_pragma", "foreign_keys(1)")
 	} else {
-		q.Set("_busy_timeout", "30000")
+		q.Set("_busy_timeout", ms)
 		q.Set("_foreign_keys", "1")
 	}
-	return "file:" + u.SQLite.URIPath() + "?" + q.Encode()
+	return "file:" + u.URIPath() + "?" + q.Encode()
 }

@@ -85,7 +85,7 @@ type Options struct {
 func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
 	open, ok := engines[u.Engine]
 	if !ok {
-		return nil, fmt.Errorf("%w %v: dbprep vet checks queries on sqlite: and postgres:// databases", dburl.ErrUnsupportedScheme, u.Engine)
+		return nil, fmt.Errorf("%w %v: dbprep vet checks queries on %s databases", dburl.ErrUnsupportedScheme, u.Engine, dburl.Schemes)
 	}
 	eng, err := open(ctx, u, o)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 // Config is how long to wait, and for what.
 type Config struct {
-	// Timeout bounds the wait; zero means 10 s.
+	// Timeout bounds the wait; zero means DefaultTimeout.
 	Timeout time.Duration
 	// Retryable says whether an attempt's error may go away (a refused
 	// connection, a server starting up).
@@ -21,6 +21,10 @@ type Config struct {
 	// the time waited.
 	OnWait func(first bool, cause error, waited time.Duration)
 }
+
+// DefaultTimeout is how long a server that is starting is waited for
+// unless the caller says otherwise: sqlx-cli's --connect-timeout default.
+const DefaultTimeout = 10 * time.Second
 
 // Notice is how often OnWait is told that Do still waits.
 const Notice = 3 * time.Second
@@ -33,7 +37,7 @@ const Notice = 3 * time.Second
 func Do(ctx context.Context, c Config, try func(context.Context) error) error {
 	timeout := c.Timeout
 	if timeout <= 0 {
-		timeout = 10 * time.Second
+		timeout = DefaultTimeout
 	}
 	start := time.Now()
 	deadline := start.Add(timeout)

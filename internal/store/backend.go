@@ -118,7 +118,7 @@ func For(u dburl.URL) (Backend, error) {
 	case slices.Contains(engine.All(), u.Engine):
 		return nil, &NotLinkedError{Engine: u.Engine}
 	}
-	return nil, fmt.Errorf("%w %v: dbprep supports sqlite: and postgres:// (postgresql://) URLs", dburl.ErrUnsupportedScheme, u.Engine)
+	return nil, fmt.Errorf("%w %v: dbprep supports %s URLs", dburl.ErrUnsupportedScheme, u.Engine, dburl.Schemes)
 }
 
 // Supports reports whether e has a backend in this program.

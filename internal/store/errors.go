@@ -21,6 +21,9 @@ var (
 	// (SQLite's VACUUM, journal_mode = WAL; PostgreSQL's CREATE INDEX
 	// CONCURRENTLY).
 	ErrInTransaction = errors.New("the statement cannot run inside a transaction")
+	// ErrInUse: a database cannot be dropped while other sessions are
+	// connected to it (PostgreSQL's object_in_use).
+	ErrInUse = errors.New("other sessions are connected to the database")
 )
 
 // causeError is a driver's error with the cause a backend recognised in it.

@@ -15,8 +15,9 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// DefaultBusyTimeout is how long a SQLite write waits for another writer.
-const DefaultBusyTimeout = 30 * time.Second
+// DefaultBusyTimeout is how long a SQLite write waits for another writer:
+// sqlx's.
+const DefaultBusyTimeout = ledger.SQLiteBusyTimeout
 
 // SQLite is a Store on one SQLite connection (modernc.org/sqlite, no cgo).
 // Foreign keys are on, as sqlx turns them on; transactions are BEGIN
@@ -110,13 +111,10 @@ func displayPath(u dburl.SQLiteOptions) string {
 	return u.Path
 }
 
-// SQLiteDSN builds modernc's "file:" URI for u.
+// SQLiteDSN builds modernc's "file:" URI for u (ledger.SQLiteURI), whose
+// transactions take the write lock at BEGIN.
 func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
-	q := u.URIQuery()
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	return "file:" + u.URIPath() + "?" + q.Encode()
+	return ledger.SQLiteURI("sqlite", u, busy) + "&_txlock=immediate"
 }
 
 // Snapshot is what a snapshot holds.

@@ -3,12 +3,15 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/store"
 )
 
 // admin creates and drops databases on a PostgreSQL server.
@@ -43,7 +46,11 @@ func (a admin) Drop(ctx context.Context, force bool) error {
 			}
 		}
 		if _, err := conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()); err != nil {
-			return fmt.Errorf("dropping database %q: %w (other sessions connected? use --force)", name, err)
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && pe.Code == "55006" { // object_in_use
+				return fmt.Errorf("dropping database %q: %w", name, store.WithCause(err, store.ErrInUse))
+			}
+			return fmt.Errorf("dropping database %q: %w", name, err)
 		}
 		return nil
 	})

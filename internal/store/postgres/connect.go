@@ -31,14 +31,14 @@ func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duratio
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(1)
 	if timeout <= 0 {
-		timeout = 10 * time.Second
+		timeout = retry.DefaultTimeout
 	}
 	var conn *sql.Conn
 	rc := retry.Config{Timeout: timeout, Retryable: retryable}
 	if onWait != nil {
 		rc.OnWait = func(first bool, cause error, waited time.Duration) {
 			if first {
-				onWait(fmt.Sprintf("waiting for the server at %s:%d (%s); up to %s (--connect-timeout)", cfg.Host, cfg.Port, causeOf(cause), timeout))
+				onWait(fmt.Sprintf("waiting for the server at %s:%d (%s); up to %s", cfg.Host, cfg.Port, causeOf(cause), timeout))
 			} else {
 				onWait(fmt.Sprintf("still waiting for the server at %s:%d (%s elapsed)", cfg.Host, cfg.Port, waited.Round(time.Second)))
 			}
