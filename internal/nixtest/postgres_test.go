@@ -443,8 +443,9 @@ in builtins.concatStringsSep " " [ crane.drvPath naersk.drvPath ]`, crate, time.
 // A build whose derivation name is long (its build directory, and so a
 // socket beside the data, past the 107 bytes a Unix socket path may have)
 // still starts PostgreSQL: preparing the database and linking it into a
-// build put the socket in a short directory of their own. The linking
-// build runs with and without structured attributes.
+// build put the socket in the data directory, which clients reach as
+// /proc/PID/cwd (nothing outside the build directory). The linking build
+// runs with and without structured attributes.
 func TestPostgresLongBuildName(t *testing.T) {
 	e := newEnv(t)
 	requireBuildUsers(t, e)
@@ -465,7 +466,7 @@ in (pkgs.mkDerivation (dbprep.overrideMainWithDatabase { database = db; } {
 			t.Fatalf("a build named %q (structured attributes: %s): %v\n%s", long, structured, err, out)
 		}
 		data, _ := os.ReadFile(strings.TrimSpace(out))
-		if !strings.HasPrefix(string(data), "0\nsocket /tmp/dbprep-pg.") {
+		if !regexp.MustCompile(`^0\nsocket /proc/[0-9]+/cwd\n$`).Match(data) {
 			t.Errorf("structured attributes %s: the build's query and socket: %q", structured, data)
 		}
 	}

@@ -1,1 +1,1 @@
-../../../examples/mycrate/migrations/20211209212234_first.sql
+CREATE TABLE users (favorite_song TEXT);

@@ -1,1 +1,1 @@
-../../../examples/mycrate/migrations/20211209212255_second.sql
+ALTER TABLE users ADD favorite_color TEXT;
