@@ -121,6 +121,38 @@ func nameByte(c byte, first bool) bool {
 		!first && (c >= '0' && c <= '9' || c == '.')
 }
 
+// Quote is how messages show sql: its first non-blank line, trimmed, and
+// while that is shorter than 30 bytes (a query written as "\nselect\n
+// id, name\nfrom users …" starts with a lone keyword) the lines after it,
+// each with its white space folded, up to about 60 bytes ("…" marks a cut),
+// so that the query can be recognised.
+func Quote(sql string) string {
+	var lines []string
+	for _, l := range strings.Split(sql, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	q := strings.TrimSpace(lines[0])
+	for _, l := range lines[1:] {
+		if len(q) >= 30 {
+			break
+		}
+		q += " " + l
+	}
+	if len(q) > 60 && len(q) > len(lines[0]) {
+		cut := strings.LastIndexByte(q[:60], ' ')
+		if cut < len(lines[0]) {
+			cut = 60
+		}
+		q = q[:cut] + " …"
+	}
+	return q
+}
+
 // FirstLine is the first non-blank line of sql, trimmed, for messages.
 func FirstLine(sql string) string {
 	for _, l := range strings.Split(sql, "\n") {

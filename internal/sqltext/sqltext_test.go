@@ -60,3 +60,23 @@ func TestFirstLine(t *testing.T) {
 		t.Errorf("FirstLine: %q", got)
 	}
 }
+
+func TestQuote(t *testing.T) {
+	for _, c := range []struct{ name, sql, want string }{
+		{"one line", "SELECT id FROM users WHERE id = $1", "SELECT id FROM users WHERE id = $1"},
+		{"a long line is whole", "SELECT id, name, email, created_at, updated_at FROM users WHERE id = $1 AND deleted_at IS NULL",
+			"SELECT id, name, email, created_at, updated_at FROM users WHERE id = $1 AND deleted_at IS NULL"},
+		{"a lone keyword first", "\n\tselect\n\t\tid,   name\n\tfrom users\n\twhere id = $1\n", "select id, name from users where id = $1"},
+		{"cut on a word", "\nselect\n  id, name, email, created_at, updated_at, deleted_at, last_login\nfrom users\n",
+			"select id, name, email, created_at, updated_at, deleted_at, …"},
+		{"short first line kept whole", "SELECT u.id, u.name, u.email\nFROM users u\nJOIN teams t ON t.id = u.team_id",
+			"SELECT u.id, u.name, u.email FROM users u"},
+		{"blank", " \n\t\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Quote(c.sql); got != c.want {
+				t.Errorf("Quote(%q) = %q, want %q", c.sql, got, c.want)
+			}
+		})
+	}
+}

@@ -326,14 +326,14 @@ func (v *checkCall) check(q variant) {
 		nargs = -1 // sqlx.In expands slices into lists of placeholders
 	}
 	r := v.checker.Check(context.Background(), sql)
-	quote := fmt.Sprintf("%q", sqltext.FirstLine(q.sql))
+	quote := fmt.Sprintf("%q", sqltext.Quote(q.sql))
 	if r.Err != nil {
 		pos := v.arg.Pos()
 		if sql == q.sql {
 			pos = v.offsetPos(r.Err.Offset)
-			// Quote the line the error is on, not the query's first.
-			if line := lineAt(q.sql, r.Err.Offset); line != sqltext.FirstLine(q.sql) {
-				quote = fmt.Sprintf("%q, at the line %q", sqltext.FirstLine(q.sql), line)
+			// Quote the line the error is on too, where the quote lacks it.
+			if line := lineAt(q.sql, r.Err.Offset); !strings.Contains(sqltext.Quote(q.sql), strings.Join(strings.Fields(line), " ")) {
+				quote = fmt.Sprintf("%q, at the line %q", sqltext.Quote(q.sql), line)
 			}
 		}
 		hint := ""

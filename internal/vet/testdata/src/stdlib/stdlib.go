@@ -46,6 +46,13 @@ func bad(ctx context.Context, db *sql.DB, tx *sql.Tx, id int64) {
 		rows.Scan(&a, &b) // want `Scan has 2 destinations for 1 column`
 	}
 	db.Exec("SELECT nosuchfunc(1)") // want `no such function: nosuchfunc|function nosuchfunc\(integer\) does not exist`
+	// A query that starts on a line of its own is quoted from its first
+	// line with content on, enough of it to recognise.
+	db.QueryRow(`
+		select
+			id, email
+		from users
+		where id = $1`, id).Scan(&email) // want `Scan has 1 destination for 2 columns \(query "select id, email from users where id = \$1"\)`
 }
 
 func dynamic(db *sql.DB, table string) {
