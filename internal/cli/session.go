@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -37,8 +38,12 @@ type session struct {
 	rawURL string
 	// secretURLs are more URLs in use (vet's --engine-url), scrubbed too.
 	secretURLs []string
-	// member is the workspace member the command runs for (--workspace).
-	member string
+	// member is the workspace member the command runs for (--workspace),
+	// and dir its directory: relative paths (sqlx.toml, .env, Cargo.lock,
+	// the migrations, a SQLite URL's file) are read there, as sqlx-cli run
+	// in that directory would, without changing the process's. "" is the
+	// working directory.
+	member, dir string
 	// unknownCommand is a command name that matched nothing.
 	unknownCommand string
 	// unknownIn is the help name of the command it was given to.
@@ -67,7 +72,7 @@ func (s *session) load(c *cli.Context) error {
 func (s *session) loadFiles(path string) error {
 	optional := false
 	if path == "" {
-		path, optional = "sqlx.toml", true
+		path, optional = s.path("sqlx.toml"), true
 	}
 	if path != os.DevNull {
 		cfg, err := sqlxconfig.Load(path, optional)
@@ -79,7 +84,7 @@ func (s *session) loadFiles(path string) error {
 	if s.noDotenv {
 		return nil
 	}
-	wd, err := os.Getwd()
+	wd, err := s.wd()
 	if err != nil {
 		return err
 	}
@@ -102,7 +107,7 @@ func (s *session) loadCompat(flag string) error {
 		s.compat, s.compatWhy = sqlxconfig.Compat(flag), "--sqlx-compat "+flag
 	case "":
 		s.compat, s.compatWhy = sqlxconfig.Compat09, "the default: no Cargo.lock here locks sqlx"
-		wd, err := os.Getwd()
+		wd, err := s.wd()
 		if err != nil {
 			return err
 		}
@@ -123,6 +128,24 @@ func (s *session) loadCompat(flag string) error {
 // rules says which sqlx release's rules apply, and why.
 func (s *session) rules() string {
 	return fmt.Sprintf("sqlx %s rules (%s)", s.compat, s.compatWhy)
+}
+
+// wd is the directory the command runs in: the member's, else the
+// process's working directory.
+func (s *session) wd() (string, error) {
+	if s.dir != "" {
+		return s.dir, nil
+	}
+	return os.Getwd()
+}
+
+// path is p, a path as the user gives it, relative to the directory the
+// command runs in.
+func (s *session) path(p string) string {
+	if s.dir == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(s.dir, p)
 }
 
 // getenv looks a variable up in the environment, then in .env: real
@@ -158,6 +181,10 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	}
 	s.rawURL = raw
 	u, err := dburl.Parse(raw)
+	if err == nil && u.SQLite.Path != "" && !u.SQLite.Memory {
+		// A relative file is the member's (sqlx-cli opens it from where it runs).
+		u.SQLite.Path = s.path(u.SQLite.Path)
+	}
 	if err == nil && !s.notesShown {
 		s.notesShown = true
 		for _, n := range u.Notes() {
@@ -167,9 +194,12 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 	return u, err
 }
 
-// source is --source, else sqlx.toml's migrations-dir, else "migrations".
+// source is --source (or a dev shell's DBPREP_SOURCE), else sqlx.toml's
+// migrations-dir, else "migrations". A workspace member takes neither:
+// --workspace refuses the flag, and DBPREP_SOURCE names one member's
+// migrations, not every member's.
 func (s *session) source(c *cli.Context) string {
-	if v := globalString(c, "source"); v != "" {
+	if v := globalString(c, "source"); v != "" && s.member == "" {
 		return v
 	}
 	if v := s.config.Migrate.MigrationsDir; v != "" {
@@ -186,7 +216,7 @@ func (s *session) migrations(c *cli.Context) ([]migration.Migration, error) {
 // the command's flags now.
 func (s *session) resolver(c *cli.Context) func() ([]migration.Migration, error) {
 	dir, opts := s.source(c), migration.Options{IgnoredChars: s.config.Ignored()}
-	return func() ([]migration.Migration, error) { return migration.ResolveDir(dir, opts) }
+	return func() ([]migration.Migration, error) { return migration.ResolveDirAs(s.path(dir), dir, opts) }
 }
 
 // open connects to the database of the command's URL.

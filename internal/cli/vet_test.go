@@ -290,7 +290,7 @@ func goBin(t *testing.T) string {
 func TestVetQuotesTheErrorLine(t *testing.T) {
 	const app = "package main\n\nimport \"database/sql\"\n\nfunc q(db *sql.DB) {\n\tdb.Query(`SELECT favorite_song\n\t\tFROM users\n\t\tWHERE nope = 1`)\n}\n\nfunc main() {}\n"
 	c, _ := vetProject(t, app)
-	c.Run(t, "vet", "./...").Want(t, 1, `main.go:8:9: no such column: nope (query "SELECT favorite_song", at the line "WHERE nope = 1")`)
+	c.Run(t, "vet", "./...").Want(t, 1, `main.go:8:9: no such column: nope (query "SELECT favorite_song FROM users", at the line "WHERE nope = 1")`)
 	bare := cmd{Dir: c.Dir, Env: append(goEnv(t), "DATABASE_URL=sqlite:/nonexistent/db.sqlite3")}
 	bare.Run(t, "vet", "./...").Want(t, 1, "/nonexistent/db.sqlite3 does not exist", "dbprep prepare --out")
 }

@@ -92,12 +92,6 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if err != nil {
 		return fail(ExitError, "finding the workspace's members: %v", err)
 	}
-	// A dev shell's DBPREP_SOURCE names one member's migrations, not all.
-	if v, ok := os.LookupEnv("DBPREP_SOURCE"); ok {
-		os.Unsetenv("DBPREP_SOURCE")
-		defer os.Setenv("DBPREP_SOURCE", v)
-	}
-	defer os.Chdir(root)
 	code, ran := ExitOK, 0
 	for i, m := range members {
 		dir := filepath.Join(root, filepath.FromSlash(m.Dir))
@@ -109,11 +103,8 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		if outDir != "" {
 			memberArgs = append(memberArgs, "--out", filepath.Join(outDir, m.Name+ext))
 		}
-		if err := os.Chdir(dir); err != nil {
-			return fail(ExitError, "%s: %v", m.Name, err)
-		}
 		out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
-		c := run(ctx, &session{args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name})
+		c := run(ctx, &session{args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name, dir: dir})
 		out.Flush()
 		errOut.Flush()
 		ran++

@@ -108,6 +108,44 @@ func TestWorkspace(t *testing.T) {
 	}
 }
 
+// Each member runs as sqlx-cli run in its directory would, while dbprep's
+// own working directory stays the root: a member's .env names a relative
+// SQLite file, which is made in the member's directory; a dev shell's
+// DBPREP_SOURCE (one member's migrations) is not taken for every member's.
+func TestWorkspaceRelativePaths(t *testing.T) {
+	dir := project(t, map[string]string{
+		"Cargo.toml":                  "[workspace]\nmembers = [\"local\", \"other\"]\n",
+		"local/Cargo.toml":            "[package]\nname = \"local\"\n",
+		"local/sqlx.toml":             "[common]\ndatabase-url-var = \"LOCAL_DATABASE_URL\"\n",
+		"local/.env":                  "LOCAL_DATABASE_URL=sqlite:local.db\n",
+		"local/migrations/1_l.sql":    "CREATE TABLE l (id INTEGER PRIMARY KEY);\n",
+		"other/Cargo.toml":            "[package]\nname = \"other\"\n",
+		"other/db/migrations/1_o.sql": "CREATE TABLE o (id INTEGER PRIMARY KEY);\n",
+		"other/sqlx.toml":             "[migrate]\nmigrations-dir = \"db/migrations\"\n",
+		"other/.env":                  "DATABASE_URL=sqlite:data/other.db\n",
+		"other/data/.keep":            "",
+	})
+	elsewhere := t.TempDir()
+	if err := os.WriteFile(filepath.Join(elsewhere, "9_x.sql"), []byte("CREATE TABLE x (id INTEGER);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := cmd{Dir: dir, Env: []string{"DBPREP_SOURCE=" + elsewhere}}
+	c.Run(t, "database", "setup", "--workspace").Want(t, 0, "local: Applied 1/migrate l", "other: Applied 1/migrate o")
+	for path, table := range map[string]string{"local/local.db": "l", "other/data/other.db": "o"} {
+		db := testdb.OpenSQLite(t, filepath.Join(dir, path))
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE name IN ('" + table + "', 'x')").Scan(&n); err != nil || n != 1 {
+			t.Errorf("%s: %d of its tables, %v; want its member's table alone", path, n, err)
+		}
+	}
+	for _, stray := range []string{"local.db", "data/other.db"} {
+		if _, err := os.Stat(filepath.Join(dir, stray)); err == nil {
+			t.Errorf("%s was made in the workspace root, not in its member", stray)
+		}
+	}
+	c.Run(t, "migrate", "info", "--workspace").Want(t, 0, "local: 1/installed l", "other: 1/installed o")
+}
+
 // A failure names the member and stops before the next; drift in one
 // member does not stop the check of the others.
 func TestWorkspaceStops(t *testing.T) {

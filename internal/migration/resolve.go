@@ -91,16 +91,24 @@ func Resolve(fsys fs.FS, dir string, opts Options) ([]Migration, error) {
 // ResolveDir resolves the migrations in a directory of the operating
 // system's file system; File fields and errors name paths under dir as given.
 func ResolveDir(dir string, opts Options) ([]Migration, error) {
+	return ResolveDirAs(dir, dir, opts)
+}
+
+// ResolveDirAs is ResolveDir, reading dir, with File fields and errors
+// naming paths under shown instead: a directory read from elsewhere than
+// the working directory (a workspace member's) is named as its user wrote
+// it.
+func ResolveDirAs(dir, shown string, opts Options) ([]Migration, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
-		return nil, &DirError{Dir: dir, Err: unwrapPath(err)}
+		return nil, &DirError{Dir: shown, Err: unwrapPath(err)}
 	}
 	if !info.IsDir() {
-		return nil, &DirError{Dir: dir, Err: fmt.Errorf("%w (--source must name a directory)", ErrNotDir)}
+		return nil, &DirError{Dir: shown, Err: fmt.Errorf("%w (--source must name a directory)", ErrNotDir)}
 	}
 	open, done := dirOpener(dir)
 	defer done()
-	return resolveWith(os.DirFS(dir), ".", dir, opts, files{
+	return resolveWith(os.DirFS(dir), ".", shown, opts, files{
 		open:    open,
 		readAll: func(name string) ([]byte, error) { return readOSFile(filepath.Join(dir, name)) },
 	})
