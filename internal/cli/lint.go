@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -11,34 +12,50 @@ import (
 
 func lintCommand(s *session) *cli.Command {
 	return &cli.Command{
-		Name:        "lint",
-		Usage:       "check the migrations directory for what sqlx would skip, refuse or regret (no database needed)",
-		Description: "Prints file:line: severity: message [rule]. Exit 1 on any error (with --strict, on any warning too), 0 otherwise.",
+		Name:  "lint",
+		Usage: "check the migrations directory for what sqlx would skip, refuse or regret (no database needed); with --base, what a change does to a release",
+		Description: "Prints file:line: severity: message [rule]. Exit 1 on any error (with --strict, on any warning too), 0 otherwise. " +
+			"With --base REV|DIR (a git revision, e.g. origin/main or v1.4.0, or a directory holding the released migrations), also: " +
+			"a released migration edited, removed or renamed, and a new one whose version sorts before the release's newest. " +
+			"A line `-- dbprep:allow RULE why` in a migration accepts that rule there: it is shown as allowed, never failing.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json, or github (workflow commands: annotations on the pull request's lines)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail too"},
+			&cli.StringFlag{Name: "base", Usage: "what is released: a git revision (a branch, tag or commit) or a directory of migrations"},
 		},
 		Action: action(s, 0, s.migrateLint),
 	}
 }
 
 func (s *session) migrateLint(c *cli.Context) error {
-	if err := checkFormat(c); err != nil {
-		return err
+	format := c.String("format")
+	switch format {
+	case "text", "json", "github":
+	default:
+		return &exitError{code: ExitUsage, err: fmt.Errorf("--format %q: use text, json or github", format)}
 	}
-	findings, err := lint.Dir(s.source(c), lint.Options{IgnoredChars: s.config.Ignored()})
+	src, opts := s.path(s.source(c)), lint.Options{IgnoredChars: s.config.Ignored()}
+	findings, err := lint.Dir(src, opts)
 	if err != nil {
 		return err
 	}
-	var errs, warns int
-	for _, f := range findings {
-		if f.Severity == lint.Error {
-			errs++
-		} else {
-			warns++
+	if base := c.String("base"); base != "" {
+		rel, err := lint.ReleasedAt(c.Context, base, src)
+		if err != nil {
+			return err
 		}
+		history, err := lint.History(rel, src, opts)
+		if err != nil {
+			return err
+		}
+		findings = append(findings, history...)
 	}
-	if c.String("format") == "json" {
+	count := map[lint.Severity]int{}
+	for _, f := range findings {
+		count[f.Severity]++
+	}
+	switch format {
+	case "json":
 		if findings == nil {
 			findings = []lint.Finding{}
 		}
@@ -47,16 +64,47 @@ func (s *session) migrateLint(c *cli.Context) error {
 		if err := enc.Encode(findings); err != nil {
 			return err
 		}
-	} else {
+	case "github":
+		for _, f := range findings {
+			s.printf("%s\n", githubAnnotation(f))
+		}
+	default:
 		for _, f := range findings {
 			s.printf("%s\n", f)
 		}
 	}
-	if errs > 0 || c.Bool("strict") && warns > 0 {
-		return fmt.Errorf("lint: %d error(s), %d warning(s) in %s", errs, warns, s.source(c))
+	errs, warns := count[lint.Error], count[lint.Warning]
+	allowed := ""
+	if n := count[lint.Allowed]; n > 0 {
+		allowed = fmt.Sprintf(", %d allowed", n)
 	}
-	if c.String("format") == "text" {
-		s.printf("lint: %d warning(s), no errors in %s\n", warns, s.source(c))
+	if errs > 0 || c.Bool("strict") && warns > 0 {
+		return fmt.Errorf("lint: %d error(s), %d warning(s)%s in %s", errs, warns, allowed, s.source(c))
+	}
+	if format == "text" {
+		s.printf("lint: %d warning(s)%s, no errors in %s\n", warns, allowed, s.source(c))
 	}
 	return nil
+}
+
+// githubAnnotation is f as a GitHub Actions workflow command, which the
+// pull request shows on the file's line: ::error file=…,line=…,title=…::….
+func githubAnnotation(f lint.Finding) string {
+	level := map[lint.Severity]string{lint.Error: "error", lint.Warning: "warning", lint.Allowed: "notice"}[f.Severity]
+	props := "file=" + escapeProperty(f.File)
+	if f.Line > 0 {
+		props += fmt.Sprintf(",line=%d", f.Line)
+	}
+	props += ",title=" + escapeProperty("dbprep "+f.Rule)
+	return "::" + level + " " + props + "::" + escapeData(f.Message)
+}
+
+// escapeData and escapeProperty escape as GitHub's toolkit does for a
+// workflow command's message and its properties.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }

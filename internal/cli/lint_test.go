@@ -1,0 +1,70 @@
+package cli_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// migrate lint --base against a release tagged in a real git repository:
+// an edited, a removed and an out-of-order migration are errors naming the
+// file and what to do; a directory as the base finds the same; the github
+// format annotates the lines; an unknown revision is a clear error.
+func TestLintBase(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("git is needed (it is on every CI machine)")
+	}
+	dir := project(t, map[string]string{
+		"migrations/20240101000000_users.sql": "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+		"migrations/20240201000000_posts.sql": "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n",
+		"migrations/20240301000000_tags.sql":  "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n",
+	})
+	git := func(args ...string) {
+		t.Helper()
+		c := exec.Command("git", args...)
+		c.Dir = dir
+		c.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-q", "-m", "release")
+	git("tag", "v1.0.0")
+	released := t.TempDir()
+	exec.Command("cp", "-r", filepath.Join(dir, "migrations")+"/.", released).Run()
+
+	c := cmd{Dir: dir}
+	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 0, "lint: 0 warning(s), no errors in migrations")
+	m := func(name string) string { return filepath.Join(dir, "migrations", name) }
+	os.WriteFile(m("20240101000000_users.sql"), []byte("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"), 0o644)
+	os.Remove(m("20240201000000_posts.sql"))
+	os.WriteFile(m("20240215000000_late.sql"), []byte("CREATE TABLE late (id INTEGER);\n"), 0o644)
+	os.WriteFile(m("20240401000000_next.sql"), []byte("CREATE TABLE next (id INTEGER);\n"), 0o644)
+	for _, base := range []string{"v1.0.0", released} {
+		c.Run(t, "migrate", "lint", "--base", base).Want(t, 1,
+			"migrations/20240101000000_users.sql:1: error: migration 20240101000000 (users) was released at "+base+" and has been edited since",
+			"migrations/20240201000000_posts.sql: error: migration 20240201000000 (posts) was released at "+base+" and is gone",
+			"migrations/20240215000000_late.sql:1: error: migration 20240215000000 is new since "+base+" but sorts before 20240301000000 (tags)",
+			"lint: 3 error(s), 0 warning(s) in migrations")
+	}
+	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 1, "(git checkout v1.0.0 -- :/migrations/20240101000000_users.sql)")
+	gh := c.Run(t, "migrate", "lint", "--base", "v1.0.0", "--format", "github")
+	gh.Want(t, 1, "::error file=migrations/20240101000000_users.sql,line=1,title=dbprep edited::migration 20240101000000 (users)")
+	if strings.Contains(gh.Stdout, "lint: ") {
+		t.Errorf("--format github prints annotations alone:\n%s", gh.Stdout)
+	}
+	// Acknowledged in the file: shown, not failing.
+	os.WriteFile(m("20240215000000_late.sql"), []byte("-- dbprep:allow out-of-order merged late; released databases have no posts yet\nCREATE TABLE late (id INTEGER);\n"), 0o644)
+	os.WriteFile(m("20240101000000_users.sql"), []byte("CREATE TABLE users (id INTEGER PRIMARY KEY);\n"), 0o644)
+	git("checkout", "-q", "v1.0.0", "--", "migrations/20240201000000_posts.sql")
+	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 0,
+		"migrations/20240215000000_late.sql:1: allowed: migration 20240215000000 is new since v1.0.0", "allowed here: merged late; released databases have no posts yet",
+		"lint: 0 warning(s), 1 allowed, no errors in migrations")
+	c.Run(t, "migrate", "lint", "--base", "v9").Want(t, 1, "--base v9 is neither a directory nor a git revision")
+	c.Run(t, "migrate", "lint", "--base", "postgres://u@h/db").Want(t, 1, "not supported yet")
+	c.Run(t, "migrate", "lint", "--format", "xml").Want(t, 2, "use text, json or github")
+}
