@@ -7,7 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/lint"
+	"github.com/dbprep/dbprep/internal/store"
 )
 
 func lintCommand(s *session) *cli.Command {
@@ -15,13 +17,13 @@ func lintCommand(s *session) *cli.Command {
 		Name:  "lint",
 		Usage: "check the migrations directory for what sqlx would skip, refuse or regret (no database needed); with --base, what a change does to a release",
 		Description: "Prints file:line: severity: message [rule]. Exit 1 on any error (with --strict, on any warning too), 0 otherwise. " +
-			"With --base REV|DIR (a git revision, e.g. origin/main or v1.4.0, or a directory holding the released migrations), also: " +
+			"With --base REV|DIR|URL (a git revision, e.g. origin/main or v1.4.0, a directory holding the released migrations, or a database the release was applied to), also: " +
 			"a released migration edited, removed or renamed, and a new one whose version sorts before the release's newest. " +
 			"A line `-- dbprep:allow RULE why` in a migration accepts that rule there: it is shown as allowed, never failing.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json, or github (workflow commands: annotations on the pull request's lines)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail too"},
-			&cli.StringFlag{Name: "base", Usage: "what is released: a git revision (a branch, tag or commit) or a directory of migrations"},
+			&cli.StringFlag{Name: "base", Usage: "what is released: a git revision (a branch, tag or commit), a directory of migrations, or a database URL (its ledger, read only)"},
 		},
 		Action: action(s, 0, s.migrateLint),
 	}
@@ -40,7 +42,13 @@ func (s *session) migrateLint(c *cli.Context) error {
 		return err
 	}
 	if base := c.String("base"); base != "" {
-		rel, err := lint.ReleasedAt(c.Context, base, src)
+		var rel lint.Released
+		var err error
+		if strings.Contains(base, "://") || strings.HasPrefix(base, "sqlite:") {
+			rel, err = s.releasedDatabase(c, base)
+		} else {
+			rel, err = lint.ReleasedAt(c.Context, base, src)
+		}
 		if err != nil {
 			return err
 		}
@@ -85,6 +93,41 @@ func (s *session) migrateLint(c *cli.Context) error {
 		s.printf("lint: %d warning(s)%s, no errors in %s\n", warns, allowed, s.source(c))
 	}
 	return nil
+}
+
+// releasedDatabase is the ledger of the database at raw, a release's
+// (its prepared database, or production's): read, never written. A SQLite
+// file is opened read-only; on a server only the ledger is read.
+func (s *session) releasedDatabase(c *cli.Context, raw string) (lint.Released, error) {
+	s.secretURLs = append(s.secretURLs, raw)
+	u, err := dburl.Parse(raw)
+	if err != nil {
+		return lint.Released{}, fmt.Errorf("--base: %w", err)
+	}
+	if u.SQLite.Path != "" && !u.SQLite.Memory {
+		u.SQLite.Path, u.SQLite.Mode = s.path(u.SQLite.Path), "ro"
+	}
+	st, err := store.Open(c.Context, u, store.OpenConfig{
+		Options:        store.Options{Table: s.config.Table()},
+		ConnectTimeout: connectTimeout(c),
+		OnWait:         s.waiting,
+	})
+	if err != nil {
+		return lint.Released{}, fmt.Errorf("--base %s: %w", u, err)
+	}
+	defer st.Close()
+	has, err := st.HasLedger(c.Context)
+	if err != nil {
+		return lint.Released{}, fmt.Errorf("--base %s: %w", u, err)
+	}
+	if !has {
+		return lint.Released{}, fmt.Errorf("--base %s has no %s table: name the database the release was applied to (or its prepared database)", u, s.config.Table())
+	}
+	rows, err := st.Applied(c.Context)
+	if err != nil {
+		return lint.Released{}, fmt.Errorf("--base %s: %w", u, err)
+	}
+	return lint.Released{Name: u.String(), Ledger: rows}, nil
 }
 
 // githubAnnotation is f as a GitHub Actions workflow command, which the

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dbprep/dbprep/internal/testdb"
 )
 
 // migrate lint --base against a release tagged in a real git repository:
@@ -39,6 +41,14 @@ func TestLintBase(t *testing.T) {
 
 	c := cmd{Dir: dir}
 	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 0, "lint: 0 warning(s), no errors in migrations")
+	// The release's prepared database, and a server's database it was
+	// applied to, as bases too.
+	prepared := filepath.Join(t.TempDir(), "released.sqlite3")
+	c.Run(t, "prepare", "--out", prepared).Want(t, 0)
+	srv := testdb.Postgres(t)
+	pg := srv.Fresh(t)
+	c.Run(t, "migrate", "run", "-D", pg).Want(t, 0)
+	before := readFile(t, prepared)
 	m := func(name string) string { return filepath.Join(dir, "migrations", name) }
 	os.WriteFile(m("20240101000000_users.sql"), []byte("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n"), 0o644)
 	os.Remove(m("20240201000000_posts.sql"))
@@ -52,6 +62,23 @@ func TestLintBase(t *testing.T) {
 			"lint: 3 error(s), 0 warning(s) in migrations")
 	}
 	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 1, "(git checkout v1.0.0 -- :/migrations/20240101000000_users.sql)")
+	for _, base := range []string{"sqlite:" + prepared, pg} {
+		r := c.Run(t, "migrate", "lint", "--base", base)
+		r.Want(t, 1, "migrations/20240101000000_users.sql:1: error: migration 20240101000000 (users) differs from what",
+			"migrations: error: migration 20240201000000 was released at",
+			"migrations/20240215000000_late.sql:1: error: migration 20240215000000 is new since",
+			"but sorts before 20240301000000, released there")
+		if strings.Contains(r.Stdout+r.Stderr, srv.Password) {
+			t.Errorf("the base's password was printed:\n%s", r)
+		}
+	}
+	if string(readFile(t, prepared)) != string(before) {
+		t.Error("lint --base changed the database it read")
+	}
+	c.Run(t, "migrate", "lint", "--base", "sqlite:"+filepath.Join(dir, "none.db")).Want(t, 1, "--base sqlite:")
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
+		t.Error("lint --base created a database")
+	}
 	gh := c.Run(t, "migrate", "lint", "--base", "v1.0.0", "--format", "github")
 	gh.Want(t, 1, "::error file=migrations/20240101000000_users.sql,line=1,title=dbprep edited::migration 20240101000000 (users)")
 	if strings.Contains(gh.Stdout, "lint: ") {
@@ -65,6 +92,5 @@ func TestLintBase(t *testing.T) {
 		"migrations/20240215000000_late.sql:1: allowed: migration 20240215000000 is new since v1.0.0", "allowed here: merged late; released databases have no posts yet",
 		"lint: 0 warning(s), 1 allowed, no errors in migrations")
 	c.Run(t, "migrate", "lint", "--base", "v9").Want(t, 1, "--base v9 is neither a directory nor a git revision")
-	c.Run(t, "migrate", "lint", "--base", "postgres://u@h/db").Want(t, 1, "not supported yet")
 	c.Run(t, "migrate", "lint", "--format", "xml").Want(t, 2, "use text, json or github")
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migration"
 )
 
@@ -20,10 +21,15 @@ const Allowed Severity = "allowed"
 // Released is the migrations directory as it was released: BASE of
 // `migrate lint --base`.
 type Released struct {
-	// Name is how messages name the release: a git ref, a directory.
+	// Name is how messages name the release: a git ref, a directory, a
+	// database URL with its password masked.
 	Name string
-	// FS holds the released migrations directory at its root.
+	// FS holds the released migrations directory at its root; nil when
+	// the release is a database's ledger.
 	FS fs.FS
+	// Ledger is a released database's ledger (when FS is nil): what it
+	// applied, without descriptions or files (so no renamed rule).
+	Ledger []ledger.Applied
 	// Restore, when set, is the command that brings a released file back
 	// (git checkout REF -- FILE), for the file at path.
 	Restore func(path string) string
@@ -47,9 +53,15 @@ type Released struct {
 // `-- dbprep:allow RULE why` is reported as Allowed, with the why.
 func History(rel Released, dir string, opts Options) ([]Finding, error) {
 	mopts := migration.Options{IgnoredChars: opts.IgnoredChars}
-	base, err := migration.Resolve(rel.FS, ".", mopts)
-	if err != nil {
-		return nil, fmt.Errorf("reading the migrations released at %s: %w", rel.Name, err)
+	var base []migration.Migration
+	if rel.FS != nil {
+		var err error
+		if base, err = migration.Resolve(rel.FS, ".", mopts); err != nil {
+			return nil, fmt.Errorf("reading the migrations released at %s: %w", rel.Name, err)
+		}
+	}
+	for _, a := range rel.Ledger {
+		base = append(base, migration.Migration{Name: migration.Name{Version: a.Version}, Checksum: a.Checksum})
 	}
 	cur, err := migration.ResolveDir(dir, mopts)
 	if err != nil {
@@ -75,9 +87,9 @@ func History(rel Released, dir string, opts Options) ([]Finding, error) {
 		m, ok := now[b.Version]
 		switch {
 		case !ok:
-			out = append(out, removed(rel, b, filepath.Join(dir, filepath.Base(b.File))))
+			out = append(out, removed(rel, b, dir))
 			continue
-		case m.Description != b.Description:
+		case rel.FS != nil && m.Description != b.Description:
 			out = append(out, Finding{File: m.File, Severity: Warning, Rule: "renamed", Message: fmt.Sprintf(
 				"migration %d was released at %s described %q, now %q: sqlx accepts it (it compares checksums, not descriptions), "+
 					"but the ledgers of released databases keep %q", b.Version, rel.Name, b.Description, m.Description, b.Description)})
@@ -99,15 +111,19 @@ func History(rel Released, dir string, opts Options) ([]Finding, error) {
 	return out, nil
 }
 
-func removed(rel Released, b migration.Migration, path string) Finding {
-	restore := "restore the file"
+// removed reports b, released, gone from dir.
+func removed(rel Released, b migration.Migration, dir string) Finding {
+	path, what, restore := dir, fmt.Sprintf("migration %d", b.Version), "restore the file"
+	if b.File != "" {
+		path, what = filepath.Join(dir, filepath.Base(b.File)), fmt.Sprintf("migration %d (%s)", b.Version, b.Description)
+	}
 	if rel.Restore != nil {
 		restore = "restore it (" + rel.Restore(path) + ")"
 	}
 	return Finding{File: path, Severity: Error, Rule: "removed", Message: fmt.Sprintf(
-		"migration %d (%s) was released at %s and is gone: every database that applied it refuses the migrations "+
+		"%s was released at %s and is gone: every database that applied it refuses the migrations "+
 			"(sqlx: \"migration %d was previously applied but is missing in the resolved migrations\"); %s, and undo what it did, if you must, in a new migration",
-		b.Version, b.Description, rel.Name, b.Version, restore)}
+		what, rel.Name, b.Version, restore)}
 }
 
 func edited(rel Released, b, m migration.Migration) Finding {
@@ -118,7 +134,11 @@ func edited(rel Released, b, m migration.Migration) Finding {
 	msg := fmt.Sprintf("migration %d (%s) was released at %s and has been edited since: every database that applied it refuses the migrations "+
 		"(sqlx: \"migration %d was previously applied but has been modified\"); %s and put the change in a new migration (dbprep migrate add)",
 		b.Version, b.Description, rel.Name, b.Version, restore)
-	if was, err := fs.ReadFile(rel.FS, filepath.Base(b.File)); err == nil {
+	if rel.FS == nil {
+		msg = fmt.Sprintf("migration %d (%s) differs from what %s applied: that database refuses the migrations "+
+			"(sqlx: \"migration %d was previously applied but has been modified\"); restore the file as it was applied and put the change in a new migration (dbprep migrate add)",
+			b.Version, m.Description, rel.Name, b.Version)
+	} else if was, err := fs.ReadFile(rel.FS, filepath.Base(b.File)); err == nil {
 		if is, err := os.ReadFile(m.File); err == nil && bytes.Equal(plain(was), plain(is)) {
 			msg = fmt.Sprintf("migration %d (%s) was released at %s and differs since only in line endings or a byte-order mark, "+
 				"which change its checksum all the same: every database that applied it refuses the migrations; %s byte for byte "+
@@ -130,11 +150,15 @@ func edited(rel Released, b, m migration.Migration) Finding {
 }
 
 func outOfOrder(rel Released, m, newest migration.Migration) Finding {
+	newestName := fmt.Sprintf("%d (%s)", newest.Version, newest.Description)
+	if newest.File == "" {
+		newestName = fmt.Sprint(newest.Version)
+	}
 	return allow(Finding{File: m.File, Line: 1, Severity: Error, Rule: "out-of-order", Message: fmt.Sprintf(
-		"migration %d is new since %s but sorts before %d (%s), released there: released databases apply it after %d, "+
+		"migration %d is new since %s but sorts before %s, released there: released databases apply it after %d, "+
 			"a new database (and a prepared one) before it, so the two end up run in different orders; "+
 			"give it a version above %d (rename the file, or make it again with dbprep migrate add)",
-		m.Version, rel.Name, newest.Version, newest.Description, newest.Version, newest.Version)})
+		m.Version, rel.Name, newestName, newest.Version, newest.Version)})
 }
 
 // plain is b without carriage returns and byte-order marks.

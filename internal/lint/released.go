@@ -20,13 +20,11 @@ import (
 // dir: BASE itself when it is a directory (a checkout of the release, an
 // unpacked tarball), else a git revision (a branch, a tag, a commit) of
 // the repository dir is in, whose copy of dir is read with `git archive`
-// (git on PATH; nothing in the work tree changes).
+// (git on PATH; nothing in the work tree changes). A database as the
+// release is the CLI's to open (Released.Ledger).
 func ReleasedAt(ctx context.Context, base, dir string) (Released, error) {
 	if info, err := os.Stat(base); err == nil && info.IsDir() {
 		return Released{Name: base, FS: os.DirFS(base)}, nil
-	}
-	if strings.Contains(base, "://") || strings.HasPrefix(base, "sqlite:") {
-		return Released{}, fmt.Errorf("--base %s: a database as the release is not supported yet: give a git revision or a directory", base)
 	}
 	return releasedInGit(ctx, base, dir)
 }
