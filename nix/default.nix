@@ -34,4 +34,5 @@ in
   overrideMainWithDatabase = import ./override-main-with-database.nix { inherit databaseArg linkDatabase; };
   craneArgsWithDatabase = import ./crane-args-with-database.nix { inherit databaseArg linkDatabase; };
   devShellHook = import ./dev-shell-hook.nix { inherit databaseArg; dbprep = hostDbprep; };
+  lintCheck = pkgs.callPackage ./lint-check.nix { dbprep = buildDbprep; };
 }

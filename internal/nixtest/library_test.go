@@ -313,3 +313,32 @@ func TestNaerskDatabaseName(t *testing.T) {
 		t.Errorf("database names %q, want mycrate-database app-database mine", got)
 	}
 }
+
+// lintCheck is `migrate lint --base` as a flake check, with no git in the
+// build: against the released migrations directory it passes while the
+// history holds and fails, naming the file, on an edited migration;
+// against a released SQLite prepared database it reads its ledger.
+func TestLintCheck(t *testing.T) {
+	e := newEnv(t)
+	released, now := t.TempDir(), t.TempDir()
+	for _, d := range []string{released, now} {
+		os.WriteFile(filepath.Join(d, "1_users.sql"), []byte("CREATE TABLE users (id INTEGER);\n"), 0o644)
+	}
+	check := func(base string) (string, error) {
+		drv := e.expr(t, `(dbprep.lintCheck { migrations = `+now+`; base = `+base+`; }).drvPath`)
+		return nixTool("nix-store", "--realise", drv)
+	}
+	prepared := `(dbprep.prepareDatabase { migrations = ` + released + `; name = "released"; })`
+	for _, base := range []string{released, prepared} {
+		if out, err := check(base); err != nil {
+			t.Fatalf("base %s, nothing changed: %v %s", base, err, out)
+		}
+	}
+	os.WriteFile(filepath.Join(now, "1_users.sql"), []byte("CREATE TABLE users (id INTEGER, name TEXT);\n"), 0o644)
+	for _, base := range []string{released, prepared} {
+		_, err := check(base)
+		if err == nil || !strings.Contains(err.Error(), "1_users.sql:1: error: migration 1") || !strings.Contains(err.Error(), "[edited]") {
+			t.Errorf("base %s, an edited migration must fail the check, naming it: %v", base, err)
+		}
+	}
+}
