@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -59,8 +60,13 @@ func (s *session) migrateLint(c *cli.Context) error {
 		findings = append(findings, history...)
 	}
 	count := map[lint.Severity]int{}
-	for _, f := range findings {
+	for i, f := range findings {
 		count[f.Severity]++
+		// A workspace member's files are named from its directory, as
+		// the user writes them.
+		if s.dir != "" {
+			findings[i].File = strings.TrimPrefix(f.File, s.dir+string(filepath.Separator))
+		}
 	}
 	switch format {
 	case "json":

@@ -92,5 +92,16 @@ func TestLintBase(t *testing.T) {
 		"migrations/20240215000000_late.sql:1: allowed: migration 20240215000000 is new since v1.0.0", "allowed here: merged late; released databases have no posts yet",
 		"lint: 0 warning(s), 1 allowed, no errors in migrations")
 	c.Run(t, "migrate", "lint", "--base", "v9").Want(t, 1, "--base v9 is neither a directory nor a git revision")
+	// --workspace: each member against its own migrations at the release.
+	os.MkdirAll(filepath.Join(dir, "accounts/migrations"), 0o755)
+	os.WriteFile(filepath.Join(dir, "accounts/Cargo.toml"), []byte("[package]\nname = \"accounts\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "accounts/migrations/1_a.sql"), []byte("CREATE TABLE a (id INTEGER);\n"), 0o644)
+	git("add", ".")
+	git("commit", "-q", "-m", "accounts")
+	git("tag", "v1.1.0")
+	os.WriteFile(filepath.Join(dir, "accounts/migrations/1_a.sql"), []byte("CREATE TABLE a (id BIGINT);\n"), 0o644)
+	c.Run(t, "migrate", "lint", "--workspace", "--base", "v1.1.0").Want(t, 1,
+		"accounts: migrations/1_a.sql:1: error: migration 1 (a) was released at v1.1.0 and has been edited since",
+		"error: workspace: accounts failed")
 	c.Run(t, "migrate", "lint", "--format", "xml").Want(t, 2, "use text, json or github")
 }

@@ -270,7 +270,7 @@ func globalFlags(grouped bool) []cli.Flag {
 		&cli.StringFlag{Name: "sqlx-compat", Category: category, DefaultText: "0.9, or 0.8 where Cargo.lock locks sqlx 0.8 or 0.7", Usage: "follow sqlx `VERSION`'s rules: 0.9 (the stable release) or 0.8: -- no-transaction on SQLite, migrate add inference"},
 		&cli.BoolFlag{Name: "no-dotenv", Category: category, Usage: "do not load .env"},
 		&cli.BoolFlag{Name: "workspace", Category: category, Usage: "run the command in every member of the workspace below here, each with its own sqlx.toml, migrations and URL variable " +
-			"(the root Cargo.toml's [workspace] members and every directory with a sqlx.toml or migrations/): database create|setup, migrate run|info|check, prepare and schema (with --out-dir DIR)"},
+			"(the root Cargo.toml's [workspace] members and every directory with a sqlx.toml or migrations/): database create|setup, migrate run|info|check|lint, prepare and schema (with --out-dir DIR)"},
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 // is one command a user should type member by member.
 var workspaceCommands = map[string]string{
 	"database create": "", "database setup": "",
-	"migrate run": "", "migrate info": "", "migrate check": "",
+	"migrate run": "", "migrate info": "", "migrate check": "", "migrate lint": "",
 	"prepare": ".sqlite3", "schema": ".sql",
 }
 
