@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,7 +10,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/effect"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/lint"
+	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
@@ -24,6 +28,7 @@ func lintCommand(s *session) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json, or github (workflow commands: annotations on the pull request's lines)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail too"},
+			&cli.StringFlag{Name: "scratch-url", Usage: "with --base: a PostgreSQL server where a throwaway database is made to apply the migrations to (default: a throwaway SQLite file)"},
 			&cli.StringFlag{Name: "base", Usage: "what is released: a git revision (a branch, tag or commit), a directory of migrations, or a database URL (its ledger, read only)"},
 		},
 		Action: action(s, 0, s.migrateLint),
@@ -58,6 +63,11 @@ func (s *session) migrateLint(c *cli.Context) error {
 			return err
 		}
 		findings = append(findings, history...)
+		effects, err := s.effects(c, rel, src, opts)
+		if err != nil {
+			return err
+		}
+		findings = append(findings, effects...)
 	}
 	count := map[lint.Severity]int{}
 	for i, f := range findings {
@@ -99,6 +109,48 @@ func (s *session) migrateLint(c *cli.Context) error {
 		s.printf("lint: %d warning(s)%s, no errors in %s\n", warns, allowed, s.source(c))
 	}
 	return nil
+}
+
+// effects runs the effect rules (internal/effect) on a throwaway database:
+// SQLite, or a database made on the --scratch-url server. A release that
+// is a database's ledger, or whose migrations do not apply on the scratch
+// engine, gets a note saying the rules did not run, and no finding.
+func (s *session) effects(c *cli.Context, rel lint.Released, src string, opts lint.Options) ([]lint.Finding, error) {
+	if rel.FS == nil {
+		fmt.Fprintf(s.stderr, "note: the effect rules did not run: they apply the release's migrations, and %s is a database; give a git revision or a directory as --base\n", rel.Name)
+		return nil, nil
+	}
+	released, err := rel.Migrations(opts)
+	if err != nil {
+		return nil, err
+	}
+	current, err := migration.ResolveDirAs(src, s.source(c), migration.Options{IgnoredChars: opts.IgnoredChars})
+	if err != nil {
+		return nil, err
+	}
+	cfg := effect.Config{Table: s.config.Table(), Released: released, Current: current, ConnectTimeout: connectTimeout(c)}
+	engineName := "SQLite"
+	if raw := c.String("scratch-url"); raw != "" {
+		s.secretURLs = append(s.secretURLs, raw)
+		u, err := dburl.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("--scratch-url: %w", err)
+		}
+		if u.Engine != engine.Postgres {
+			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("--scratch-url names a PostgreSQL server (postgres://…), where a throwaway database is made; SQLite needs none")}
+		}
+		cfg.Scratch, engineName = u, "PostgreSQL"
+	}
+	findings, err := effect.Check(c.Context, cfg)
+	if errors.Is(err, effect.ErrNotApplicable) {
+		hint := ""
+		if engineName == "SQLite" {
+			hint = "; for PostgreSQL migrations give --scratch-url postgres://USER@HOST/DB (a server where a throwaway database may be created and dropped)"
+		}
+		fmt.Fprintf(s.stderr, "note: the effect rules did not run: %v on %s%s\n", err, engineName, hint)
+		return nil, nil
+	}
+	return findings, err
 }
 
 // releasedDatabase is the ledger of the database at raw, a release's

@@ -91,6 +91,23 @@ func TestLintBase(t *testing.T) {
 	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 0,
 		"migrations/20240215000000_late.sql:1: allowed: migration 20240215000000 is new since v1.0.0", "allowed here: merged late; released databases have no posts yet",
 		"lint: 0 warning(s), 1 allowed, no errors in migrations")
+	// The effect rules: the new migration renames a released table, on a
+	// throwaway SQLite file and on a throwaway database of a PostgreSQL
+	// server, which is gone afterwards.
+	os.WriteFile(m("20240501000000_people.sql"), []byte("ALTER TABLE users RENAME TO people;\n"), 0o644)
+	c.Run(t, "migrate", "lint", "--base", "v1.0.0").Want(t, 1,
+		"migrations/20240501000000_people.sql:1: error: the released table users is renamed to people", "[breaks-running-app]")
+	server := srv.URL("postgres")
+	r := c.Run(t, "migrate", "lint", "--base", "v1.0.0", "--scratch-url", server)
+	r.Want(t, 1, "the released table public.users is renamed to public.people")
+	if strings.Contains(r.Stdout+r.Stderr, srv.Password) {
+		t.Errorf("the scratch server's password was printed:\n%s", r)
+	}
+	if n := pgCount(t, server, "SELECT count(*) FROM pg_database WHERE datname LIKE 'dbprep_lint_%'"); n != 0 {
+		t.Errorf("%d throwaway databases left on the scratch server", n)
+	}
+	os.Remove(m("20240501000000_people.sql"))
+	c.Run(t, "migrate", "lint", "--base", "sqlite:"+prepared).Want(t, 0, "note: the effect rules did not run")
 	c.Run(t, "migrate", "lint", "--base", "v9").Want(t, 1, "--base v9 is neither a directory nor a git revision")
 	// --workspace: each member against its own migrations at the release.
 	os.MkdirAll(filepath.Join(dir, "accounts/migrations"), 0o755)

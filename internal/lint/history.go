@@ -53,12 +53,9 @@ type Released struct {
 // `-- dbprep:allow RULE why` is reported as Allowed, with the why.
 func History(rel Released, dir string, opts Options) ([]Finding, error) {
 	mopts := migration.Options{IgnoredChars: opts.IgnoredChars}
-	var base []migration.Migration
-	if rel.FS != nil {
-		var err error
-		if base, err = migration.Resolve(rel.FS, ".", mopts); err != nil {
-			return nil, fmt.Errorf("reading the migrations released at %s: %w", rel.Name, err)
-		}
+	base, err := rel.Migrations(opts)
+	if err != nil {
+		return nil, err
 	}
 	for _, a := range rel.Ledger {
 		base = append(base, migration.Migration{Name: migration.Name{Version: a.Version}, Checksum: a.Checksum})
@@ -112,6 +109,19 @@ func History(rel Released, dir string, opts Options) ([]Finding, error) {
 }
 
 // removed reports b, released, gone from dir.
+// Migrations are the release's migration files (none for a database's
+// ledger).
+func (rel Released) Migrations(opts Options) ([]migration.Migration, error) {
+	if rel.FS == nil {
+		return nil, nil
+	}
+	ms, err := migration.Resolve(rel.FS, ".", migration.Options{IgnoredChars: opts.IgnoredChars})
+	if err != nil {
+		return nil, fmt.Errorf("reading the migrations released at %s: %w", rel.Name, err)
+	}
+	return ms, nil
+}
+
 func removed(rel Released, b migration.Migration, dir string) Finding {
 	path, what, restore := dir, fmt.Sprintf("migration %d", b.Version), "restore the file"
 	if b.File != "" {
@@ -146,7 +156,7 @@ func edited(rel Released, b, m migration.Migration) Finding {
 				b.Version, b.Description, rel.Name, restore)
 		}
 	}
-	return allow(Finding{File: m.File, Line: 1, Severity: Error, Rule: "edited", Message: msg})
+	return Allow(Finding{File: m.File, Line: 1, Severity: Error, Rule: "edited", Message: msg})
 }
 
 func outOfOrder(rel Released, m, newest migration.Migration) Finding {
@@ -154,7 +164,7 @@ func outOfOrder(rel Released, m, newest migration.Migration) Finding {
 	if newest.File == "" {
 		newestName = fmt.Sprint(newest.Version)
 	}
-	return allow(Finding{File: m.File, Line: 1, Severity: Error, Rule: "out-of-order", Message: fmt.Sprintf(
+	return Allow(Finding{File: m.File, Line: 1, Severity: Error, Rule: "out-of-order", Message: fmt.Sprintf(
 		"migration %d is new since %s but sorts before %s, released there: released databases apply it after %d, "+
 			"a new database (and a prepared one) before it, so the two end up run in different orders; "+
 			"give it a version above %d (rename the file, or make it again with dbprep migrate add)",
@@ -167,9 +177,9 @@ func plain(b []byte) []byte {
 	return bytes.ReplaceAll(b, []byte("\uFEFF"), nil)
 }
 
-// allow makes f Allowed when its file acknowledges its rule with a line
+// Allow makes f Allowed when its file acknowledges its rule with a line
 // `-- dbprep:allow RULE why`, at that line, the why in the message.
-func allow(f Finding) Finding {
+func Allow(f Finding) Finding {
 	data, err := os.ReadFile(f.File)
 	if err != nil {
 		return f

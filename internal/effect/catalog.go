@@ -1,0 +1,112 @@
+// Package effect finds what a change does to the schema already released,
+// from the engine's own catalog, not from the SQL text: it applies the
+// release's migrations to a throwaway database, then each new migration
+// in turn, and compares the tables and columns the engine reports before
+// and after each.
+package effect
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/dbprep/dbprep/internal/engine"
+)
+
+// Column is what the catalog says of a column.
+type Column struct {
+	Type       string
+	NotNull    bool
+	HasDefault bool
+}
+
+// Catalog is the tables of a database (schema-qualified on PostgreSQL)
+// and their columns by name.
+type Catalog map[string]map[string]Column
+
+// read reads the catalog of the database db is connected to, less the
+// ledger table and the engine's own.
+func read(ctx context.Context, db *sql.DB, e engine.Engine, ledger string) (Catalog, error) {
+	if e == engine.Postgres {
+		return readPostgres(ctx, db, ledger)
+	}
+	return readSQLite(ctx, db, ledger)
+}
+
+func readSQLite(ctx context.Context, db *sql.DB, ledger string) (Catalog, error) {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ?", ledger)
+	if err != nil {
+		return nil, err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	c := Catalog{}
+	for _, t := range tables {
+		cols := map[string]Column{}
+		rows, err := db.QueryContext(ctx, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk FROM pragma_table_info(?)", t)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var name, typ string
+			var notNull, hasDefault bool
+			var pk int
+			if err := rows.Scan(&name, &typ, &notNull, &hasDefault, &pk); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			// An INTEGER PRIMARY KEY is the rowid: given a value when none is.
+			cols[name] = Column{Type: strings.ToUpper(typ), NotNull: notNull, HasDefault: hasDefault || pk > 0 && strings.EqualFold(typ, "integer")}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		c[t] = cols
+	}
+	return c, nil
+}
+
+const postgresColumns = `
+SELECT n.nspname || '.' || c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> ''
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+  AND NOT (c.relname = $1 AND n.nspname = current_schema())
+  AND c.oid::regclass::text <> $1`
+
+func readPostgres(ctx context.Context, db *sql.DB, ledger string) (Catalog, error) {
+	rows, err := db.QueryContext(ctx, postgresColumns, ledger)
+	if err != nil {
+		return nil, fmt.Errorf("reading the catalog: %w", err)
+	}
+	defer rows.Close()
+	c := Catalog{}
+	for rows.Next() {
+		var table, name string
+		var col Column
+		if err := rows.Scan(&table, &name, &col.Type, &col.NotNull, &col.HasDefault); err != nil {
+			return nil, err
+		}
+		if c[table] == nil {
+			c[table] = map[string]Column{}
+		}
+		c[table][name] = col
+	}
+	return c, rows.Err()
+}
