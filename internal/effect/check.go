@@ -87,6 +87,13 @@ func Check(ctx context.Context, cfg Config) ([]lint.Finding, error) {
 		if m.Type.IsDown() {
 			continue
 		}
+		if u.Engine == engine.Postgres {
+			sql, err := m.Load()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, locks(base, sql, m.File)...)
+		}
 		if _, err := (&migrate.Migrator{Store: st, Migrations: applied}).Run(ctx, migrate.Options{}); err != nil {
 			var ee *ledger.ExecError
 			if !errors.As(err, &ee) {

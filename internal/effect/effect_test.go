@@ -105,7 +105,12 @@ func TestEffectsPostgres(t *testing.T) {
 		"5_narrow.sql":      "ALTER TABLE users ALTER COLUMN note TYPE varchar(10);\n",
 		"6_notnull.sql":     "ALTER TABLE posts ADD COLUMN body TEXT NOT NULL;\n",
 		"7_set_notnull.sql": "ALTER TABLE posts ALTER COLUMN title SET NOT NULL;\n",
-		"8_fresh.sql":       "CREATE TABLE fresh (a INTEGER);\nALTER TABLE fresh ADD COLUMN b TEXT NOT NULL;\n",
+		"8_fresh.sql":       "CREATE TABLE fresh (a INTEGER);\nALTER TABLE fresh ADD COLUMN b TEXT NOT NULL;\nCREATE INDEX fresh_a ON fresh (a);\n",
+		"9_index.sql":       "CREATE INDEX users_age ON public.users (age);\n",
+		"10_index_ok.sql":   "-- no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (full_name);\n",
+		"11_fk.sql":         "ALTER TABLE posts ADD COLUMN user_id INTEGER;\nALTER TABLE posts ADD CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id);\n",
+		"12_fk_ok.sql":      "ALTER TABLE posts ADD CONSTRAINT posts_title CHECK (title <> '') NOT VALID;\n",
+		"13_allowed.sql":    "-- dbprep:allow locks-table posts holds a hundred rows\nCREATE UNIQUE INDEX posts_title_u ON posts (title);\n",
 	})
 	want := []string{
 		"2_drop_email.sql destructive error",
@@ -115,6 +120,9 @@ func TestEffectsPostgres(t *testing.T) {
 		"5_narrow.sql destructive error",
 		"6_notnull.sql breaks-running-app error",
 		"7_set_notnull.sql breaks-running-app warning",
+		"9_index.sql locks-table error",
+		"11_fk.sql locks-table error",
+		"13_allowed.sql locks-table allowed",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -1,0 +1,103 @@
+package effect
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/dbprep/dbprep/internal/lint"
+	"github.com/dbprep/dbprep/internal/sqllex"
+)
+
+// locks reports the statements of a new PostgreSQL migration (sql, in
+// file) that lock a released table for the length of a scan or a build,
+// after squawk's rules that matter most: an index built without
+// CONCURRENTLY, and a foreign key or check constraint added without NOT
+// VALID (then VALIDATE CONSTRAINT in a later migration takes only a SHARE
+// UPDATE EXCLUSIVE lock). Type changes and SET NOT NULL are the catalog's
+// to find (diff). A table created by the change itself is free to lock.
+func locks(released Catalog, sql, file string) []lint.Finding {
+	var out []lint.Finding
+	for stmt := range sqllex.Statements(sql, sqllex.Postgres) {
+		var words []string
+		line := 0
+		for _, t := range stmt {
+			if !t.Code() && t.Kind != sqllex.QuotedName {
+				continue
+			}
+			if line == 0 {
+				line = t.Line
+			}
+			w := t.Text(sql)
+			if t.Kind == sqllex.QuotedName {
+				w = strings.ReplaceAll(w[1:len(w)-1], `""`, `"`)
+			} else {
+				w = strings.ToLower(w)
+			}
+			words = append(words, w)
+		}
+		add := func(rule, msg string) {
+			out = append(out, lint.Allow(lint.Finding{File: file, Line: line, Severity: lint.Error, Rule: rule, Message: msg}))
+		}
+		switch {
+		case len(words) > 2 && words[0] == "create" && (words[1] == "index" || words[1] == "unique" && words[2] == "index"):
+			if slices.Contains(words, "concurrently") {
+				continue
+			}
+			if t := after(words, "on"); released.has(t) {
+				add("locks-table", "an index is built on the released table "+t+" without CONCURRENTLY: writes to it wait until the build ends; "+
+					"CREATE INDEX CONCURRENTLY, alone in a migration with -- no-transaction")
+			}
+		case len(words) > 2 && words[0] == "alter" && words[1] == "table" && slices.Contains(words, "add") &&
+			(slices.Contains(words, "foreign") || slices.Contains(words, "references") || slices.Contains(words, "check")) &&
+			!slices.Contains(words, "valid"):
+			if t := tableOf(words); released.has(t) {
+				add("locks-table", "a constraint is added to the released table "+t+" without NOT VALID: every row is checked under a lock that blocks writes; "+
+					"add it NOT VALID, then VALIDATE CONSTRAINT in a later migration")
+			}
+		}
+	}
+	return out
+}
+
+// after is the name after the word w in words ("" when none), with its
+// schema when it has one ("public . users" is read as one name).
+func after(words []string, w string) string {
+	i := slices.Index(words, w)
+	if i < 0 || i+1 >= len(words) {
+		return ""
+	}
+	name := words[i+1]
+	if name == "only" && i+2 < len(words) {
+		i, name = i+1, words[i+2]
+	}
+	if i+3 < len(words) && words[i+2] == "." {
+		name += "." + words[i+3]
+	}
+	return name
+}
+
+// tableOf is the table of ALTER TABLE [IF EXISTS] [ONLY] name.
+func tableOf(words []string) string {
+	rest := words[2:]
+	if len(rest) > 2 && rest[0] == "if" && rest[1] == "exists" {
+		rest = rest[2:]
+	}
+	return after(append([]string{"table"}, rest...), "table")
+}
+
+// has reports whether the catalog holds the table named t, qualified with
+// its schema or not.
+func (c Catalog) has(t string) bool {
+	if t == "" {
+		return false
+	}
+	if _, ok := c[t]; ok {
+		return true
+	}
+	for name := range c {
+		if _, base, ok := strings.Cut(name, "."); ok && base == t {
+			return true
+		}
+	}
+	return false
+}
