@@ -28,7 +28,7 @@ func lintCommand(s *session) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json, or github (workflow commands: annotations on the pull request's lines)"},
 			&cli.BoolFlag{Name: "strict", Usage: "warnings fail too"},
-			&cli.StringFlag{Name: "scratch-url", Usage: "with --base: a PostgreSQL server where a throwaway database is made to apply the migrations to (default: a throwaway SQLite file)"},
+			&cli.StringFlag{Name: "scratch-url", Usage: "with --base: a PostgreSQL server where a throwaway database is made to apply the migrations to; sqlite: for a throwaway SQLite file, the default, where a failing new migration then is an error, not a warning"},
 			&cli.StringFlag{Name: "base", Usage: "what is released: a git revision (a branch, tag or commit), a directory of migrations, or a database URL (its ledger, read only)"},
 		},
 		Action: action(s, 0, s.migrateLint),
@@ -136,10 +136,10 @@ func (s *session) effects(c *cli.Context, rel lint.Released, src string, opts li
 		if err != nil {
 			return nil, fmt.Errorf("--scratch-url: %w", err)
 		}
-		if u.Engine != engine.Postgres {
-			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("--scratch-url names a PostgreSQL server (postgres://…), where a throwaway database is made; SQLite needs none")}
+		cfg.Scratch = u
+		if u.Engine == engine.Postgres {
+			engineName = "PostgreSQL"
 		}
-		cfg.Scratch, engineName = u, "PostgreSQL"
 	}
 	findings, err := effect.Check(c.Context, cfg)
 	if errors.Is(err, effect.ErrNotApplicable) {

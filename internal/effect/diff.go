@@ -31,7 +31,7 @@ func diff(released, before, after Catalog, file string) []lint.Finding {
 				add(lint.Error, "breaks-running-app", "the released table %s is renamed to %s: the version running now still uses %s and fails until it is replaced; "+
 					"expand and contract: create %s, write to both, move the readers, then drop %s in a later release", table, to, table, to, table)
 			} else {
-				add(lint.Error, "destructive", "the released table %s is dropped, with its rows; the version running now still uses it: "+
+				add(lint.Error, "destructive", "the released table %s is dropped, with its rows; a version running now that still uses it fails: "+
 					"stop using it in one release, drop it in a later one", table)
 			}
 			continue
@@ -48,9 +48,12 @@ func diff(released, before, after Catalog, file string) []lint.Finding {
 					add(lint.Error, "breaks-running-app", "the released column %s.%s is renamed to %s: the version running now still reads and writes %s and fails until it is replaced; "+
 						"expand and contract: add %s, write to both, move the readers, then drop %s in a later release", table, col, to, col, to, col)
 				} else {
-					add(lint.Error, "destructive", "the released column %s.%s is dropped, with its data; the version running now still reads it: "+
+					add(lint.Error, "destructive", "the released column %s.%s is dropped, with its data; a version running now that still reads it fails: "+
 						"stop using it in one release, drop it in a later one", table, col)
 				}
+			case is.Type != was.Type && widens(was.Type, is.Type) && !isInteger(was.Type):
+				// A longer varchar, varchar to text, more numeric precision:
+				// PostgreSQL changes the catalog alone.
 			case is.Type != was.Type && widens(was.Type, is.Type):
 				add(lint.Warning, "rewrites-table", "the released column %s.%s changes type from %s to %s: no value is lost, but PostgreSQL rewrites the table, "+
 					"holding an ACCESS EXCLUSIVE lock for as long", table, col, was.Type, is.Type)
@@ -95,6 +98,10 @@ func renamedColumn(was Column, cols, now map[string]Column) string {
 
 // sized is compiled on first use: a package variable would cost every
 // dbprep command its compilation at start-up.
+// isInteger reports whether t is one of PostgreSQL's integer types, whose
+// widening rewrites the table.
+func isInteger(t string) bool { return slices.Contains([]string{"smallint", "integer"}, strings.ToLower(t)) }
+
 var sized = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(character varying|varchar|character|char|numeric|decimal)\((\d+)(?:,\s*(\d+))?\)$`)
 })

@@ -83,7 +83,7 @@ func TestEffectsSQLite(t *testing.T) {
 		"7_drop_allowed.sql destructive allowed",
 		"8_notnull_body.sql breaks-running-app error",
 		"9_drop_users.sql destructive error",
-		"10_fails.sql fails-on-release error",
+		"10_fails.sql fails-on-release warning",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -92,7 +92,8 @@ func TestEffectsSQLite(t *testing.T) {
 
 // The same on PostgreSQL (a throwaway database on a real server), where a
 // NOT NULL column without a default can be added (and breaks the running
-// app's inserts) and types change in place.
+// app's inserts) and types change in place: integer to bigint rewrites the
+// table; a longer varchar changes the catalog alone, and is not reported.
 func TestEffectsPostgres(t *testing.T) {
 	u, err := dburl.Parse(testdb.Postgres(t).URL("postgres"))
 	if err != nil {
@@ -115,7 +116,6 @@ func TestEffectsPostgres(t *testing.T) {
 	want := []string{
 		"2_drop_email.sql destructive error",
 		"3_rename_name.sql breaks-running-app error",
-		"4_widen.sql rewrites-table warning",
 		"4_widen.sql rewrites-table warning",
 		"5_narrow.sql destructive error",
 		"6_notnull.sql breaks-running-app error",

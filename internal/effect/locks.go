@@ -101,3 +101,32 @@ func (c Catalog) has(t string) bool {
 	}
 	return false
 }
+
+// postgresOnly is a token of sql that only PostgreSQL's syntax has (a ::
+// cast, a $$ body, CONCURRENTLY, EXTENSION, plpgsql, ILIKE), or "":
+// migrations that hold one are PostgreSQL's, and applying them to the
+// default SQLite scratch database would report their failures there as the
+// change's. Type names say nothing: SQLite takes any (atuin's SQLite
+// migrations declare bigserial columns).
+func postgresOnly(sql string) string {
+	prevColon := false
+	for t := range sqllex.Tokens(sql, sqllex.Postgres) {
+		switch {
+		case t.Kind == sqllex.DollarBody:
+			return "a $$ body"
+		case t.Kind == sqllex.Byte && sql[t.Start] == ':':
+			if prevColon {
+				return "a :: cast"
+			}
+			prevColon = true
+			continue
+		case t.Kind == sqllex.Word:
+			switch w := strings.ToLower(t.Text(sql)); w {
+			case "concurrently", "extension", "plpgsql", "ilike":
+				return w
+			}
+		}
+		prevColon = false
+	}
+	return ""
+}
