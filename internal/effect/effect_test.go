@@ -112,6 +112,9 @@ func TestEffectsPostgres(t *testing.T) {
 		"11_fk.sql":         "ALTER TABLE posts ADD COLUMN user_id INTEGER;\nALTER TABLE posts ADD CONSTRAINT posts_user FOREIGN KEY (user_id) REFERENCES users (id);\n",
 		"12_fk_ok.sql":      "ALTER TABLE posts ADD CONSTRAINT posts_title CHECK (title <> '') NOT VALID;\n",
 		"13_allowed.sql":    "-- dbprep:allow locks-table posts holds a hundred rows\nCREATE UNIQUE INDEX posts_title_u ON posts (title);\n",
+		"14_volatile.sql":   "ALTER TABLE posts ADD COLUMN token uuid DEFAULT gen_random_uuid();\n",
+		"15_stable_ok.sql":  "ALTER TABLE posts ADD COLUMN created timestamptz NOT NULL DEFAULT now();\n",
+		"16_serial.sql":     "ALTER TABLE users ADD COLUMN seq bigserial;\n",
 	})
 	want := []string{
 		"2_drop_email.sql destructive error",
@@ -123,6 +126,8 @@ func TestEffectsPostgres(t *testing.T) {
 		"9_index.sql locks-table error",
 		"11_fk.sql locks-table error",
 		"13_allowed.sql locks-table allowed",
+		"14_volatile.sql locks-table error",
+		"16_serial.sql locks-table error",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -47,6 +47,11 @@ func locks(released Catalog, sql, file string) []lint.Finding {
 				add("locks-table", "an index is built on the released table "+t+" without CONCURRENTLY: writes to it wait until the build ends; "+
 					"CREATE INDEX CONCURRENTLY, alone in a migration with -- no-transaction")
 			}
+		case len(words) > 2 && words[0] == "alter" && words[1] == "table" && slices.Contains(words, "add") && volatileColumn(words) != "":
+			if t := tableOf(words); released.has(t) {
+				add("locks-table", "a column is added to the released table "+t+" with "+volatileColumn(words)+": PostgreSQL fills every row at once, "+
+					"rewriting the table under an exclusive lock; add it with no default (or a constant one), fill it in batches, then set the default")
+			}
 		case len(words) > 2 && words[0] == "alter" && words[1] == "table" && slices.Contains(words, "add") &&
 			(slices.Contains(words, "foreign") || slices.Contains(words, "references") || slices.Contains(words, "check")) &&
 			!slices.Contains(words, "valid"):
@@ -57,6 +62,31 @@ func locks(released Catalog, sql, file string) []lint.Finding {
 		}
 	}
 	return out
+}
+
+// volatileColumn says what, in an ALTER TABLE … ADD of words, makes
+// PostgreSQL compute a value for every existing row (a serial type, an
+// identity, a volatile default), or "": a constant or stable default
+// (now()) is stored once, in the catalog.
+func volatileColumn(words []string) string {
+	for i, w := range words {
+		switch w {
+		case "serial", "bigserial", "smallserial":
+			return "the type " + w
+		case "identity":
+			return "an identity"
+		case "default":
+			for _, f := range words[i+1:] {
+				switch f {
+				case "random", "gen_random_uuid", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval", "txid_current":
+					return "a volatile default, " + f + "()"
+				case ",", "not", "null", "constraint", "references", "check", "primary", "unique":
+					return ""
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // after is the name after the word w in words ("" when none), with its
