@@ -124,7 +124,7 @@ func (s *session) effects(c *cli.Context, rel lint.Released, src string, opts li
 	if err != nil {
 		return nil, err
 	}
-	current, err := migration.ResolveDirAs(src, s.source(c), migration.Options{IgnoredChars: opts.IgnoredChars})
+	current, err := migration.ResolveDir(src, migration.Options{IgnoredChars: opts.IgnoredChars})
 	if err != nil {
 		return nil, err
 	}

@@ -85,9 +85,7 @@ func TestEffectsSQLite(t *testing.T) {
 		"9_drop_users.sql destructive error",
 		"10_fails.sql fails-on-release warning",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	wantFindings(t, got, want)
 }
 
 // The same on PostgreSQL (a throwaway database on a real server), where a
@@ -129,6 +127,11 @@ func TestEffectsPostgres(t *testing.T) {
 		"14_volatile.sql locks-table error",
 		"16_serial.sql locks-table error",
 	}
+	wantFindings(t, got, want)
+}
+
+func wantFindings(t *testing.T, got, want []string) {
+	t.Helper()
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
