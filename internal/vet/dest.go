@@ -60,10 +60,16 @@ func (v *checkCall) scans() []*ast.CallExpr {
 
 // scansOn are the Scan calls made on value (a row or rows), also in a
 // function of the same package it is passed to (readUser(rows)), two
-// calls deep at most.
+// calls deep at most, through a parameter of its own type or of an
+// interface type (scanUser(s scanner), where scanner has Scan).
 func (v *checkCall) scansOn(value ssa.Value, depth int) []*ast.CallExpr {
 	var out []*ast.CallExpr
 	for _, ref := range *value.Referrers() {
+		if mi, ok := ref.(*ssa.MakeInterface); ok && mi.X == value {
+			// Passed as an interface: follow the interface value.
+			out = append(out, v.scansOn(mi, depth)...)
+			continue
+		}
 		c, ok := ref.(ssa.CallInstruction)
 		if !ok {
 			continue

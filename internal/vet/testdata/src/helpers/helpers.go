@@ -31,3 +31,28 @@ func (store) readOne(row *sql.Row) {
 	var id, extra int64
 	row.Scan(&id, &extra) // want `Scan has 2 destinations for 1 column`
 }
+
+// scanner is what a helper takes to scan a *sql.Row or a *sql.Rows alike.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+func viaInterface(db *sql.DB) {
+	scanUser(db.QueryRow("SELECT id, name FROM users WHERE id = $1", 1))
+	rows, _ := db.Query("SELECT id FROM users")
+	defer rows.Close()
+	for rows.Next() {
+		scanID(rows)
+	}
+}
+
+func scanUser(s scanner) {
+	var id int64
+	var name string
+	s.Scan(&id, &name) // want `column "name" can be NULL`
+}
+
+func scanID(s scanner) {
+	var a, b int64
+	s.Scan(&a, &b) // want `Scan has 2 destinations for 1 column`
+}
