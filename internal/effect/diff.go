@@ -100,7 +100,9 @@ func renamedColumn(was Column, cols, now map[string]Column) string {
 // dbprep command its compilation at start-up.
 // isInteger reports whether t is one of PostgreSQL's integer types, whose
 // widening rewrites the table.
-func isInteger(t string) bool { return slices.Contains([]string{"smallint", "integer"}, strings.ToLower(t)) }
+func isInteger(t string) bool {
+	return slices.Contains([]string{"smallint", "integer"}, strings.ToLower(t))
+}
 
 var sized = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(character varying|varchar|character|char|numeric|decimal)\((\d+)(?:,\s*(\d+))?\)$`)
