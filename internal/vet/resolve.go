@@ -80,6 +80,12 @@ func (r *resolver) resolve(v ssa.Value) ([]variant, bool) {
 			if f.Pkg != nil && f.Pkg.Pkg.Path() == "fmt" && f.Name() == "Sprintf" && len(v.Call.Args) == 2 {
 				return r.sprintf(v.Call.Args[0], v.Call.Args[1])
 			}
+			if f.Pkg != nil && f.Pkg.Pkg.Path() == "strings" && f.Name() == "Join" && len(v.Call.Args) == 2 {
+				return r.join(v.Call.Args[0], v.Call.Args[1])
+			}
+			if f.Pkg == r.pkg && len(f.Params) == 0 && f.Signature.Results().Len() == 1 {
+				return r.returns(f)
+			}
 			if i, ok := isRebind(calleeObj(f)); ok {
 				if !v.Call.IsInvoke() && f.Signature.Recv() != nil {
 					i++ // the receiver is an argument in SSA
@@ -240,6 +246,141 @@ func calleeObj(f *ssa.Function) *types.Func {
 	return obj
 }
 
+// returns resolves what a function of the package without parameters
+// returns (a helper that builds a query from constants): every return's
+// value must be known.
+func (r *resolver) returns(f *ssa.Function) ([]variant, bool) {
+	var vals []ssa.Value
+	for _, b := range f.Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) == 1 {
+			vals = append(vals, ret.Results[0])
+		}
+	}
+	if len(vals) == 0 {
+		return nil, false
+	}
+	return r.union(vals)
+}
+
+// join folds strings.Join(elems, sep) when sep and every element of the
+// slice literal elems (or of a package variable set once to one, whose
+// elements nothing indexes) are known.
+func (r *resolver) join(elems, sep ssa.Value) ([]variant, bool) {
+	seps, ok := r.resolve(sep)
+	if !ok {
+		return nil, false
+	}
+	if ld, ok := elems.(*ssa.UnOp); ok && ld.Op == token.MUL {
+		g, ok := ld.X.(*ssa.Global)
+		if !ok || g.Pkg != r.pkg {
+			return nil, false
+		}
+		var stored []ssa.Value
+		for _, f := range r.funcs {
+			for _, b := range f.Blocks {
+				for _, instr := range b.Instrs {
+					switch instr := instr.(type) {
+					case *ssa.Store:
+						if instr.Addr == g {
+							stored = append(stored, instr.Val)
+						}
+					case *ssa.IndexAddr:
+						if l, ok := instr.X.(*ssa.UnOp); ok && l.X == g {
+							return nil, false // an element is read or written by index
+						}
+					}
+				}
+			}
+		}
+		if len(stored) != 1 {
+			return nil, false
+		}
+		elems = stored[0]
+	}
+	slice, ok := elems.(*ssa.Slice)
+	if !ok {
+		return nil, false
+	}
+	vals, ok := literalElems(slice)
+	if !ok {
+		return nil, false
+	}
+	parts := [][]variant{}
+	for _, v := range vals {
+		vs, ok := r.resolve(v)
+		if !ok {
+			return nil, false
+		}
+		parts = append(parts, vs)
+	}
+	var out []variant
+	for _, s := range seps {
+		texts := []variant{{}}
+		for i, p := range parts {
+			var next []variant
+			for _, t := range texts {
+				for _, x := range p {
+					joined := t
+					if i > 0 {
+						joined.sql += s.sql
+					}
+					joined.sql += x.sql
+					joined.rebind, joined.in = joined.rebind || x.rebind, joined.in || x.in
+					next = append(next, joined)
+				}
+			}
+			if len(out)+len(next) > maxVariants {
+				return nil, false
+			}
+			texts = next
+		}
+		out = append(out, texts...)
+	}
+	return out, true
+}
+
+// literalElems are the values stored into the array behind a slice
+// literal, by index: each element stored once, the array used for nothing
+// else.
+func literalElems(a *ssa.Slice) ([]ssa.Value, bool) {
+	arr, ok := a.X.(*ssa.Alloc)
+	if !ok {
+		return nil, false
+	}
+	at, ok := arr.Type().(*types.Pointer).Elem().(*types.Array)
+	if !ok {
+		return nil, false
+	}
+	elems := make([]ssa.Value, int(at.Len()))
+	for _, ref := range *arr.Referrers() {
+		ia, ok := ref.(*ssa.IndexAddr)
+		if !ok {
+			if ref == a {
+				continue
+			}
+			return nil, false
+		}
+		idx, ok := ia.Index.(*ssa.Const)
+		if !ok {
+			return nil, false
+		}
+		i := int(idx.Int64())
+		for _, use := range *ia.Referrers() {
+			st, ok := use.(*ssa.Store)
+			if !ok || st.Addr != ia || elems[i] != nil {
+				return nil, false
+			}
+			elems[i] = st.Val
+		}
+	}
+	for _, e := range elems {
+		if e == nil {
+			return nil, false
+		}
+	}
+	return elems, true
+}
+
 // sprintf folds fmt.Sprintf(format, args...) when the format and every
 // argument are known at compile time (a table name in a constant, say):
 // each argument a string text resolve knows, or a constant of another
@@ -254,41 +395,16 @@ func (r *resolver) sprintf(format, args ssa.Value) ([]variant, bool) {
 	switch a := args.(type) {
 	case *ssa.Const: // no arguments: a nil slice
 	case *ssa.Slice:
-		arr, ok := a.X.(*ssa.Alloc)
+		vals, ok := literalElems(a)
 		if !ok {
 			return nil, false
 		}
-		n := int(arr.Type().(*types.Pointer).Elem().(*types.Array).Len())
-		elems = make([][]any, n)
-		for _, ref := range *arr.Referrers() {
-			ia, ok := ref.(*ssa.IndexAddr)
-			if !ok {
-				if ref == a {
-					continue
-				}
-				return nil, false
-			}
-			idx, ok := ia.Index.(*ssa.Const)
+		for _, v := range vals {
+			e, ok := r.argValues(v)
 			if !ok {
 				return nil, false
 			}
-			i := int(idx.Int64())
-			for _, use := range *ia.Referrers() {
-				st, ok := use.(*ssa.Store)
-				if !ok || st.Addr != ia || elems[i] != nil {
-					return nil, false
-				}
-				vals, ok := r.argValues(st.Val)
-				if !ok {
-					return nil, false
-				}
-				elems[i] = vals
-			}
-		}
-		for _, e := range elems {
-			if e == nil {
-				return nil, false
-			}
+			elems = append(elems, e)
 		}
 	default:
 		return nil, false

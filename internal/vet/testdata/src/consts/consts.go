@@ -3,6 +3,8 @@ package consts
 import (
 	"database/sql"
 	"fmt"
+	"os"
+	"strings"
 )
 
 const usersTable = "users"
@@ -17,7 +19,8 @@ var reassigned = "SELECT id FROM users"
 
 func init() { reassigned = "SELECT nothing FROM users" + suffix() }
 
-func suffix() string { return "" }
+// suffix is known at run time only.
+func suffix() string { return os.Getenv("SUFFIX") }
 
 func folded(db *sql.DB, admin bool, id int64) {
 	var email string
@@ -60,4 +63,28 @@ func sprintfFolded(db *sql.DB, admin bool) {
 	}
 	db.Query(fmt.Sprintf("SELECT id FROM %s", table))    // want `no such table: admins|relation "admins" does not exist`
 	db.Query(fmt.Sprintf("SELECT id FROM %s", suffix())) // not known: skipped
+}
+
+// A helper of the package that builds a query from constants, and a
+// package variable set once from fmt.Sprintf over strings.Join of a
+// constant slice, are folded (issue: services build queries so).
+func userColumns() string { return strings.Join([]string{"id", "emial"}, ", ") }
+
+var postColumns = []string{"id", "titel"}
+
+var postsQuery = fmt.Sprintf("SELECT %s FROM posts", strings.Join(postColumns, ", "))
+
+var listColumns = []string{"id"}
+
+func init() { listColumns[0] = suffix() } // an element written: not constant
+
+func helperBuilt(db *sql.DB, admin bool) {
+	db.Query("SELECT " + userColumns() + " FROM users")                   // want `no such column: emial|column "emial" does not exist`
+	db.Query(postsQuery)                                                  // want `no such column: titel|column "titel" does not exist`
+	db.Query("SELECT " + strings.Join(listColumns, ", ") + " FROM users") // not known: skipped
+	order := "id"
+	if admin {
+		order = "emial"
+	}
+	db.Query("SELECT id FROM users ORDER BY " + order) // want `no such column: emial|column "emial" does not exist`
 }
