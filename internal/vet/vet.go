@@ -14,6 +14,7 @@ import (
 	"go/types"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/querycheck"
+	"github.com/dbprep/dbprep/internal/sqllex"
 	"github.com/dbprep/dbprep/internal/sqltext"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -254,6 +256,13 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 			}
 			checker = ch
 		}
+		if checker.Postgres && c.api.kind != named && slices.ContainsFunc(variants, func(q variant) bool { return !q.rebind && !q.in && questionMarks(q.sql) }) {
+			// A `?` placeholder never prepares on PostgreSQL: the query is
+			// another engine's (a test's own in-memory SQLite table, say).
+			skipped.NoDatabase = append(skipped.NoDatabase, SkippedCall{pass.Fset.Position(arg.Pos()),
+				"its ? placeholders are another engine's (PostgreSQL takes $1): sqlx.Rebind it, or put //dbprep:engine sqlite in the file for its own database"})
+			continue
+		}
 		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
 		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign,
 			runsDDL: ddlFuncs[c.instr.Parent()]}
@@ -262,6 +271,32 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 		}
 	}
 	return skipped, nil
+}
+
+// questionMarks says whether sql has a `?` placeholder: a `?` outside
+// literals and comments that is not one of PostgreSQL's jsonb operators
+// (`?`, `?|`, `?&` before a string or an array).
+func questionMarks(sql string) bool {
+	var code []sqllex.Token
+	for t := range sqllex.Tokens(sql, sqllex.Postgres) {
+		if t.Kind != sqllex.Space && t.Kind != sqllex.LineComment && t.Kind != sqllex.BlockComment {
+			code = append(code, t)
+		}
+	}
+	for i, t := range code {
+		if t.Kind != sqllex.Byte || sql[t.Start] != '?' {
+			continue
+		}
+		if i+1 < len(code) {
+			next := code[i+1]
+			if next.Kind == sqllex.String || next.Kind == sqllex.Byte && strings.ContainsRune("|&", rune(sql[next.Start])) ||
+				next.Kind == sqllex.Word && strings.EqualFold(next.Text(sql), "array") {
+				continue // jsonb's key-exists operators
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // findCall says whether ci calls one of apis, and finds its syntax.

@@ -55,6 +55,13 @@ func bad(ctx context.Context, db *sql.DB, tx *sql.Tx, id int64) {
 		where id = $1`, id).Scan(&email) // want `Scan has 1 destination for 2 columns \(query "select id, email from users where id = \$1"\)`
 }
 
+// A query written with ? placeholders is SQLite's (or MySQL's): checked
+// against SQLite, skipped against PostgreSQL, where it could never prepare
+// (a test's own in-memory SQLite table, say), never reported there.
+func questionMarks(db *sql.DB) {
+	db.Query("SELECT id FROM users WHERE id = ?", 1)
+}
+
 func dynamic(db *sql.DB, table string) {
 	db.Exec("DELETE FROM " + table) // built at run time: skipped
 	q := "SELECT 1"
