@@ -31,6 +31,8 @@ func vetCommand(s *session) *cli.Command {
 			&cli.StringFlag{Name: "null", Value: "default", Usage: "a column that can be NULL scanned into a value that cannot hold NULL: " +
 				"off; default (reported when the column has no NOT NULL and no DEFAULT, is on the nullable side of an outer join, or is an aggregate over no rows); " +
 				"strict (also when it has a DEFAULT: sqlx's rule)"},
+			&cli.StringFlag{Name: "sqlx-mapper", Usage: "how jmoiron/sqlx names a struct field without a db tag: lower (sqlx's default), snake (RangeID is range_id), or unknown " +
+				"(field names not checked); default: what the package sets with db.MapperFunc or db.Mapper = reflectx.NewMapperFunc, else lower"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list the calls whose SQL is built at run time (skipped), and count the calls checked and skipped in each package"},
 		},
 		Action: func(c *cli.Context) error {
@@ -70,6 +72,7 @@ func (s *session) vet(c *cli.Context) error {
 		Tags:           c.String("tags"),
 		Tests:          c.Bool("tests"),
 		Null:           c.String("null"),
+		SqlxMapper:     c.String("sqlx-mapper"),
 		EngineURLs:     c.StringSlice("engine-url"),
 		EngineTags:     c.StringSlice("engine-tag"),
 		URL:            s.rawURL,

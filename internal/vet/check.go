@@ -50,6 +50,11 @@ func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
 			return finding.Report{}, fmt.Errorf("--null: %w", err)
 		}
 	}
+	if r.SqlxMapper != "" {
+		if err := a.Flags.Set("sqlx-mapper", r.SqlxMapper); err != nil {
+			return finding.Report{}, fmt.Errorf("--sqlx-mapper: %w", err)
+		}
+	}
 	patterns := r.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}

@@ -182,7 +182,9 @@ func (v *checkCall) checkStruct(cols []querycheck.Column, quote string) {
 		return
 	}
 	fields := map[string]field{}
-	fieldNames(t.Underlying().(*types.Struct), "", "", fields, 0)
+	if !fieldNames(t.Underlying().(*types.Struct), "", "", fields, 0, v.mapper) {
+		return // a field's column name depends on a mapping vet cannot read
+	}
 	var missing []string
 	for _, c := range cols {
 		f, ok := fields[c.Name]
@@ -225,12 +227,13 @@ type field struct {
 	t    types.Type
 }
 
-// fieldNames collects the column names sqlx's default mapper gives the
-// fields of s: the db tag, else the lower-cased name; embedded structs
-// flattened, other struct fields also as "field.sub".
-func fieldNames(s *types.Struct, prefix, path string, out map[string]field, depth int) {
+// fieldNames collects the column names sqlx's mapper gives the fields of
+// s: the db tag, else the name as the mapper maps it (mapName); embedded
+// structs flattened, other struct fields also as "field.sub". It is false
+// when a field has no tag and the mapper is unknown.
+func fieldNames(s *types.Struct, prefix, path string, out map[string]field, depth int, mapper string) bool {
 	if depth > 8 {
-		return
+		return true
 	}
 	for i := range s.NumFields() {
 		f := s.Field(i)
@@ -241,27 +244,33 @@ func fieldNames(s *types.Struct, prefix, path string, out map[string]field, dept
 		if tag == "-" {
 			continue
 		}
-		name := tag
-		if name == "" {
-			name = strings.ToLower(f.Name())
-		}
 		ft := f.Type()
 		if ptr, ok := ft.(*types.Pointer); ok {
 			ft = ptr.Elem()
 		}
 		inner, isStruct := ft.Underlying().(*types.Struct)
 		if f.Embedded() && tag == "" && isStruct {
-			fieldNames(inner, prefix, path+f.Name()+".", out, depth+1)
+			if !fieldNames(inner, prefix, path+f.Name()+".", out, depth+1, mapper) {
+				return false
+			}
 			continue
 		}
 		if !f.Exported() {
 			continue
 		}
+		name := tag
+		if name == "" {
+			var ok bool
+			if name, ok = mapName(mapper, f.Name()); !ok {
+				return false
+			}
+		}
 		out[prefix+name] = field{path: path + f.Name(), t: f.Type()}
-		if isStruct && !scannable(ft) {
-			fieldNames(inner, prefix+name+".", path+f.Name()+".", out, depth+1)
+		if isStruct && !scannable(ft) && !fieldNames(inner, prefix+name+".", path+f.Name()+".", out, depth+1, mapper) {
+			return false
 		}
 	}
+	return true
 }
 
 func reflectTag(tag string) string {

@@ -96,7 +96,7 @@ func New(open OpenFunc) *analysis.Analyzer {
 		checkers[e] = o
 		return o.c, o.err
 	}
-	nullMode := NullDefault
+	nullMode, mapper := NullDefault, ""
 	a := &analysis.Analyzer{
 		Name:       "dbprep",
 		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL (or the database of the file's engine: //dbprep:engine postgres, -engine-url): syntax, tables, columns, parameter count, Scan destinations and NULLs. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
@@ -104,7 +104,7 @@ func New(open OpenFunc) *analysis.Analyzer {
 		ResultType: reflect.TypeOf((*Skipped)(nil)),
 	}
 	a.Run = func(pass *analysis.Pass) (any, error) {
-		return run(pass, get, tags, nullMode)
+		return run(pass, get, tags, nullMode, mapper)
 	}
 	a.Flags.StringVar(&database, "database", "", "the database URL to check queries against (default $DATABASE_URL)")
 	a.Flags.Func("engine-url", "ENGINE=URL: the database for files of ENGINE (sqlite or postgres) when it is not the default database's; repeatable", func(s string) error {
@@ -134,6 +134,14 @@ func New(open OpenFunc) *analysis.Analyzer {
 			return nil
 		}
 		return fmt.Errorf("unknown null mode %q: use off, default or strict", s)
+	})
+	a.Flags.Func("sqlx-mapper", "how jmoiron/sqlx names a struct field without a db tag: lower (sqlx's default), snake (RangeID is range_id) or unknown (field names not checked); default: what the package sets with MapperFunc or Mapper, else lower", func(s string) error {
+		switch s {
+		case MapperLower, MapperSnake, MapperUnknown:
+			mapper = s
+			return nil
+		}
+		return fmt.Errorf("unknown sqlx mapper %q: use lower, snake or unknown", s)
 	})
 	return a
 }
@@ -173,7 +181,10 @@ type call struct {
 	ssaArg int
 }
 
-func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, error), tags map[string]engine.Engine, nullMode string) (any, error) {
+func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, error), tags map[string]engine.Engine, nullMode, mapper string) (any, error) {
+	if mapper == "" {
+		mapper = packageMapper(pass)
+	}
 	def, err := get(0)
 	if err != nil {
 		return nil, err
@@ -265,7 +276,7 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 		}
 		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
 		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign,
-			runsDDL: ddlFuncs[c.instr.Parent()]}
+			runsDDL: ddlFuncs[c.instr.Parent()], mapper: mapper}
 		for _, q := range variants {
 			v.check(q)
 		}
@@ -340,6 +351,9 @@ type checkCall struct {
 	ignores  *ignores
 	// runsDDL: the enclosing function runs DDL too.
 	runsDDL bool
+	// mapper is how sqlx names a struct field without a db tag
+	// (MapperLower, MapperSnake, MapperUnknown).
+	mapper string
 }
 
 func (v *checkCall) check(q variant) {

@@ -18,3 +18,14 @@ func TestQuestionMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestToSnake(t *testing.T) {
+	for in, want := range map[string]string{
+		"RangeID": "range_id", "UserID": "user_id", "HTTPServer": "http_server", "ID": "id",
+		"Name": "name", "createdAt": "created_at", "Address2Line": "address2_line", "APIKeyV2": "api_key_v2",
+	} {
+		if got := toSnake(in); got != want {
+			t.Errorf("toSnake(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

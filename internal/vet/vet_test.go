@@ -52,7 +52,7 @@ func analyzer(t *testing.T, url string) *analysis.Analyzer {
 }
 
 // Both engines: the same fixtures, each bad query found at its line.
-var common = []string{"stdlib", "pgxcase", "sqlxcase", "consts", "ignored", "wrappers", "nulls", "ddl", "helpers"}
+var common = []string{"stdlib", "pgxcase", "sqlxcase", "consts", "ignored", "wrappers", "nulls", "ddl", "helpers", "sqlxmapper", "sqlxmapperunknown"}
 
 func TestSQLite(t *testing.T) {
 	url := migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3"))

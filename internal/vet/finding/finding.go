@@ -22,6 +22,9 @@ type Request struct {
 	// Null is the null check's mode: "off", "default" (when empty) or
 	// "strict".
 	Null string
+	// SqlxMapper is how jmoiron/sqlx names an untagged struct field:
+	// "lower", "snake", "unknown", or empty to read it from the package.
+	SqlxMapper string
 	// EngineURLs are ENGINE=URL: the database for the files of an engine
 	// other than URL's (//dbprep:engine, a build tag). Passwords included.
 	EngineURLs []string

@@ -19,6 +19,7 @@ func (r *Row) StructScan(dest any) error { return nil }
 type Rows struct{ *sql.Rows }
 
 func (db *DB) Get(dest any, query string, args ...any) error    { return nil }
+func (db *DB) MapperFunc(mf func(string) string)                {}
 func (db *DB) Select(dest any, query string, args ...any) error { return nil }
 func (db *DB) GetContext(ctx context.Context, dest any, query string, args ...any) error {
 	return nil
