@@ -48,26 +48,11 @@ func (s *session) migrateLint(c *cli.Context) error {
 		return err
 	}
 	if base := c.String("base"); base != "" {
-		var rel lint.Released
-		var err error
-		if strings.Contains(base, "://") || strings.HasPrefix(base, "sqlite:") {
-			rel, err = s.releasedDatabase(c, base)
-		} else {
-			rel, err = lint.ReleasedAt(c.Context, base, src)
-		}
+		more, err := s.againstBase(c, base, src, opts)
 		if err != nil {
 			return err
 		}
-		history, err := lint.History(rel, src, opts)
-		if err != nil {
-			return err
-		}
-		findings = append(findings, history...)
-		effects, err := s.effects(c, rel, src, opts)
-		if err != nil {
-			return err
-		}
-		findings = append(findings, effects...)
+		findings = append(findings, more...)
 	}
 	count := map[lint.Severity]int{}
 	for i, f := range findings {
@@ -78,24 +63,8 @@ func (s *session) migrateLint(c *cli.Context) error {
 			findings[i].File = strings.TrimPrefix(f.File, s.dir+string(filepath.Separator))
 		}
 	}
-	switch format {
-	case "json":
-		if findings == nil {
-			findings = []lint.Finding{}
-		}
-		enc := json.NewEncoder(s.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(findings); err != nil {
-			return err
-		}
-	case "github":
-		for _, f := range findings {
-			s.printf("%s\n", githubAnnotation(f))
-		}
-	default:
-		for _, f := range findings {
-			s.printf("%s\n", f)
-		}
+	if err := s.printFindings(format, findings); err != nil {
+		return err
 	}
 	errs, warns := count[lint.Error], count[lint.Warning]
 	allowed := ""
@@ -107,6 +76,49 @@ func (s *session) migrateLint(c *cli.Context) error {
 	}
 	if format == "text" {
 		s.printf("lint: %d warning(s)%s, no errors in %s\n", warns, allowed, s.source(c))
+	}
+	return nil
+}
+
+// againstBase are the history and effect rules' findings of the
+// migrations in src against the release base.
+func (s *session) againstBase(c *cli.Context, base, src string, opts lint.Options) ([]lint.Finding, error) {
+	var rel lint.Released
+	var err error
+	if strings.Contains(base, "://") || strings.HasPrefix(base, "sqlite:") {
+		rel, err = s.releasedDatabase(c, base)
+	} else {
+		rel, err = lint.ReleasedAt(c.Context, base, src)
+	}
+	if err != nil {
+		return nil, err
+	}
+	history, err := lint.History(rel, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	effects, err := s.effects(c, rel, src, opts)
+	return append(history, effects...), err
+}
+
+// printFindings prints findings in format: text, json or github.
+func (s *session) printFindings(format string, findings []lint.Finding) error {
+	switch format {
+	case "json":
+		if findings == nil {
+			findings = []lint.Finding{}
+		}
+		enc := json.NewEncoder(s.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(findings)
+	case "github":
+		for _, f := range findings {
+			s.printf("%s\n", githubAnnotation(f))
+		}
+	default:
+		for _, f := range findings {
+			s.printf("%s\n", f)
+		}
 	}
 	return nil
 }

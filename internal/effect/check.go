@@ -1,6 +1,7 @@
 package effect
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -48,14 +49,8 @@ var ErrNotApplicable = errors.New("the release's migrations do not apply on this
 // when a released migration fails, else what the scratch database said.
 func Check(ctx context.Context, cfg Config) ([]lint.Finding, error) {
 	if cfg.Scratch.Engine != engine.Postgres {
-		for _, m := range append(slices.Clone(cfg.Released), cfg.Current...) {
-			sql, err := m.Load()
-			if err != nil {
-				return nil, err
-			}
-			if w := postgresOnly(sql); w != "" {
-				return nil, fmt.Errorf("%w: %s is PostgreSQL's (%s)", ErrNotApplicable, m.File, w)
-			}
+		if err := notPostgres(cfg); err != nil {
+			return nil, err
 		}
 	}
 	u, cleanup, err := scratch(ctx, cfg)
@@ -73,67 +68,107 @@ func Check(ctx context.Context, cfg Config) ([]lint.Finding, error) {
 		return nil, err
 	}
 	defer db.Close()
-	released := map[int64]bool{}
-	var applied []migration.Migration
+	r := &run{cfg: cfg, u: u, st: st, db: db, table: cmp.Or(cfg.Table, "_sqlx_migrations"), released: map[int64]bool{}}
 	for _, m := range cfg.Released {
-		released[m.Version] = true
-		applied = append(applied, m)
+		r.released[m.Version] = true
+		r.applied = append(r.applied, m)
 	}
-	if _, err := (&migrate.Migrator{Store: st, Migrations: applied}).Run(ctx, migrate.Options{}); err != nil {
+	if _, err := (&migrate.Migrator{Store: st, Migrations: r.applied}).Run(ctx, migrate.Options{}); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotApplicable, err)
 	}
-	table := cfg.Table
-	if table == "" {
-		table = "_sqlx_migrations"
-	}
-	base, err := read(ctx, db, u.Engine, table)
-	if err != nil {
+	if r.base, err = read(ctx, db, u.Engine, r.table); err != nil {
 		return nil, err
 	}
+	before := r.base
 	var out []lint.Finding
-	before := base
 	for _, m := range cfg.Current {
-		if released[m.Version] {
+		if r.released[m.Version] {
 			continue
 		}
-		applied = append(applied, m)
-		if m.Type.IsDown() {
-			continue
-		}
-		if u.Engine == engine.Postgres {
-			sql, err := m.Load()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, locks(base, sql, m.File)...)
-		}
-		if _, err := (&migrate.Migrator{Store: st, Migrations: applied}).Run(ctx, migrate.Options{}); err != nil {
-			var ee *ledger.ExecError
-			if !errors.As(err, &ee) {
-				return nil, err
-			}
-			f := lint.Finding{File: m.File, Line: 1, Severity: lint.Error, Rule: "fails-on-release",
-				Message: fmt.Sprintf("migration %d fails on a database holding the release: %v", m.Version, ee.Err)}
-			if u.Engine == engine.SQLite && cfg.Scratch.Engine != engine.SQLite {
-				// SQLite was not asked for: the migrations may be another
-				// engine's that SQLite happened to take until now.
-				f.Severity = lint.Warning
-				f.Message = fmt.Sprintf("migration %d fails on SQLite, the default scratch engine, after the release: %v; "+
-					"on a SQLite project it fails on release too; for another engine's migrations give --scratch-url", m.Version, ee.Err)
-			}
-			out = append(out, lint.Allow(f))
-			break
-		}
-		after, err := read(ctx, db, u.Engine, table)
+		found, after, stop, err := r.step(ctx, m, before)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range diff(base, before, after, m.File) {
-			out = append(out, lint.Allow(f))
+		out = append(out, found...)
+		if stop {
+			break
 		}
 		before = after
 	}
 	return out, nil
+}
+
+// notPostgres is ErrNotApplicable when a migration has PostgreSQL's own
+// syntax (postgresOnly): the default SQLite scratch file cannot judge it.
+func notPostgres(cfg Config) error {
+	for _, m := range append(slices.Clone(cfg.Released), cfg.Current...) {
+		sql, err := m.Load()
+		if err != nil {
+			return err
+		}
+		if w := postgresOnly(sql); w != "" {
+			return fmt.Errorf("%w: %s is PostgreSQL's (%s)", ErrNotApplicable, m.File, w)
+		}
+	}
+	return nil
+}
+
+// run is one Check under way: the scratch database holding the release
+// and the new migrations applied so far.
+type run struct {
+	cfg      Config
+	u        dburl.URL
+	st       store.Store
+	db       *sql.DB
+	table    string
+	released map[int64]bool
+	applied  []migration.Migration
+	base     Catalog
+}
+
+// step applies the new migration m to the scratch database, whose
+// catalog was before, and reports what it did to the release (diff, and
+// on PostgreSQL locks) and the catalog after it; stop when m failed.
+func (r *run) step(ctx context.Context, m migration.Migration, before Catalog) (found []lint.Finding, after Catalog, stop bool, err error) {
+	r.applied = append(r.applied, m)
+	if m.Type.IsDown() {
+		return nil, before, false, nil
+	}
+	if r.u.Engine == engine.Postgres {
+		sql, err := m.Load()
+		if err != nil {
+			return nil, nil, false, err
+		}
+		found = locks(r.base, sql, m.File)
+	}
+	if _, err := (&migrate.Migrator{Store: r.st, Migrations: r.applied}).Run(ctx, migrate.Options{}); err != nil {
+		var ee *ledger.ExecError
+		if !errors.As(err, &ee) {
+			return nil, nil, false, err
+		}
+		return append(found, r.failed(m, ee)), nil, true, nil
+	}
+	if after, err = read(ctx, r.db, r.u.Engine, r.table); err != nil {
+		return nil, nil, false, err
+	}
+	for _, f := range diff(r.base, before, after, m.File) {
+		found = append(found, lint.Allow(f))
+	}
+	return found, after, false, nil
+}
+
+// failed is the finding of a new migration that failed on the release.
+func (r *run) failed(m migration.Migration, ee *ledger.ExecError) lint.Finding {
+	f := lint.Finding{File: m.File, Line: 1, Severity: lint.Error, Rule: "fails-on-release",
+		Message: fmt.Sprintf("migration %d fails on a database holding the release: %v", m.Version, ee.Err)}
+	if r.u.Engine == engine.SQLite && r.cfg.Scratch.Engine != engine.SQLite {
+		// SQLite was not asked for: the migrations may be another
+		// engine's that SQLite happened to take until now.
+		f.Severity = lint.Warning
+		f.Message = fmt.Sprintf("migration %d fails on SQLite, the default scratch engine, after the release: %v; "+
+			"on a SQLite project it fails on release too; for another engine's migrations give --scratch-url", m.Version, ee.Err)
+	}
+	return lint.Allow(f)
 }
 
 // scratch makes the throwaway database and says how to remove it.

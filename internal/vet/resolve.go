@@ -271,31 +271,9 @@ func (r *resolver) join(elems, sep ssa.Value) ([]variant, bool) {
 		return nil, false
 	}
 	if ld, ok := elems.(*ssa.UnOp); ok && ld.Op == token.MUL {
-		g, ok := ld.X.(*ssa.Global)
-		if !ok || g.Pkg != r.pkg {
+		if elems, ok = r.onceStored(ld.X); !ok {
 			return nil, false
 		}
-		var stored []ssa.Value
-		for _, f := range r.funcs {
-			for _, b := range f.Blocks {
-				for _, instr := range b.Instrs {
-					switch instr := instr.(type) {
-					case *ssa.Store:
-						if instr.Addr == g {
-							stored = append(stored, instr.Val)
-						}
-					case *ssa.IndexAddr:
-						if l, ok := instr.X.(*ssa.UnOp); ok && l.X == g {
-							return nil, false // an element is read or written by index
-						}
-					}
-				}
-			}
-		}
-		if len(stored) != 1 {
-			return nil, false
-		}
-		elems = stored[0]
 	}
 	slice, ok := elems.(*ssa.Slice)
 	if !ok {
@@ -315,28 +293,67 @@ func (r *resolver) join(elems, sep ssa.Value) ([]variant, bool) {
 	}
 	var out []variant
 	for _, s := range seps {
-		texts := []variant{{}}
-		for i, p := range parts {
-			var next []variant
-			for _, t := range texts {
-				for _, x := range p {
-					joined := t
-					if i > 0 {
-						joined.sql += s.sql
-					}
-					joined.sql += x.sql
-					joined.rebind, joined.in = joined.rebind || x.rebind, joined.in || x.in
-					next = append(next, joined)
-				}
-			}
-			if len(out)+len(next) > maxVariants {
-				return nil, false
-			}
-			texts = next
+		texts, ok := joinVariants(parts, s.sql, maxVariants-len(out))
+		if !ok {
+			return nil, false
 		}
 		out = append(out, texts...)
 	}
 	return out, true
+}
+
+// onceStored is the one value stored in the package variable addr, whose
+// elements no instruction indexes (a slice nothing writes into).
+func (r *resolver) onceStored(addr ssa.Value) (ssa.Value, bool) {
+	g, ok := addr.(*ssa.Global)
+	if !ok || g.Pkg != r.pkg {
+		return nil, false
+	}
+	var stored []ssa.Value
+	for _, f := range r.funcs {
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				switch instr := instr.(type) {
+				case *ssa.Store:
+					if instr.Addr == g {
+						stored = append(stored, instr.Val)
+					}
+				case *ssa.IndexAddr:
+					if l, ok := instr.X.(*ssa.UnOp); ok && l.X == g {
+						return nil, false // an element is read or written by index
+					}
+				}
+			}
+		}
+	}
+	if len(stored) != 1 {
+		return nil, false
+	}
+	return stored[0], true
+}
+
+// joinVariants is every text parts can make joined with sep, at most max.
+func joinVariants(parts [][]variant, sep string, max int) ([]variant, bool) {
+	texts := []variant{{}}
+	for i, p := range parts {
+		var next []variant
+		for _, t := range texts {
+			for _, x := range p {
+				joined := t
+				if i > 0 {
+					joined.sql += sep
+				}
+				joined.sql += x.sql
+				joined.rebind, joined.in = joined.rebind || x.rebind, joined.in || x.in
+				next = append(next, joined)
+			}
+		}
+		if len(next) > max {
+			return nil, false
+		}
+		texts = next
+	}
+	return texts, true
 }
 
 // literalElems are the values stored into the array behind a slice
