@@ -492,7 +492,9 @@ func TestPostgresInterruptedBuildLeavesNothing(t *testing.T) {
 	if _, err := nixTool("nix-store", "--realise", e.expr(t, "dbprep.dbprep.drvPath")); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := filepath.Glob("/tmp/dbprep-pg*")
+	// nix/postgres.sh's mktemp pattern (a dot): other tests' servers use
+	// /tmp/dbprep-pg-… directories of their own, which are not this build's.
+	before, _ := filepath.Glob("/tmp/dbprep-pg.*")
 	build := exec.Command("nix-store", "--realise", drv)
 	build.Env = append(os.Environ(), "NIX_CONFIG="+nixConfig)
 	var log lockedBuffer
@@ -521,11 +523,11 @@ func TestPostgresInterruptedBuildLeavesNothing(t *testing.T) {
 	if !strings.HasPrefix(m[1], "/tmp/nix-build-") && !strings.HasPrefix(m[1], "/proc/") {
 		t.Errorf("the server's socket was outside the build directory: %s", m[1])
 	}
-	after, _ := filepath.Glob("/tmp/dbprep-pg*")
+	after, _ := filepath.Glob("/tmp/dbprep-pg.*")
 	for _, p := range after {
+		// Reported, never removed: the test removes nothing it did not make.
 		if !slices.Contains(before, p) {
 			t.Errorf("the interrupted build left %s behind", p)
-			exec.Command("rm", "-rf", p).Run()
 		}
 	}
 }
