@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/vet/finding"
 )
 
@@ -63,9 +64,13 @@ func (s *session) vet(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	against := []string{u.String()}
 	for _, eu := range append(c.StringSlice("engine-url"), strings.Fields(os.Getenv("DBPREP_VET_ENGINE_URLS"))...) {
 		_, raw, _ := strings.Cut(eu, "=")
 		s.secretURLs = append(s.secretURLs, raw)
+		if pu, err := dburl.Parse(raw); err == nil {
+			against = append(against, pu.String())
+		}
 	}
 	rep, err := Vet(c.Context, finding.Request{
 		Patterns:       c.Args().Slice(),
@@ -110,7 +115,7 @@ func (s *session) vet(c *cli.Context) error {
 		}
 	}
 	if n := len(rep.Problems); n > 0 {
-		return &exitError{code: ExitError, err: fmt.Errorf("vet: %d problem(s) in queries checked against %s", n, u)}
+		return &exitError{code: ExitError, err: fmt.Errorf("vet: %d problem(s) in queries checked against %s", n, strings.Join(against, " and "))}
 	}
 	if c.String("format") == "text" {
 		if n := len(rep.SkipReasons); n > 0 {

@@ -199,6 +199,15 @@ func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
 	}
 	o := &origin{table: table, column: column,
 		notNull: *(*int32)(cPointer(notNull)) != 0 || *(*int32)(cPointer(pk)) != 0}
+	if !o.notNull {
+		// A virtual table's columns (FTS5, R*Tree) cannot be declared NOT
+		// NULL, so the schema cannot say: unknown, never reported.
+		virtual, ok := e.queryInt(fmt.Sprintf("SELECT count(*) FROM %s.sqlite_schema WHERE type = 'table' AND name = %s AND sql LIKE 'CREATE VIRTUAL TABLE%%'",
+			quoteName(db), quoteString(table)))
+		if !ok || virtual != 0 {
+			return nil
+		}
+	}
 	def, ok := e.queryInt(fmt.Sprintf("SELECT dflt_value IS NOT NULL AND upper(dflt_value) <> 'NULL' FROM %s.pragma_table_info(%s) WHERE name = %s",
 		quoteName(db), quoteString(table), quoteString(column)))
 	if !ok {

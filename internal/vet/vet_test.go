@@ -2,6 +2,7 @@ package vet_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,7 +108,7 @@ func TestEngines(t *testing.T) {
 		t.Fatalf("%d results", len(res))
 	}
 	sk := res[0].Result.(*vet.Skipped)
-	if len(sk.NoDatabase) != 5 || len(sk.Checked) != 2 || !strings.Contains(sk.NoDatabase[0].Why, "the file is for postgres, and no postgres database was given") {
+	if len(sk.NoDatabase) != 7 || len(sk.Checked) != 2 || !strings.Contains(sk.NoDatabase[0].Why, "the file is for postgres, and no postgres database was given") {
 		t.Errorf("without a postgres database: checked %d, skipped %+v", len(sk.Checked), sk.NoDatabase)
 	}
 	// An --engine-url of the wrong engine is an error.
@@ -117,6 +118,51 @@ func TestEngines(t *testing.T) {
 	if len(res) != 1 || res[0].Err == nil || !strings.Contains(res[0].Err.Error(), "is a sqlite database") {
 		t.Errorf("a sqlite URL for postgres: %+v", res)
 	}
+}
+
+// A file marked //dbprep:engine mysql is skipped, with why, whatever
+// databases are given: its queries are MySQL's (twoengines/mysql.go has
+// two that fail on both other engines, and no want).
+func TestMySQLFilesSkipped(t *testing.T) {
+	a := analyzer(t, migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3")))
+	res := analysistest.Run(&silent{T: t}, analysistest.TestData(), a, "twoengines")
+	if len(res) != 1 {
+		t.Fatalf("%d results", len(res))
+	}
+	n := 0
+	for _, s := range res[0].Result.(*vet.Skipped).NoDatabase {
+		if strings.HasSuffix(s.Pos.Filename, "mysql.go") {
+			n++
+			if !strings.Contains(s.Why, "the file is for MySQL, whose queries dbprep vet does not check yet") {
+				t.Errorf("%s: %s", s.Pos, s.Why)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d of mysql.go's 2 calls skipped", n)
+	}
+	if _, err := vet.ParseEngine("mysql"); err == nil || !strings.Contains(err.Error(), "does not check mysql queries yet") {
+		t.Errorf("--engine-url mysql=…: %v", err)
+	}
+	if e := vet.DefaultEngineTags()["mariadb"]; e == 0 {
+		t.Error("the build tag mariadb declares no engine")
+	}
+}
+
+// A virtual table's columns (FTS5) cannot be declared NOT NULL: scanning
+// one into a string is not reported, a plain table's nullable column is.
+func TestSQLiteVirtualTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db.sqlite3")
+	url := migrated(t, "sqlite:"+path)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE VIRTUAL TABLE docs USING fts5(title, body)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), "virtualtable")
 }
 
 // Under go vet, $DBPREP_VET_ENGINE_URLS gives the other engine's database
