@@ -121,6 +121,12 @@ func TestVetUsage(t *testing.T) {
 	bare.Run(t, "vet").Want(t, 1, "DATABASE_URL")
 	c.Run(t, "vet", "--format", "yaml").Want(t, 2)
 	c.Run(t, "vet", "./nothing/...").Want(t, 1, "./nothing/")
+	// A test file that does not type-check stops vet as it stops go vet
+	// (test files are checked by default); --tests=false leaves it out.
+	os.WriteFile(dir+"/broken_test.go", []byte("package main\n\nimport \"testing\"\n\nfunc TestBroken(t *testing.T) { var n int = \"s\"; _ = n }\n"), 0o644)
+	c.Run(t, "vet").Want(t, 1, "do not build", "broken_test.go:5:45")
+	c.Run(t, "vet", "--tests=false").Want(t, 0, "vet: no problems")
+	os.Remove(dir + "/broken_test.go")
 	os.WriteFile(dir+"/broken.go", []byte("package main\n\nfunc broken() { undefined() }\n"), 0o644)
 	c.Run(t, "vet").Want(t, 1, "do not build", "undefined")
 }
