@@ -1,8 +1,8 @@
-// Command dbprep-vet is dbprep with its query checker, internal/vet, and
-// PostgreSQL's backend linked in: `dbprep vet` hands its whole command line
-// to it, as does dbprep run as go vet's -vettool. Install it with dbprep
-// (go install …/cmd/...); it runs on its own too, as `dbprep-vet vet ./...`
-// or `go vet -vettool=$(which dbprep-vet)`.
+// Command dbprep-vet is dbprep with its query checker, internal/vet,
+// linked in: `dbprep vet` hands its whole command line to it, as does
+// dbprep run as go vet's -vettool. Install it with dbprep (go install
+// …/cmd/...); it runs on its own too, as `dbprep-vet vet ./...` or
+// `go vet -vettool=$(which dbprep-vet)`.
 package main
 
 import (
@@ -13,9 +13,17 @@ import (
 	"golang.org/x/tools/go/analysis/unitchecker"
 
 	"github.com/dbprep/dbprep/internal/cli"
-	_ "github.com/dbprep/dbprep/internal/store/postgres" // every engine: it checks queries on both
+	"github.com/dbprep/dbprep/internal/engine/postgres"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
+	"github.com/dbprep/dbprep/internal/engines"
+	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/vet"
 )
+
+var linked = engines.Set{
+	sqlite.Engine,
+	postgres.Engine,
+}
 
 func main() {
 	if err := cli.CheckHandOff(); err != nil {
@@ -26,11 +34,10 @@ func main() {
 		if len(os.Args) == 2 && os.Args[1] == "-V=full" {
 			// go vet caches findings under this answer: it carries a digest
 			// of the database's schema (vet.FullVersion).
-			fmt.Println(vet.FullVersion(filepath.Base(os.Args[0])))
+			fmt.Println(vet.FullVersion(filepath.Base(os.Args[0]), linked))
 			os.Exit(0)
 		}
-		unitchecker.Main(vet.Analyzer)
+		unitchecker.Main(vet.New(vet.Opener(linked, querycheck.Options{})))
 	}
-	cli.Vet = vet.Check
-	cli.Run()
+	cli.Program{Engines: linked, Vet: vet.Check(linked)}.Run()
 }

@@ -18,7 +18,9 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/engines"
 	"github.com/dbprep/dbprep/internal/ledger"
+	"github.com/dbprep/dbprep/internal/vet/finding"
 )
 
 // Exit codes.
@@ -54,21 +56,29 @@ func takesValue(flags []cli.Flag, name string) bool {
 	return false
 }
 
+// Program is what a main links into the command line: its engines, in
+// the order it lists them, and the query checker behind `dbprep vet` (nil
+// in dbprep, which hands `vet` to the dbprep-vet program: HandOffVet).
+type Program struct {
+	Engines engines.Set
+	Vet     finding.Check
+}
+
 // Main runs dbprep with args (without the program name) and returns the exit
 // code. Errors are printed to stderr as "error: …" with any hint, and with
 // every password of the URL in use masked.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return MainContext(context.Background(), args, stdin, stdout, stderr)
+func (p Program) Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return p.MainContext(context.Background(), args, stdin, stdout, stderr)
 }
 
 // MainContext is Main under ctx: when ctx ends (Run cancels it on SIGINT
 // and SIGTERM), the running statement is cancelled and rolled back, the
 // migration lock released, and the error says so.
-func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func (p Program) MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if i := slices.Index(args, "--workspace"); i >= 0 && !mayPrintHelp(args) {
-		return runWorkspace(ctx, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
+		return runWorkspace(ctx, p, slices.Delete(slices.Clone(args), i, i+1), stdin, stdout, stderr)
 	}
-	return run(ctx, &session{args: args, stdin: stdin, stdout: stdout, stderr: stderr})
+	return run(ctx, &session{prog: p, args: args, stdin: stdin, stdout: stdout, stderr: stderr})
 }
 
 // run runs the command line of s.
@@ -340,12 +350,12 @@ func joinBoolValues(args []string) []string {
 // Run is main's body: dbprep with os.Args, exiting with its code. A
 // program without the query checker (Vet nil) run as go vet's -vettool
 // hands its command line to dbprep-vet.
-func Run() {
+func (p Program) Run() {
 	if err := CheckHandOff(); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(ExitError)
 	}
-	if Vet == nil && IsVetTool(os.Args[1:]) {
+	if p.Vet == nil && IsVetTool(os.Args[1:]) {
 		err := HandOffVet(os.Args[1:])
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(ExitError)
@@ -359,7 +369,7 @@ func Run() {
 		signal.Reset(os.Interrupt, syscall.SIGTERM)
 		cancel(&signalError{sig})
 	}()
-	os.Exit(MainContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(p.MainContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // signalError is the cause of a context a signal ended.

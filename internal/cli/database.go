@@ -35,7 +35,7 @@ func (s *session) admin(c *cli.Context) (store.Admin, dburl.URL, error) {
 	if err != nil {
 		return nil, u, err
 	}
-	a, err := store.NewAdmin(u, store.AdminConfig{ConnectTimeout: connectTimeout(c), OnWait: s.waiting, SQLiteWAL: c.Bool("sqlite-create-db-wal")})
+	a, err := s.prog.Engines.Admin(u, store.AdminConfig{ConnectTimeout: connectTimeout(c), OnWait: s.waiting, SQLiteWAL: c.Bool("sqlite-create-db-wal")})
 	return a, u, err
 }
 

@@ -140,7 +140,7 @@ func (s *session) effects(c *cli.Context, rel lint.Released, src string, opts li
 	if err != nil {
 		return nil, err
 	}
-	cfg := effect.Config{Table: s.config.Table(), Released: released, Current: current, ConnectTimeout: connectTimeout(c)}
+	cfg := effect.Config{Engines: s.prog.Engines, Table: s.config.Table(), Released: released, Current: current, ConnectTimeout: connectTimeout(c)}
 	engineName := "SQLite"
 	if raw := c.String("scratch-url"); raw != "" {
 		s.secretURLs = append(s.secretURLs, raw)
@@ -177,7 +177,7 @@ func (s *session) releasedDatabase(c *cli.Context, raw string) (lint.Released, e
 	if u.SQLite.Path != "" && !u.SQLite.Memory {
 		u.SQLite.Path, u.SQLite.Mode = s.path(u.SQLite.Path), "ro"
 	}
-	st, err := store.Open(c.Context, u, store.OpenConfig{
+	st, err := s.prog.Engines.Open(c.Context, u, store.OpenConfig{
 		Options:        store.Options{Table: s.config.Table()},
 		ConnectTimeout: connectTimeout(c),
 		OnWait:         s.waiting,

@@ -23,6 +23,8 @@ import (
 // session is one run of the command line: its streams and what it learns
 // from the environment, .env and sqlx.toml.
 type session struct {
+	// prog is the program's engines and query checker.
+	prog Program
 	// args is the command line as given (without the program name), for
 	// handing `vet` to dbprep-vet unchanged.
 	args           []string
@@ -231,7 +233,7 @@ func (s *session) openContext(ctx context.Context, c *cli.Context, onWait func(s
 	if err != nil {
 		return nil, u, err
 	}
-	st, err := store.Open(ctx, u, store.OpenConfig{
+	st, err := s.prog.Engines.Open(ctx, u, store.OpenConfig{
 		Options:        store.Options{Table: s.config.Table(), SQLiteNoTx: s.sqlxMain},
 		ConnectTimeout: connectTimeout(c),
 		CreateSchemas:  s.config.Migrate.CreateSchemas,

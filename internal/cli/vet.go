@@ -37,19 +37,13 @@ func vetCommand(s *session) *cli.Command {
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list the calls whose SQL is built at run time (skipped), and count the calls checked and skipped in each package"},
 		},
 		Action: func(c *cli.Context) error {
-			if Vet == nil {
+			if s.prog.Vet == nil {
 				return HandOffVet(s.args)
 			}
 			return action(s, math.MaxInt, s.vet)(c)
 		},
 	}
 }
-
-// Vet is the query checker behind `dbprep vet`. dbprep leaves it nil and
-// hands the whole command line to the dbprep-vet program (HandOffVet), the
-// only one that links the analyzer and golang.org/x/tools: that keeps them
-// out of the start-up of every other command. dbprep-vet sets it.
-var Vet finding.Check
 
 func (s *session) vet(c *cli.Context) error {
 	if err := checkFormat(c); err != nil {
@@ -72,7 +66,7 @@ func (s *session) vet(c *cli.Context) error {
 			against = append(against, pu.String())
 		}
 	}
-	rep, err := Vet(c.Context, finding.Request{
+	rep, err := s.prog.Vet(c.Context, finding.Request{
 		Patterns:       c.Args().Slice(),
 		Tags:           c.String("tags"),
 		Tests:          c.Bool("tests"),

@@ -166,7 +166,7 @@ func TestDbprepDoesNotLinkTheChecker(t *testing.T) {
 		}
 	}
 	for _, prog := range []string{"dbprep", "dbprep-vet"} {
-		for _, pkg := range []string{"github.com/jackc/pgx/v5\n", "github.com/dbprep/dbprep/internal/store/postgres\n"} {
+		for _, pkg := range []string{"github.com/jackc/pgx/v5\n", "github.com/dbprep/dbprep/internal/engine/postgres\n"} {
 			if !strings.Contains(deps[prog], pkg) {
 				t.Errorf("%s does not link %s: every engine is in both programs", prog, strings.TrimSpace(pkg))
 			}

@@ -33,7 +33,7 @@ var workspaceCommands = map[string]string{
 // stops the run (migrate check's drift does not: every member is checked);
 // members before it stay done, each migration whole, as a run in each
 // directory would leave them.
-func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runWorkspace(ctx context.Context, p Program, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "error: "+format+"\n", a...)
 		return code
@@ -104,7 +104,7 @@ func runWorkspace(ctx context.Context, args []string, stdin io.Reader, stdout, s
 			memberArgs = append(memberArgs, "--out", filepath.Join(outDir, m.Name+ext))
 		}
 		out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
-		c := run(ctx, &session{args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name, dir: dir})
+		c := run(ctx, &session{prog: p, args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name, dir: dir})
 		out.Flush()
 		errOut.Flush()
 		ran++

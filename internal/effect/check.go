@@ -13,6 +13,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/engines"
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/lint"
 	"github.com/dbprep/dbprep/internal/migrate"
@@ -23,6 +24,8 @@ import (
 // Config is one check of what the migrations new since a release do to
 // the schema it released.
 type Config struct {
+	// Engines are the program's engines, Scratch's among them.
+	Engines engines.Set
 	// Scratch is where to apply them: a PostgreSQL server's URL, on which
 	// a throwaway database is created and dropped; a SQLite URL (any: its
 	// file is not used) is a throwaway SQLite file, asked for; the zero
@@ -58,7 +61,7 @@ func Check(ctx context.Context, cfg Config) ([]lint.Finding, error) {
 		return nil, err
 	}
 	defer cleanup()
-	st, err := store.Open(ctx, u, store.OpenConfig{Options: store.Options{Table: cfg.Table, SQLiteNoTx: true}, ConnectTimeout: cfg.ConnectTimeout})
+	st, err := cfg.Engines.Open(ctx, u, store.OpenConfig{Options: store.Options{Table: cfg.Table, SQLiteNoTx: true}, ConnectTimeout: cfg.ConnectTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +186,7 @@ func scratch(ctx context.Context, cfg Config) (dburl.URL, func(), error) {
 	}
 	u := cfg.Scratch
 	u.Postgres.Database = fmt.Sprintf("dbprep_lint_%d_%d", os.Getpid(), time.Now().UnixNano())
-	admin, err := store.NewAdmin(u, store.AdminConfig{ConnectTimeout: cfg.ConnectTimeout})
+	admin, err := cfg.Engines.Admin(u, store.AdminConfig{ConnectTimeout: cfg.ConnectTimeout})
 	if err != nil {
 		return dburl.URL{}, nil, err
 	}

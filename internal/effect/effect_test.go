@@ -2,6 +2,9 @@ package effect_test
 
 import (
 	"context"
+	"github.com/dbprep/dbprep/internal/engine/postgres"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
+	"github.com/dbprep/dbprep/internal/engines"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +14,6 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/effect"
 	"github.com/dbprep/dbprep/internal/migration"
-	_ "github.com/dbprep/dbprep/internal/store/postgres" // the PostgreSQL backend
 	"github.com/dbprep/dbprep/internal/testdb"
 )
 
@@ -43,7 +45,7 @@ func check(t *testing.T, scratch dburl.URL, now map[string]string) []string {
 	for k, v := range now {
 		all[k] = v
 	}
-	findings, err := effect.Check(context.Background(), effect.Config{
+	findings, err := effect.Check(context.Background(), effect.Config{Engines: engines.Set{sqlite.Engine, postgres.Engine},
 		Scratch: scratch, Released: resolve(t, map[string]string{"1_release.sql": release}), Current: resolve(t, all),
 	})
 	if err != nil {

@@ -1,8 +1,8 @@
 // Package engine names the database engines dbprep supports: the one value
 // every other package uses for "which database is this". It knows nothing
-// about any engine beyond its name; each package keeps its own part of an
-// engine in a file of that engine's name, and TestEveryEngineHasEveryPart
-// (engine_test.go) fails when a part is missing.
+// about any engine beyond its name. What dbprep does on an engine lives in
+// its directory below this one (sqlite/, postgres/), whose one exported
+// value each program's main lists (internal/engines).
 package engine
 
 import "fmt"
@@ -16,9 +16,6 @@ const (
 	// Postgres is a postgres:// or postgresql:// URL's engine.
 	Postgres
 )
-
-// All are the supported engines, in the order documents list them.
-func All() []Engine { return []Engine{SQLite, Postgres} }
 
 func (e Engine) String() string {
 	switch e {

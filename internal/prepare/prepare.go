@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/outfile"
@@ -125,7 +126,7 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 // SQLite's clock and randomness pinned (package sqlitepin), and writes it to
 // path with VACUUM INTO. It returns how many migrations were applied and how
 // many tables the database has. The scratch file (journal in memory, no
-// syncs, a bounded page cache; see store.SQLiteConfig.Scratch) builds as
+// syncs, a bounded page cache; see sqlite.Config.Scratch) builds as
 // fast as an in-memory database did, and holds the pages on disk rather
 // than in memory: an in-memory database took twice its size in memory,
 // the allocator rounding each page up to the next power of two.
@@ -141,7 +142,7 @@ func build(ctx context.Context, cfg Config, path string, progress func(migrate.E
 	}
 	defer removeTemp(scratch)
 	pin := time.Unix(cfg.SourceDateEpoch, 0).UTC()
-	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{
+	st, err := sqlite.Open(ctx, sqlite.Config{
 		URL:     dburl.SQLiteOptions{Path: scratch, Mode: "rwc", VFS: sqlitepin.VFS},
 		Scratch: true,
 		Options: store.Options{Table: cfg.Table, Pin: &pin, SQLiteNoTx: cfg.SQLiteNoTx},

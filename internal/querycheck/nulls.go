@@ -26,38 +26,38 @@ const (
 	Nullable
 )
 
-// origin is the table column a result column is, as the engine tells it.
-type origin struct {
-	table, column string
-	// notNull counts a primary key (SQLite's rowid alias; PostgreSQL's
+// Origin is the table column a result column is, as the engine tells it.
+type Origin struct {
+	Table, Column string
+	// NotNull counts a primary key (SQLite's rowid alias; PostgreSQL's
 	// keys are NOT NULL).
-	notNull, hasDefault bool
+	NotNull, HasDefault bool
 }
 
-// decideNull says whether result column i of the statement whose shape is
+// DecideNull says whether result column i of the statement whose shape is
 // s can be NULL, and why: o is where the column comes from (nil for an
 // expression).
-func decideNull(s sqlshape.Shape, i int, o *origin) (Null, string) {
+func DecideNull(s sqlshape.Shape, i int, o *Origin) (Null, string) {
 	if i < len(s.Items) && s.Items[i].Aggregate != "" && !s.Grouped {
 		return Nullable, fmt.Sprintf("%s() over no rows is NULL", s.Items[i].Aggregate)
 	}
-	if o == nil || s.Filtered(o.column) {
+	if o == nil || s.Filtered(o.Column) {
 		return NullUnknown, ""
 	}
-	switch ref, known := s.OuterSide(o.table); {
+	switch ref, known := s.OuterSide(o.Table); {
 	case known && ref.Nullable:
 		// An ON condition does not drop the rows an outer join adds.
 		return Nullable, "it is from the " + ref.NullableBy
-	case !known && s.HasOuterJoin() && o.notNull:
+	case !known && s.HasOuterJoin() && o.NotNull:
 		return NullUnknown, "" // an outer join the text does not show the sides of
 	}
 	switch {
-	case s.Joined(o.column):
+	case s.Joined(o.Column):
 		return NullUnknown, ""
-	case o.notNull:
+	case o.NotNull:
 		return NotNull, ""
-	case o.hasDefault:
-		return NullByDefault, fmt.Sprintf("%s.%s has no NOT NULL (it has a DEFAULT)", o.table, o.column)
+	case o.HasDefault:
+		return NullByDefault, fmt.Sprintf("%s.%s has no NOT NULL (it has a DEFAULT)", o.Table, o.Column)
 	}
-	return Nullable, fmt.Sprintf("%s.%s has no NOT NULL", o.table, o.column)
+	return Nullable, fmt.Sprintf("%s.%s has no NOT NULL", o.Table, o.Column)
 }

@@ -2,6 +2,9 @@ package querycheck_test
 
 import (
 	"context"
+	"github.com/dbprep/dbprep/internal/engine/postgres"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
+	"github.com/dbprep/dbprep/internal/engines"
 	"strings"
 	"testing"
 
@@ -55,7 +58,7 @@ func check(t *testing.T, raw string, viewKnown bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := querycheck.Open(context.Background(), u, querycheck.Options{})
+	c, err := engines.Set{sqlite.Engine, postgres.Engine}.Checker(context.Background(), u, querycheck.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

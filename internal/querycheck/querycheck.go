@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/sqllex"
 )
@@ -51,11 +50,15 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
-// checkEngine is one engine's way of checking queries. It is not safe for
-// concurrent use; Checker serializes it.
-type checkEngine interface {
-	check(ctx context.Context, sql string) Result
-	close() error
+// Describer is one engine's way of checking queries, from the engine's
+// package (internal/engine/<engine>). It is not safe for concurrent use;
+// Checker serializes it.
+type Describer interface {
+	// Describe prepares sql, never changing the database, and says what
+	// the database made of it.
+	Describe(ctx context.Context, sql string) Result
+	// Close ends the describer's connection.
+	Close() error
 }
 
 // Checker checks queries against one database, each distinct query once.
@@ -68,7 +71,7 @@ type Checker struct {
 	Engine engine.Engine
 
 	mu   sync.Mutex
-	eng  checkEngine
+	eng  Describer
 	memo map[string]Result
 }
 
@@ -81,27 +84,10 @@ type Options struct {
 	OnWait func(string)
 }
 
-// Open opens a checker on the database at u. It never writes to it.
-func Open(ctx context.Context, u dburl.URL, o Options) (*Checker, error) {
-	open, ok := engines[u.Engine]
-	if !ok {
-		return nil, fmt.Errorf("%w %v: dbprep vet checks queries on %s databases", dburl.ErrUnsupportedScheme, u.Engine, dburl.Schemes)
-	}
-	eng, err := open(ctx, u, o)
-	if err != nil {
-		return nil, err
-	}
-	return &Checker{Postgres: u.Engine == engine.Postgres, Engine: u.Engine, eng: eng, memo: map[string]Result{}}, nil
+// New is a checker of e's queries through d.
+func New(e engine.Engine, d Describer) *Checker {
+	return &Checker{Postgres: e == engine.Postgres, Engine: e, eng: d, memo: map[string]Result{}}
 }
-
-// engines open a checker's engine (each in the file of its name).
-var engines = map[engine.Engine]func(context.Context, dburl.URL, Options) (checkEngine, error){
-	engine.SQLite:   openSQLite,
-	engine.Postgres: openPostgres,
-}
-
-// Supports reports whether queries can be checked on e.
-func Supports(e engine.Engine) bool { _, ok := engines[e]; return ok }
 
 // Check prepares sql against the database and reports what it found.
 func (c *Checker) Check(ctx context.Context, sql string) Result {
@@ -110,7 +96,7 @@ func (c *Checker) Check(ctx context.Context, sql string) Result {
 	if r, ok := c.memo[sql]; ok {
 		return r
 	}
-	r := c.eng.check(ctx, sql)
+	r := c.eng.Describe(ctx, sql)
 	c.memo[sql] = r
 	return r
 }
@@ -119,10 +105,12 @@ func (c *Checker) Check(ctx context.Context, sql string) Result {
 func (c *Checker) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.eng.close()
+	return c.eng.Close()
 }
 
-func errorf(offset int, format string, args ...any) *Error {
+// Errorf is the database's complaint at byte offset offset of the query
+// (-1: nowhere in particular).
+func Errorf(offset int, format string, args ...any) *Error {
 	return &Error{Msg: fmt.Sprintf(format, args...), Offset: offset}
 }
 
@@ -132,16 +120,16 @@ func errorf(offset int, format string, args ...any) *Error {
 // it runs (a Go-coded migration runs against an older schema), which the
 // prepared schema cannot say.
 func IsDDL(sql string) bool {
-	switch firstWord(sql) {
+	switch FirstWord(sql) {
 	case "CREATE", "ALTER", "DROP":
 		return true
 	}
 	return false
 }
 
-// firstWord is sql's first keyword, upper-cased, after white space and
+// FirstWord is sql's first keyword, upper-cased, after white space and
 // comments; "" when it starts with anything else.
-func firstWord(sql string) string {
+func FirstWord(sql string) string {
 	for t := range sqllex.Tokens(sql, sqllex.Postgres) {
 		switch {
 		case t.Kind == sqllex.Word:
@@ -151,10 +139,4 @@ func firstWord(sql string) string {
 		}
 	}
 	return ""
-}
-
-// syntaxOnly says whether SQLite's message for a statement is about its
-// syntax, the one thing checked of DDL.
-func syntaxOnly(msg string) bool {
-	return strings.Contains(msg, "syntax error") || strings.Contains(msg, "incomplete input") || strings.Contains(msg, "unrecognized token")
 }

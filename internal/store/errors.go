@@ -4,10 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"modernc.org/sqlite"
-
-	"github.com/dbprep/dbprep/internal/ledger"
 )
 
 // Causes a backend recognises in its driver's errors, for errors.Is. A
@@ -24,6 +20,10 @@ var (
 	// ErrInUse: a database cannot be dropped while other sessions are
 	// connected to it (PostgreSQL's object_in_use).
 	ErrInUse = errors.New("other sessions are connected to the database")
+	// ErrNoDatabase is a database that does not exist: a SQLite file that
+	// neither mode=rwc nor Create asks to be made; from a server, a
+	// *ConnectError whose server says so.
+	ErrNoDatabase = errors.New("database does not exist")
 )
 
 // causeError is a driver's error with the cause a backend recognised in it.
@@ -35,6 +35,14 @@ type causeError struct {
 func (e *causeError) Error() string   { return e.err.Error() }
 func (e *causeError) Unwrap() []error { return []error{e.err, e.cause} }
 
+// WithoutCause is the driver's error WithCause wrapped, or err itself.
+func WithoutCause(err error) error {
+	if ce, ok := err.(*causeError); ok {
+		return ce.err
+	}
+	return err
+}
+
 // WithCause wraps err with cause (one of the causes above, or
 // ledger.ErrReadOnly), keeping its message; nil stays nil.
 func WithCause(err, cause error) error {
@@ -43,40 +51,6 @@ func WithCause(err, cause error) error {
 	}
 	return &causeError{err: err, cause: cause}
 }
-
-// SQLite's primary result codes that dbprep tells apart.
-const (
-	sqliteError = 1  // SQLITE_ERROR
-	sqliteRO    = 8  // SQLITE_READONLY
-	sqliteIOErr = 10 // SQLITE_IOERR
-	sqliteFull  = 13 // SQLITE_FULL
-)
-
-// sqliteCause is what a modernc.org/sqlite error is, or nil.
-func sqliteCause(err error) error {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return nil
-	}
-	switch se.Code() & 0xff {
-	case sqliteIOErr, sqliteFull:
-		return ErrNoSpace
-	case sqliteRO:
-		return ledger.ErrReadOnly
-	case sqliteError:
-		// SQLite has no code of its own for these: "cannot VACUUM from
-		// within a transaction", "Safety level may not be changed inside a
-		// transaction", "cannot change into wal mode from within a transaction".
-		msg := se.Error()
-		if strings.Contains(msg, "within a transaction") || strings.Contains(msg, "inside a transaction") {
-			return ErrInTransaction
-		}
-	}
-	return nil
-}
-
-// classifySQLite wraps err with the cause sqliteCause finds in it.
-func classifySQLite(err error) error { return WithCause(err, sqliteCause(err)) }
 
 // Kinds of connection failure, for errors.Is on a *ConnectError.
 var (

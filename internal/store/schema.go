@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"strings"
 )
@@ -78,5 +77,3 @@ func readLedgerRows(ctx context.Context, q *sql.Conn, table string) ([]ledgerRow
 	}
 	return out, rows.Err()
 }
-
-func sqliteBlob(b []byte) string { return "X'" + hex.EncodeToString(b) + "'" }

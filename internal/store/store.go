@@ -1,11 +1,10 @@
 // Package store is dbprep's one storage boundary: the _sqlx_migrations
-// ledger, and the database it lives in, behind the Store and Admin
-// interfaces, with a Backend per engine (backend.go, which lists what adding
-// one takes). dburl.Parse names a URL's engine; For maps the engine to
-// its backend. Each backend's ledger is package ledger's SQLStore, which
-// writes the table and rows exactly as sqlx does (docs/sqlx-compat.md §4);
-// a backend adds its driver, its typed errors (errors.go), administration
-// and, for SQLite, Snapshot.
+// ledger, and the database it lives in, behind the Store, Admin and Backend
+// interfaces that each engine's package (internal/engine/<engine>)
+// implements, and the typed errors (errors.go) they return. Each engine's
+// ledger is package ledger's SQLStore, which writes the table and rows
+// exactly as sqlx does (docs/sqlx-compat.md §4); an engine adds its
+// driver, the causes it recognises in its errors, and administration.
 package store
 
 import (

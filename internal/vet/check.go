@@ -13,22 +13,29 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/dbprep/dbprep/internal/engines"
 	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/vet/finding"
 )
 
-// Check loads the packages r names, with their tests if asked, and checks
-// their queries against r.URL: what `dbprep vet` runs. Packages that do not
-// build are an error, as are patterns matching none.
-func Check(ctx context.Context, r finding.Request) (finding.Report, error) {
+// Check is `dbprep vet` on the engines of set: see check.
+func Check(set engines.Set) finding.Check {
+	return func(ctx context.Context, r finding.Request) (finding.Report, error) { return check(ctx, set, r) }
+}
+
+// check loads the packages r names, with their tests if asked, and checks
+// their queries against r.URL. Packages that do not build are an error, as
+// are patterns matching none.
+func check(ctx context.Context, set engines.Set, r finding.Request) (finding.Report, error) {
 	var opened []*querycheck.Checker
 	defer func() {
 		for _, c := range opened {
 			c.Close()
 		}
 	}()
+	open := Opener(set, querycheck.Options{ConnectTimeout: r.ConnectTimeout, OnWait: r.OnWait})
 	a := New(func(raw string) (*querycheck.Checker, error) {
-		ch, err := OpenURLWith(raw, querycheck.Options{ConnectTimeout: r.ConnectTimeout, OnWait: r.OnWait})
+		ch, err := open(raw)
 		if ch != nil {
 			opened = append(opened, ch)
 		}

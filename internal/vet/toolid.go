@@ -12,6 +12,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/engines"
 	"github.com/dbprep/dbprep/internal/store"
 )
 
@@ -27,7 +28,7 @@ import (
 // on every run: nothing is replayed from the cache, and the check itself
 // reports the problem. The form is cmd/go's for a development build:
 // "NAME version devel … buildID=ID".
-func FullVersion(progname string) string {
+func FullVersion(progname string, set engines.Set) string {
 	h := sha256.New()
 	if exe, err := os.Executable(); err == nil {
 		if f, err := os.Open(exe); err == nil {
@@ -36,7 +37,7 @@ func FullVersion(progname string) string {
 		}
 	}
 	digest := func(label, raw string) {
-		if kind, schema, err := schemaOf(raw); err == nil {
+		if kind, schema, err := schemaOf(set, raw); err == nil {
 			fmt.Fprintf(h, "\x00%s %s\x00%s", label, kind, schema)
 		} else {
 			var nonce [16]byte
@@ -46,8 +47,8 @@ func FullVersion(progname string) string {
 	}
 	digest("engine", os.Getenv("DATABASE_URL"))
 	urls, _ := envEngineURLs()
-	for _, e := range engine.All() {
-		if raw, ok := urls[e]; ok {
+	for _, e := range set {
+		if raw, ok := urls[e.Name()]; ok {
 			digest("engine-url", raw)
 		}
 	}
@@ -55,7 +56,7 @@ func FullVersion(progname string) string {
 }
 
 // schemaOf renders the schema of the database at raw.
-func schemaOf(raw string) (engine.Engine, string, error) {
+func schemaOf(set engines.Set, raw string) (engine.Engine, string, error) {
 	if raw == "" {
 		return 0, "", fmt.Errorf("no DATABASE_URL")
 	}
@@ -65,7 +66,7 @@ func schemaOf(raw string) (engine.Engine, string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := store.Open(ctx, u, store.OpenConfig{})
+	st, err := set.Open(ctx, u, store.OpenConfig{})
 	if err != nil {
 		return 0, "", err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/engines"
 	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/sqllex"
 	"github.com/dbprep/dbprep/internal/sqltext"
@@ -146,30 +147,23 @@ func New(open OpenFunc) *analysis.Analyzer {
 	return a
 }
 
-// Analyzer checks against the database in its -database flag, or else in
-// $DATABASE_URL (and -engine-url's): the form for go vet -vettool and
-// analysistest.
-var Analyzer = New(OpenURL)
-
-// OpenURL opens a checker on the database at raw.
-func OpenURL(raw string) (*querycheck.Checker, error) {
-	return OpenURLWith(raw, querycheck.Options{})
-}
-
-// OpenURLWith is OpenURL with options for reaching a server.
-func OpenURLWith(raw string, o querycheck.Options) (*querycheck.Checker, error) {
-	if raw == "" {
-		return nil, fmt.Errorf("no database to check queries against: set DATABASE_URL (or -D/--database-url) to the prepared database")
+// Opener opens checkers on databases of the engines in set, with o's
+// options for reaching a server: the OpenFunc of New for a program.
+func Opener(set engines.Set, o querycheck.Options) OpenFunc {
+	return func(raw string) (*querycheck.Checker, error) {
+		if raw == "" {
+			return nil, fmt.Errorf("no database to check queries against: set DATABASE_URL (or -D/--database-url) to the prepared database")
+		}
+		u, err := dburl.Parse(raw)
+		if err != nil {
+			return nil, err
+		}
+		c, err := set.Checker(context.Background(), u, o)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", u, err)
+		}
+		return c, nil
 	}
-	u, err := dburl.Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	c, err := querycheck.Open(context.Background(), u, o)
-	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", u, err)
-	}
-	return c, nil
 }
 
 // call is one call sending SQL, as found.

@@ -12,10 +12,10 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver for inspection
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine/postgres"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
-	"github.com/dbprep/dbprep/internal/store/postgres"
 	"github.com/dbprep/dbprep/internal/store/storetest"
 	"github.com/dbprep/dbprep/internal/testdb"
 )

@@ -1,7 +1,9 @@
-// Package postgres is dbprep's PostgreSQL backend (pgx): importing it
-// registers it with package store. Both programs, dbprep and dbprep-vet,
-// link it; package store and the public sqlxmigrate do not, so that a Go
-// program using sqlxmigrate on SQLite links no pgx.
+// Package postgres is everything dbprep does on PostgreSQL through a
+// driver (pgx): the ledger store, creating and dropping databases, the
+// schema dump and dbprep vet's query checker. It exports one value,
+// Engine, which each program's main passes to the command line (see
+// internal/engines); package store and the public sqlxmigrate do not link
+// it, so that a Go program using sqlxmigrate on SQLite links no pgx.
 package postgres
 
 import (
@@ -157,16 +159,22 @@ func (s *Session) Close() error {
 	return err
 }
 
-func init() { store.Register(engine.Postgres, backend{}) }
+// Engine is PostgreSQL, for a program's list of engines.
+var Engine postgresEngine
 
-// backend is PostgreSQL's store.Backend.
-type backend struct{}
+// postgresEngine is PostgreSQL's engines.Engine.
+type postgresEngine struct{}
 
-func (backend) Open(ctx context.Context, u dburl.URL, cfg store.OpenConfig) (store.Store, error) {
+// Name is engine.Postgres.
+func (postgresEngine) Name() engine.Engine { return engine.Postgres }
+
+// Open opens the store of the database at u.
+func (postgresEngine) Open(ctx context.Context, u dburl.URL, cfg store.OpenConfig) (store.Store, error) {
 	return Open(ctx, Config{Conn: u.Postgres, ConnectTimeout: cfg.ConnectTimeout, CreateSchemas: cfg.CreateSchemas, Options: cfg.Options, OnWait: cfg.OnWait})
 }
 
-func (backend) Admin(u dburl.URL, cfg store.AdminConfig) store.Admin {
+// Admin administers the database at u.
+func (postgresEngine) Admin(u dburl.URL, cfg store.AdminConfig) store.Admin {
 	return admin{conn: u.Postgres, timeout: cfg.ConnectTimeout, onWait: cfg.OnWait}
 }
 

@@ -1,4 +1,4 @@
-package querycheck
+package sqlite
 
 import (
 	"context"
@@ -10,26 +10,29 @@ import (
 	"unsafe"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/sqllex"
 	"github.com/dbprep/dbprep/internal/sqlshape"
 	"modernc.org/libc"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// sqliteEngine prepares queries with SQLite's own sqlite3_prepare_v2, which
+// describer prepares queries with SQLite's own sqlite3_prepare_v2, which
 // database/sql does not expose: it gives the statement's bind parameter
 // count, result columns and the byte offset of an error. The database is
 // copied into memory first (SQLite's backup API, which also reads a WAL),
 // so running a script's statements can never touch the file.
-type sqliteEngine struct {
+type describer struct {
 	tls *libc.TLS
 	db  uintptr
 	// origins are the columns' metadata read so far, by database, table
 	// and column.
-	origins map[string]*origin
+	origins map[string]*querycheck.Origin
 }
 
-func openSQLite(_ context.Context, u dburl.URL, _ Options) (checkEngine, error) {
+// Checker opens dbprep vet's query checker on the database file at u.
+func (sqliteEngine) Checker(_ context.Context, u dburl.URL, _ querycheck.Options) (*querycheck.Checker, error) {
 	o := u.SQLite
 	if o.Memory {
 		return nil, fmt.Errorf("an in-memory SQLite database has no schema to check queries against: give the prepared database file")
@@ -38,7 +41,7 @@ func openSQLite(_ context.Context, u dburl.URL, _ Options) (checkEngine, error) 
 		return nil, fmt.Errorf("%s does not exist: queries are checked against the prepared database, so prepare it first "+
 			"(`dbprep prepare --out %s`) or point DATABASE_URL (-D) at it", o.Path, o.Path)
 	}
-	e := &sqliteEngine{tls: libc.NewTLS()}
+	e := &describer{tls: libc.NewTLS()}
 	src, err := e.open(o.Path, sqlite3.SQLITE_OPEN_READONLY)
 	if err != nil {
 		e.tls.Close()
@@ -54,19 +57,19 @@ func openSQLite(_ context.Context, u dburl.URL, _ Options) (checkEngine, error) 
 	b := sqlite3.Xsqlite3_backup_init(e.tls, e.db, main, src, main)
 	if b == 0 {
 		err := e.errmsg(e.db)
-		e.close()
+		e.Close()
 		return nil, fmt.Errorf("reading %s: %w", o.Path, err)
 	}
 	sqlite3.Xsqlite3_backup_step(e.tls, b, -1)
 	if rc := sqlite3.Xsqlite3_backup_finish(e.tls, b); rc != sqlite3.SQLITE_OK {
 		err := fmt.Errorf("reading %s: %s", o.Path, libc.GoString(sqlite3.Xsqlite3_errstr(e.tls, rc)))
-		e.close()
+		e.Close()
 		return nil, err
 	}
-	return e, nil
+	return querycheck.New(engine.SQLite, e), nil
 }
 
-func (e *sqliteEngine) open(name string, flags int32) (uintptr, error) {
+func (e *describer) open(name string, flags int32) (uintptr, error) {
 	p := libc.Xmalloc(e.tls, 8)
 	defer libc.Xfree(e.tls, p)
 	s := e.cstring(name)
@@ -84,7 +87,7 @@ func (e *sqliteEngine) open(name string, flags int32) (uintptr, error) {
 	return db, nil
 }
 
-func (e *sqliteEngine) cstring(s string) uintptr {
+func (e *describer) cstring(s string) uintptr {
 	p, err := libc.CString(s)
 	if err != nil {
 		panic(err) // out of memory
@@ -92,17 +95,17 @@ func (e *sqliteEngine) cstring(s string) uintptr {
 	return p
 }
 
-func (e *sqliteEngine) errmsg(db uintptr) error {
+func (e *describer) errmsg(db uintptr) error {
 	return fmt.Errorf("%s", libc.GoString(sqlite3.Xsqlite3_errmsg(e.tls, db)))
 }
 
-func (e *sqliteEngine) exec(sql string) {
+func (e *describer) exec(sql string) {
 	s := e.cstring(sql)
 	defer libc.Xfree(e.tls, s)
 	sqlite3.Xsqlite3_exec(e.tls, e.db, s, 0, 0, 0)
 }
 
-func (e *sqliteEngine) check(_ context.Context, sql string) Result {
+func (e *describer) Describe(_ context.Context, sql string) querycheck.Result {
 	e.origins = nil // a script's DDL may have changed them
 	e.exec("SAVEPOINT dbprep_vet")
 	defer e.exec("ROLLBACK TO dbprep_vet; RELEASE dbprep_vet")
@@ -111,12 +114,12 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 	pp := libc.Xmalloc(e.tls, 16)
 	defer libc.Xfree(e.tls, pp)
 	ppStmt, ppTail := pp, pp+8
-	var r Result
+	var r querycheck.Result
 	for next := base; *(*byte)(cPointer(next)) != 0; {
 		rc := sqlite3.Xsqlite3_prepare_v2(e.tls, e.db, next, -1, ppStmt, ppTail)
 		if rc != sqlite3.SQLITE_OK {
 			msg := libc.GoString(sqlite3.Xsqlite3_errmsg(e.tls, e.db))
-			if IsDDL(libc.GoString(next)) && !syntaxOnly(msg) {
+			if querycheck.IsDDL(libc.GoString(next)) && !syntaxOnly(msg) {
 				// DDL is checked for its syntax only (see IsDDL); what
 				// follows it in the script depends on it, so the check
 				// ends here.
@@ -127,7 +130,7 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 			if off >= 0 {
 				off += int(next - base)
 			}
-			r.Err = errorf(off, "%s", msg)
+			r.Err = querycheck.Errorf(off, "%s", msg)
 			return r
 		}
 		stmt := *(*uintptr)(cPointer(ppStmt))
@@ -138,17 +141,17 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 		r.Statements++
 		r.Params += int(sqlite3.Xsqlite3_bind_parameter_count(e.tls, stmt))
 		n := int(sqlite3.Xsqlite3_column_count(e.tls, stmt))
-		r.Columns = make([]Column, n)
+		r.Columns = make([]querycheck.Column, n)
 		var shape sqlshape.Shape
 		if n > 0 {
 			shape = sqlshape.Read(libc.GoString(sqlite3.Xsqlite3_sql(e.tls, stmt)), sqllex.SQLite)
 		}
 		for i := range n {
-			r.Columns[i] = Column{
+			r.Columns[i] = querycheck.Column{
 				Name: libc.GoString(sqlite3.Xsqlite3_column_name(e.tls, stmt, int32(i))),
 				Type: libc.GoString(sqlite3.Xsqlite3_column_decltype(e.tls, stmt, int32(i))),
 			}
-			r.Columns[i].Null, r.Columns[i].Why = decideNull(shape, i, e.origin(stmt, i))
+			r.Columns[i].Null, r.Columns[i].Why = querycheck.DecideNull(shape, i, e.origin(stmt, i))
 		}
 		if *(*byte)(cPointer(next)) != 0 {
 			// Run it, in the copy and inside the savepoint, so that the
@@ -164,7 +167,7 @@ func (e *sqliteEngine) check(_ context.Context, sql string) Result {
 
 // origin is the table column result column i of stmt is, from SQLite's
 // column metadata: nil for an expression.
-func (e *sqliteEngine) origin(stmt uintptr, i int) *origin {
+func (e *describer) origin(stmt uintptr, i int) *querycheck.Origin {
 	db := libc.GoString(sqlite3.Xsqlite3_column_database_name(e.tls, stmt, int32(i)))
 	table := libc.GoString(sqlite3.Xsqlite3_column_table_name(e.tls, stmt, int32(i)))
 	column := libc.GoString(sqlite3.Xsqlite3_column_origin_name(e.tls, stmt, int32(i)))
@@ -177,7 +180,7 @@ func (e *sqliteEngine) origin(stmt uintptr, i int) *origin {
 	}
 	o := e.columnMeta(db, table, column)
 	if e.origins == nil {
-		e.origins = map[string]*origin{}
+		e.origins = map[string]*querycheck.Origin{}
 	}
 	e.origins[key] = o
 	return o
@@ -186,7 +189,7 @@ func (e *sqliteEngine) origin(stmt uintptr, i int) *origin {
 // columnMeta reads a table column's NOT NULL and primary key
 // (sqlite3_table_column_metadata) and whether it has a DEFAULT other than
 // DEFAULT NULL (pragma_table_info); nil when SQLite cannot say.
-func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
+func (e *describer) columnMeta(db, table, column string) *querycheck.Origin {
 	cdb, ctable, ccol := e.cstring(db), e.cstring(table), e.cstring(column)
 	defer libc.Xfree(e.tls, cdb)
 	defer libc.Xfree(e.tls, ctable)
@@ -197,9 +200,9 @@ func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
 	if sqlite3.Xsqlite3_table_column_metadata(e.tls, e.db, cdb, ctable, ccol, 0, 0, notNull, pk, autoinc) != sqlite3.SQLITE_OK {
 		return nil
 	}
-	o := &origin{table: table, column: column,
-		notNull: *(*int32)(cPointer(notNull)) != 0 || *(*int32)(cPointer(pk)) != 0}
-	if !o.notNull {
+	o := &querycheck.Origin{Table: table, Column: column,
+		NotNull: *(*int32)(cPointer(notNull)) != 0 || *(*int32)(cPointer(pk)) != 0}
+	if !o.NotNull {
 		// A virtual table's columns (FTS5, R*Tree) cannot be declared NOT
 		// NULL, so the schema cannot say: unknown, never reported.
 		virtual, ok := e.queryInt(fmt.Sprintf("SELECT count(*) FROM %s.sqlite_schema WHERE type = 'table' AND name = %s AND sql LIKE 'CREATE VIRTUAL TABLE%%'",
@@ -213,12 +216,12 @@ func (e *sqliteEngine) columnMeta(db, table, column string) *origin {
 	if !ok {
 		return nil
 	}
-	o.hasDefault = def != 0
+	o.HasDefault = def != 0
 	return o
 }
 
 // queryInt runs a query of one integer in one row.
-func (e *sqliteEngine) queryInt(sql string) (int64, bool) {
+func (e *describer) queryInt(sql string) (int64, bool) {
 	s := e.cstring(sql)
 	defer libc.Xfree(e.tls, s)
 	pp := libc.Xmalloc(e.tls, 8)
@@ -237,7 +240,8 @@ func (e *sqliteEngine) queryInt(sql string) (int64, bool) {
 func quoteName(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
-func (e *sqliteEngine) close() error {
+// Close frees the in-memory copy.
+func (e *describer) Close() error {
 	if e.db != 0 {
 		sqlite3.Xsqlite3_close_v2(e.tls, e.db)
 		e.db = 0
@@ -249,3 +253,9 @@ func (e *sqliteEngine) close() error {
 // cPointer turns an address that modernc's libc allocated (C's memory, not
 // Go's) into a pointer, the way go vet accepts.
 func cPointer(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
+
+// syntaxOnly says whether SQLite's message for a statement is about its
+// syntax, the one thing checked of DDL.
+func syntaxOnly(msg string) bool {
+	return strings.Contains(msg, "syntax error") || strings.Contains(msg, "incomplete input") || strings.Contains(msg, "unrecognized token")
+}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,20 +9,20 @@ import (
 	"github.com/dbprep/dbprep/internal/dburl"
 )
 
-// sqliteAdmin creates and drops SQLite database files.
-type sqliteAdmin struct {
+// admin creates and drops SQLite database files.
+type admin struct {
 	u   dburl.SQLiteOptions
 	wal bool
 }
 
-func (a sqliteAdmin) Exists(context.Context) (bool, error) { return SQLiteExists(a.u) }
-func (a sqliteAdmin) Create(ctx context.Context) error     { return CreateSQLite(ctx, a.u, a.wal) }
+func (a admin) Exists(context.Context) (bool, error) { return Exists(a.u) }
+func (a admin) Create(ctx context.Context) error     { return Create(ctx, a.u, a.wal) }
 
 // Drop deletes the file; there are no sessions to end.
-func (a sqliteAdmin) Drop(_ context.Context, _ bool) error { return DropSQLite(a.u) }
+func (a admin) Drop(_ context.Context, _ bool) error { return Drop(a.u) }
 
-// SQLiteExists reports whether the database file exists (always true in memory).
-func SQLiteExists(u dburl.SQLiteOptions) (bool, error) {
+// Exists reports whether the database file exists (always true in memory).
+func Exists(u dburl.SQLiteOptions) (bool, error) {
 	if u.Memory {
 		return true, nil
 	}
@@ -33,10 +33,10 @@ func SQLiteExists(u dburl.SQLiteOptions) (bool, error) {
 	return err == nil, err
 }
 
-// CreateSQLite creates the database file, in WAL mode when wal is true (as
+// Create creates the database file, in WAL mode when wal is true (as
 // sqlx-cli's --sqlite-create-db-wal, on by default, does).
-func CreateSQLite(ctx context.Context, u dburl.SQLiteOptions, wal bool) error {
-	st, err := OpenSQLite(ctx, SQLiteConfig{URL: u, Create: true})
+func Create(ctx context.Context, u dburl.SQLiteOptions, wal bool) error {
+	st, err := Open(ctx, Config{URL: u, Create: true})
 	if err != nil {
 		return err
 	}
@@ -52,9 +52,9 @@ func CreateSQLite(ctx context.Context, u dburl.SQLiteOptions, wal bool) error {
 	return nil
 }
 
-// DropSQLite deletes the database file and any -wal, -shm or -journal file
+// Drop deletes the database file and any -wal, -shm or -journal file
 // beside it. A missing file is not an error.
-func DropSQLite(u dburl.SQLiteOptions) error {
+func Drop(u dburl.SQLiteOptions) error {
 	if u.Memory {
 		return nil
 	}

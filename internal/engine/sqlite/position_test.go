@@ -1,15 +1,15 @@
-package store_test
+package sqlite_test
 
 import (
 	"context"
 	"errors"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/migration"
-	"github.com/dbprep/dbprep/internal/store"
 )
 
 // A failed SQLite migration's error names the line and column of the file
@@ -28,7 +28,7 @@ func TestSQLiteErrorPosition(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.msg, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "db.sqlite3")
-			st, err := store.OpenSQLite(context.Background(), store.SQLiteConfig{URL: dburl.SQLiteOptions{Path: path, Mode: "rwc"}})
+			st, err := sqlite.Open(context.Background(), sqlite.Config{URL: dburl.SQLiteOptions{Path: path, Mode: "rwc"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,12 +38,12 @@ func TestSQLiteErrorPosition(t *testing.T) {
 			}
 			m := &migration.Migration{Name: migration.Name{Version: 1, Description: "a"}, File: "1_a.sql", SQL: tt.sql}
 			_, err = st.Apply(context.Background(), m, nil)
-			var se *store.SQLiteError
+			var se *sqlite.Error
 			if !errors.As(err, &se) || se.Line != tt.line || se.Column != tt.col || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("Apply = %v (%+v), want %q at %d:%d", err, se, tt.msg, tt.line, tt.col)
 			}
 			var n int
-			if err := store.Conn(st).QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master WHERE tbl_name <> '_sqlx_migrations'").Scan(&n); err != nil || n != 0 {
+			if err := sqlite.Conn(st).QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master WHERE tbl_name <> '_sqlx_migrations'").Scan(&n); err != nil || n != 0 {
 				t.Errorf("the failed migration left %d objects (%v)", n, err)
 			}
 		})

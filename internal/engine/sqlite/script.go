@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // pieces of about this size.
 const scriptPiece = 1 << 20
 
-// execSQLiteScript runs a migration's script on conn as one ExecContext
+// execScript runs a migration's script on conn as one ExecContext
 // would — SQLite runs a script a statement at a time, in order — but a
 // large one in pieces that each end where a statement ends, so that the
 // driver's copy of the text in C memory (modernc copies all of it to run
@@ -21,7 +21,7 @@ const scriptPiece = 1 << 20
 // own sqlite3_complete says a statement ends (string literals, comments and
 // CREATE TRIGGER … END bodies included); where it cannot find one, the rest
 // runs as one piece. The transaction around the script is the caller's.
-func execSQLiteScript(ctx context.Context, conn *sql.Conn, script string) error {
+func execScript(ctx context.Context, conn *sql.Conn, script string) error {
 	for len(script) > scriptPiece {
 		end := pieceEnd(script)
 		if end == len(script) {

@@ -1,7 +1,8 @@
-package store_test
+package sqlite_test
 
 import (
 	"fmt"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"strings"
 	"testing"
 
@@ -23,12 +24,12 @@ func bigScript() string {
 	b.WriteString("END;\n")
 	row := func(i int) { fmt.Fprintf(&b, "INSERT INTO t VALUES (%d, '%s');\n", i, strings.Repeat("x", 100)) }
 	i := 1
-	for b.Len() < store.ScriptPiece-2000 {
+	for b.Len() < sqlite.ScriptPiece-2000 {
 		row(i)
 		i++
 	}
 	fmt.Fprintf(&b, "INSERT INTO t VALUES (-1, '%s');\n", strings.Repeat("x;\n", 2000))
-	for b.Len() < 3*store.ScriptPiece {
+	for b.Len() < 3*sqlite.ScriptPiece {
 		row(i)
 		i++
 	}
@@ -39,7 +40,7 @@ func bigScript() string {
 // A trigger body straddling where a piece would end is not cut.
 func TestSQLitePieceEndTrigger(t *testing.T) {
 	var b strings.Builder
-	for b.Len() < store.ScriptPiece-1000 {
+	for b.Len() < sqlite.ScriptPiece-1000 {
 		b.WriteString("INSERT INTO t VALUES (1);\n")
 	}
 	b.WriteString("CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n")
@@ -48,10 +49,10 @@ func TestSQLitePieceEndTrigger(t *testing.T) {
 	}
 	b.WriteString("END;\n")
 	after := b.Len()
-	for b.Len() < 2*store.ScriptPiece {
+	for b.Len() < 2*sqlite.ScriptPiece {
 		b.WriteString("INSERT INTO t VALUES (1);\n")
 	}
-	if end := store.PieceEnd(b.String()); end < after || end > after+store.ScriptPiece/2 {
+	if end := sqlite.PieceEnd(b.String()); end < after || end > after+sqlite.ScriptPiece/2 {
 		t.Errorf("PieceEnd = %d: want just past the trigger's END (%d)", end, after)
 	}
 }
@@ -62,10 +63,10 @@ func TestSQLiteScriptInPieces(t *testing.T) {
 	script := bigScript()
 	var ends []int
 	for rest, at := script, 0; ; {
-		end := store.PieceEnd(rest)
+		end := sqlite.PieceEnd(rest)
 		at += end
 		ends = append(ends, at)
-		if end == len(rest) || len(rest) <= store.ScriptPiece {
+		if end == len(rest) || len(rest) <= sqlite.ScriptPiece {
 			break
 		}
 		rest = rest[end:]
@@ -90,7 +91,7 @@ func TestSQLiteScriptInPieces(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rows, logged, literal int
-	conn := store.Conn(st)
+	conn := sqlite.Conn(st)
 	conn.QueryRowContext(ctx, "SELECT count(*), (SELECT count(*) FROM log), (SELECT length(s) FROM t WHERE n = -1) FROM t").Scan(&rows, &logged, &literal)
 	wantRows := strings.Count(script, "INSERT INTO t VALUES")
 	wantLogged := 100 * ((wantRows - 1) / 1000) // every thousandth n; n = -1 is not
@@ -113,15 +114,15 @@ func TestSQLiteScriptInPiecesAtomic(t *testing.T) {
 		t.Fatalf("Apply: %v, want the missing table's error", err)
 	}
 	var n int
-	if err := store.Conn(st).QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 't'").Scan(&n); err != nil || n != 0 {
+	if err := sqlite.Conn(st).QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 't'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("table t after a failed migration: %d, %v", n, err)
 	}
 }
 
 // Where no statement ends past ScriptPiece, the script is one piece.
 func TestSQLiteScriptNoEnd(t *testing.T) {
-	script := "INSERT INTO t VALUES ('" + strings.Repeat("a;\n", store.ScriptPiece) + "');\n"
-	if end := store.PieceEnd(script); end != len(script) {
+	script := "INSERT INTO t VALUES ('" + strings.Repeat("a;\n", sqlite.ScriptPiece) + "');\n"
+	if end := sqlite.PieceEnd(script); end != len(script) {
 		t.Errorf("PieceEnd = %d, want the whole script (%d)", end, len(script))
 	}
 }

@@ -1,4 +1,4 @@
-package querycheck
+package postgres
 
 import (
 	"context"
@@ -7,33 +7,35 @@ import (
 	"unicode/utf8"
 
 	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine"
+	"github.com/dbprep/dbprep/internal/querycheck"
 	"github.com/dbprep/dbprep/internal/sqllex"
 	"github.com/dbprep/dbprep/internal/sqlshape"
 	"github.com/dbprep/dbprep/internal/sqltext"
-	pgstore "github.com/dbprep/dbprep/internal/store/postgres"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// pgEngine describes queries with the extended protocol's Parse/Describe,
+// describer describes queries with the extended protocol's Parse/Describe,
 // inside a transaction that is always rolled back. Of a script's statements,
 // only schema changes (CREATE, ALTER, DROP, COMMENT, SET) are run before the
 // next is described, each under a savepoint; data is never changed, and
 // transaction control is never run.
-type pgEngine struct {
-	pg *pgstore.Session
+type describer struct {
+	pg *Session
 }
 
-func openPostgres(ctx context.Context, u dburl.URL, o Options) (checkEngine, error) {
-	pg, err := pgstore.Connect(ctx, u.Postgres, o.ConnectTimeout, o.OnWait)
+// Checker opens dbprep vet's query checker on the database at u.
+func (postgresEngine) Checker(ctx context.Context, u dburl.URL, o querycheck.Options) (*querycheck.Checker, error) {
+	pg, err := Connect(ctx, u.Postgres, o.ConnectTimeout, o.OnWait)
 	if err != nil {
 		return nil, err
 	}
-	return &pgEngine{pg: pg}, nil
+	return querycheck.New(engine.Postgres, &describer{pg: pg}), nil
 }
 
-func (p *pgEngine) check(ctx context.Context, sql string) Result {
-	var r Result
+func (p *describer) Describe(ctx context.Context, sql string) querycheck.Result {
+	var r querycheck.Result
 	p.pg.Raw(func(c *pgx.Conn) error {
 		r = p.describe(ctx, c, sql)
 		return nil
@@ -41,11 +43,11 @@ func (p *pgEngine) check(ctx context.Context, sql string) Result {
 	return r
 }
 
-func (p *pgEngine) describe(ctx context.Context, c *pgx.Conn, sql string) Result {
+func (p *describer) describe(ctx context.Context, c *pgx.Conn, sql string) querycheck.Result {
 	conn := c.PgConn()
-	var r Result
+	var r querycheck.Result
 	if err := conn.Exec(ctx, "BEGIN").Close(); err != nil {
-		r.Err = errorf(-1, "%v", err)
+		r.Err = querycheck.Errorf(-1, "%v", err)
 		return r
 	}
 	defer func() { conn.Exec(context.WithoutCancel(ctx), "ROLLBACK").Close() }()
@@ -58,14 +60,14 @@ func (p *pgEngine) describe(ctx context.Context, c *pgx.Conn, sql string) Result
 		}
 		r.Statements++
 		r.Params += len(desc.ParamOIDs)
-		r.Columns = make([]Column, len(desc.Fields))
+		r.Columns = make([]querycheck.Column, len(desc.Fields))
 		var shape sqlshape.Shape
 		if len(desc.Fields) > 0 {
 			shape = sqlshape.Read(st.Text, sqllex.Postgres)
 		}
 		for j, f := range desc.Fields {
-			r.Columns[j] = Column{Name: f.Name, Type: typeName(c, f.DataTypeOID)}
-			r.Columns[j].Null, r.Columns[j].Why = decideNull(shape, j, pgOrigin(ctx, conn, f))
+			r.Columns[j] = querycheck.Column{Name: f.Name, Type: typeName(c, f.DataTypeOID)}
+			r.Columns[j].Null, r.Columns[j].Why = querycheck.DecideNull(shape, j, pgOrigin(ctx, conn, f))
 		}
 		if i < len(stmts)-1 && changesSchema(st.Text) {
 			conn.Exec(ctx, "SAVEPOINT dbprep_vet").Close()
@@ -80,7 +82,7 @@ func (p *pgEngine) describe(ctx context.Context, c *pgx.Conn, sql string) Result
 // pgOrigin is the table column a result field is, from the catalog: nil for
 // an expression (table OID 0), a system column, or a view's column (whose
 // NOT NULL the catalog does not keep).
-func pgOrigin(ctx context.Context, conn *pgconn.PgConn, f pgconn.FieldDescription) *origin {
+func pgOrigin(ctx context.Context, conn *pgconn.PgConn, f pgconn.FieldDescription) *querycheck.Origin {
 	if f.TableOID == 0 || f.TableAttributeNumber <= 0 {
 		return nil
 	}
@@ -88,10 +90,10 @@ func pgOrigin(ctx context.Context, conn *pgconn.PgConn, f pgconn.FieldDescriptio
 			FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 			WHERE a.attrelid = $1 AND a.attnum = $2 AND c.relkind IN ('r', 'p')`,
 		[][]byte{[]byte(strconv.FormatUint(uint64(f.TableOID), 10)), []byte(strconv.Itoa(int(f.TableAttributeNumber)))}, nil, nil, nil)
-	var o *origin
+	var o *querycheck.Origin
 	for rows.NextRow() {
 		v := rows.Values()
-		o = &origin{table: string(v[0]), column: string(v[1]), notNull: string(v[2]) == "true", hasDefault: string(v[3]) == "true"}
+		o = &querycheck.Origin{Table: string(v[0]), Column: string(v[1]), NotNull: string(v[2]) == "true", HasDefault: string(v[3]) == "true"}
 	}
 	if _, err := rows.Close(); err != nil {
 		return nil
@@ -108,10 +110,10 @@ func typeName(c *pgx.Conn, oid uint32) string {
 
 // pgError is the server's message, with its position (characters, from 1,
 // in the statement) as a byte offset in the whole query.
-func pgError(err error, st sqltext.Statement) *Error {
+func pgError(err error, st sqltext.Statement) *querycheck.Error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
-		return errorf(-1, "%v", err)
+		return querycheck.Errorf(-1, "%v", err)
 	}
 	msg := pe.Message
 	if pe.Detail != "" {
@@ -128,15 +130,15 @@ func pgError(err error, st sqltext.Statement) *Error {
 			off += size
 		}
 	}
-	return errorf(off, "%s", msg)
+	return querycheck.Errorf(off, "%s", msg)
 }
 
 func changesSchema(stmt string) bool {
-	switch firstWord(stmt) {
+	switch querycheck.FirstWord(stmt) {
 	case "CREATE", "ALTER", "DROP", "COMMENT", "SET":
 		return true
 	}
 	return false
 }
 
-func (p *pgEngine) close() error { return p.pg.Close() }
+func (p *describer) Close() error { return p.pg.Close() }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -11,29 +11,30 @@ import (
 	"modernc.org/libc"
 
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
 )
 
-// SQLiteError is SQLite's error for a migration, with the line and column
+// Error is SQLite's error for a migration, with the line and column
 // of the file where it arose (0 when dbprep could not tell).
-type SQLiteError struct {
+type Error struct {
 	Err          error
 	Line, Column int
 }
 
-func (e *SQLiteError) Error() string {
+func (e *Error) Error() string {
 	if e.Line == 0 {
 		return e.Err.Error()
 	}
 	return fmt.Sprintf("%v at line %d, column %d", e.Err, e.Line, e.Column)
 }
 
-func (e *SQLiteError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
 // locateLimit bounds the scripts whose failure is located: locating runs
 // the statements again, one at a time.
 const locateLimit = 1 << 20
 
-// describeSQLite is the ledger's Describe for SQLite: it finds the line and
+// describeError is the ledger's Describe for SQLite: it finds the line and
 // column of a failed migration's error. SQLite's error carries no position
 // and database/sql hides sqlite3_error_offset, so inside the migration's
 // own place (never for one that ran outside a transaction, whose
@@ -41,9 +42,9 @@ const locateLimit = 1 << 20
 // script again a statement at a time in a transaction it then rolls back,
 // up to the statement that fails the same way, and places the error on the token the message names
 // ("near \"X\"", "no such table: X", …), else on the statement's start.
-func describeSQLite(noTx bool) func(*sql.Conn, error, *migration.Migration) error {
+func describeError(noTx bool) func(*sql.Conn, error, *migration.Migration) error {
 	return func(conn *sql.Conn, err error, m *migration.Migration) error {
-		err = classifySQLite(err)
+		err = classify(err)
 		if noTx && m.NoTx || len(m.SQL) > locateLimit {
 			return err
 		}
@@ -62,22 +63,15 @@ func describeSQLite(noTx bool) func(*sql.Conn, error, *migration.Migration) erro
 			if serr == nil {
 				continue
 			}
-			if serr.Error() != strings.TrimSpace(unwrapAll(err).Error()) {
+			if serr.Error() != strings.TrimSpace(store.WithoutCause(err).Error()) {
 				return err // another failure than the migration's own: say nothing of where
 			}
 			off := st[0] + tokenOffset(m.SQL[st[0]:st[1]], serr.Error())
 			line, col := lineColumnBytes(m.SQL, off)
-			return &SQLiteError{Err: err, Line: line, Column: col}
+			return &Error{Err: err, Line: line, Column: col}
 		}
 		return err
 	}
-}
-
-func unwrapAll(err error) error {
-	if ce, ok := err.(*causeError); ok {
-		return ce.err
-	}
-	return err
 }
 
 // splitStatements cuts a script into its statements, [start, end) byte

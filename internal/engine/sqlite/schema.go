@@ -1,15 +1,18 @@
-package store
+package sqlite
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/dbprep/dbprep/internal/store"
 )
 
 // DumpSchema prints the schema: tables and their indexes by name, views in
 // the order they were created (a view can only name what existed before
 // it), then triggers by name; SQLite's own objects are left out.
-func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
+func (s *Store) DumpSchema(ctx context.Context) (string, error) {
 	rows, err := s.conn.QueryContext(ctx, `SELECT sql, type = 'table' AND name = ? FROM sqlite_master
 		WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
 		ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END,
@@ -19,7 +22,7 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	}
 	defer rows.Close()
 	var b strings.Builder
-	b.WriteString(SchemaHeader)
+	b.WriteString(store.SchemaHeader)
 	hasLedger := false
 	for rows.Next() {
 		var sql string
@@ -35,7 +38,7 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	}
 	rows.Close()
 	if hasLedger {
-		rows, err := LedgerInserts(ctx, s.conn, s.Table(), s.Table(), sqliteBlob)
+		rows, err := store.LedgerInserts(ctx, s.conn, s.Table(), s.Table(), sqliteBlob)
 		if err != nil {
 			return "", err
 		}
@@ -43,3 +46,5 @@ func (s *SQLite) DumpSchema(ctx context.Context) (string, error) {
 	}
 	return b.String(), nil
 }
+
+func sqliteBlob(b []byte) string { return "X'" + hex.EncodeToString(b) + "'" }

@@ -1,9 +1,10 @@
-package store_test
+package sqlite_test
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,9 +20,9 @@ import (
 
 var ctx = context.Background()
 
-func openSQLite(t *testing.T, u dburl.SQLiteOptions, opts store.Options) *store.SQLite {
+func openSQLite(t *testing.T, u dburl.SQLiteOptions, opts store.Options) *sqlite.Store {
 	t.Helper()
-	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: u, Create: true, Options: opts})
+	st, err := sqlite.Open(ctx, sqlite.Config{URL: u, Create: true, Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestSQLiteCustomTable(t *testing.T) {
 
 func TestSQLiteOpenErrors(t *testing.T) {
 	dir := t.TempDir()
-	_, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: dburl.SQLiteOptions{Path: filepath.Join(dir, "none.db"), Mode: "rw"}})
+	_, err := sqlite.Open(ctx, sqlite.Config{URL: dburl.SQLiteOptions{Path: filepath.Join(dir, "none.db"), Mode: "rw"}})
 	if !errors.Is(err, store.ErrNoDatabase) || !strings.Contains(err.Error(), "mode=rwc") {
 		t.Errorf("missing file: %v", err)
 	}
@@ -140,7 +141,7 @@ func TestSQLiteOpenErrors(t *testing.T) {
 	}
 	notDB := filepath.Join(dir, "text.db")
 	os.WriteFile(notDB, []byte(strings.Repeat("this is not a database\n", 100)), 0o644)
-	st, err := store.OpenSQLite(ctx, store.SQLiteConfig{URL: dburl.SQLiteOptions{Path: notDB, Mode: "rw"}})
+	st, err := sqlite.Open(ctx, sqlite.Config{URL: dburl.SQLiteOptions{Path: notDB, Mode: "rw"}})
 	if err == nil {
 		err = st.EnsureLedger(ctx)
 		st.Close()
@@ -214,13 +215,13 @@ func TestSQLiteConnectionSettings(t *testing.T) {
 	u, _ := testdb.SQLiteFile(t)
 	st := openSQLite(t, u, store.Options{})
 	var fk, busy int
-	if err := store.Conn(st).QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+	if err := sqlite.Conn(st).QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Conn(st).QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+	if err := sqlite.Conn(st).QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
 		t.Fatal(err)
 	}
-	if fk != 1 || busy != int(store.DefaultBusyTimeout.Milliseconds()) || busy != 30000 {
+	if fk != 1 || busy != int(sqlite.DefaultBusyTimeout.Milliseconds()) || busy != 30000 {
 		t.Errorf("foreign_keys = %d, busy_timeout = %d ms; want 1 and 30000", fk, busy)
 	}
 }

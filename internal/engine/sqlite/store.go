@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/ledger"
+	"github.com/dbprep/dbprep/internal/store"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -19,21 +20,21 @@ import (
 // sqlx's.
 const DefaultBusyTimeout = ledger.SQLiteBusyTimeout
 
-// SQLite is a Store on one SQLite connection (modernc.org/sqlite, no cgo).
+// SQLite is a store.Store on one SQLite connection (modernc.org/sqlite, no cgo).
 // Foreign keys are on, as sqlx turns them on; transactions are BEGIN
 // IMMEDIATE, so two processes never interleave inside a migration.
 //
 // The ledger (Lock … Revert) is package ledger's SQL store in its SQLite
 // dialect: "-- no-transaction" is ignored, as sqlx 0.8 ignores it on
 // SQLite, unless the store was opened with SQLiteNoTx (sqlx 0.9).
-type SQLite struct {
+type Store struct {
 	*ledger.SQLStore
 	db   *sql.DB
 	conn *sql.Conn
 }
 
-// SQLiteConfig is how to open a SQLite store.
-type SQLiteConfig struct {
+// Config is how to open a SQLite store.
+type Config struct {
 	URL dburl.SQLiteOptions
 	// Create creates the file when it is missing, whatever the URL's mode.
 	Create bool
@@ -44,16 +45,11 @@ type SQLiteConfig struct {
 	// memory, nothing is synced, the lock is held until Close, and the page
 	// cache is 16 MiB, so memory stays bounded however large it grows.
 	Scratch bool
-	Options
+	store.Options
 }
 
-// ErrNoDatabase is a database that does not exist: from OpenSQLite, a file
-// that neither mode=rwc nor Create asks to be made; from a server, a
-// *ConnectError whose server says so.
-var ErrNoDatabase = errors.New("database does not exist")
-
-// OpenSQLite opens the database of cfg.
-func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
+// Open opens the database of cfg.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
 	u := cfg.URL
 	if cfg.Create && u.Mode == "rw" {
 		u.Mode = "rwc"
@@ -62,7 +58,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 		fi, err := os.Stat(u.Path)
 		switch {
 		case errors.Is(err, os.ErrNotExist) && u.Mode != "rwc":
-			return nil, fmt.Errorf("%s: %w (or add ?mode=rwc to the URL to create it on connecting)", u.Path, ErrNoDatabase)
+			return nil, fmt.Errorf("%s: %w (or add ?mode=rwc to the URL to create it on connecting)", u.Path, store.ErrNoDatabase)
 		case err == nil && fi.IsDir():
 			return nil, fmt.Errorf("%s is a directory, not a database file: name a file, e.g. sqlite:%s", u.Path, filepath.Join(u.Path, "db.sqlite3"))
 		case err == nil && !fi.Mode().IsRegular():
@@ -73,7 +69,7 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 	if busy == 0 {
 		busy = DefaultBusyTimeout
 	}
-	dsn := SQLiteDSN(u, busy)
+	dsn := DSN(u, busy)
 	if cfg.Scratch {
 		dsn += "&_pragma=journal_mode(MEMORY)&_pragma=synchronous(OFF)&_pragma=locking_mode(EXCLUSIVE)&_pragma=cache_size(-16384)"
 	}
@@ -98,10 +94,10 @@ func OpenSQLite(ctx context.Context, cfg SQLiteConfig) (*SQLite, error) {
 	if _, err := conn.ExecContext(ctx, "SELECT 1 FROM sqlite_master LIMIT 0"); err != nil {
 		conn.Close()
 		db.Close()
-		return nil, fmt.Errorf("opening %s: %w", displayPath(u), classifySQLite(err))
+		return nil, fmt.Errorf("opening %s: %w", displayPath(u), classify(err))
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execSQLiteScript, Describe: describeSQLite(cfg.SQLiteNoTx), Classify: classifySQLite}
-	return &SQLite{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
+	lo := ledger.SQLOptions{Table: cfg.Table, SQLiteNoTx: cfg.SQLiteNoTx, Pin: cfg.Pin, Exec: execScript, Describe: describeError(cfg.SQLiteNoTx), Classify: classify}
+	return &Store{SQLStore: ledger.OnConn(conn, ledger.SQLite, lo), db: db, conn: conn}, nil
 }
 
 func displayPath(u dburl.SQLiteOptions) string {
@@ -111,9 +107,9 @@ func displayPath(u dburl.SQLiteOptions) string {
 	return u.Path
 }
 
-// SQLiteDSN builds modernc's "file:" URI for u (ledger.SQLiteURI), whose
+// DSN builds modernc's "file:" URI for u (ledger.SQLiteURI), whose
 // transactions take the write lock at BEGIN.
-func SQLiteDSN(u dburl.SQLiteOptions, busy time.Duration) string {
+func DSN(u dburl.SQLiteOptions, busy time.Duration) string {
 	return ledger.SQLiteURI("sqlite", u, busy) + "&_txlock=immediate"
 }
 
@@ -127,7 +123,7 @@ type Snapshot struct {
 // exist (VACUUM INTO; SQLite creates the file with its usual mode, 0644
 // less the umask). appID, when not 0, is first set as the database's
 // application_id, unless a migration set one of its own.
-func (s *SQLite) Snapshot(ctx context.Context, path string, appID uint32) (Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, path string, appID uint32) (Snapshot, error) {
 	var snap Snapshot
 	if err := s.conn.QueryRowContext(ctx,
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&snap.Tables); err != nil {
@@ -146,13 +142,13 @@ func (s *SQLite) Snapshot(ctx context.Context, path string, appID uint32) (Snaps
 		}
 	}
 	if _, err := s.conn.ExecContext(ctx, "VACUUM INTO ?1", path); err != nil {
-		return snap, classifySQLite(fmt.Errorf("writing %s: %w", path, err))
+		return snap, classify(fmt.Errorf("writing %s: %w", path, err))
 	}
 	return snap, nil
 }
 
 // Close closes the connection; with a rollback journal nothing is left beside the file.
-func (s *SQLite) Close() error {
+func (s *Store) Close() error {
 	err := s.conn.Close()
 	if err2 := s.db.Close(); err == nil {
 		err = err2
