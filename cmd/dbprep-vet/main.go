@@ -31,13 +31,20 @@ func main() {
 		os.Exit(cli.ExitError)
 	}
 	if cli.IsVetTool(os.Args[1:]) {
+		// go vet gives the databases in the environment, and may change
+		// them with its -dbprep.* flags.
+		cfg, err := vet.EnvConfig(os.Getenv, vet.Opener(linked, querycheck.Options{}))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "error: %v\n", err)
+			os.Exit(cli.ExitError)
+		}
 		if len(os.Args) == 2 && os.Args[1] == "-V=full" {
 			// go vet caches findings under this answer: it carries a digest
 			// of the database's schema (vet.FullVersion).
-			fmt.Println(vet.FullVersion(filepath.Base(os.Args[0]), linked))
+			fmt.Println(vet.FullVersion(filepath.Base(os.Args[0]), linked, cfg))
 			os.Exit(0)
 		}
-		unitchecker.Main(vet.New(vet.Opener(linked, querycheck.Options{})))
+		unitchecker.Main(vet.New(cfg))
 	}
 	cli.Program{Engines: linked, Vet: vet.Check(linked)}.Run()
 }

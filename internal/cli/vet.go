@@ -59,7 +59,9 @@ func (s *session) vet(c *cli.Context) error {
 		return err
 	}
 	against := []string{u.String()}
-	for _, eu := range append(c.StringSlice("engine-url"), strings.Fields(os.Getenv("DBPREP_VET_ENGINE_URLS"))...) {
+	// The environment's other databases, then --engine-url's, which win.
+	engineURLs := append(strings.Fields(os.Getenv("DBPREP_VET_ENGINE_URLS")), c.StringSlice("engine-url")...)
+	for _, eu := range engineURLs {
 		_, raw, _ := strings.Cut(eu, "=")
 		s.secretURLs = append(s.secretURLs, raw)
 		if pu, err := dburl.Parse(raw); err == nil {
@@ -72,7 +74,7 @@ func (s *session) vet(c *cli.Context) error {
 		Tests:          c.Bool("tests"),
 		Null:           c.String("null"),
 		SqlxMapper:     c.String("sqlx-mapper"),
-		EngineURLs:     c.StringSlice("engine-url"),
+		EngineURLs:     engineURLs,
 		EngineTags:     c.StringSlice("engine-tag"),
 		URL:            s.rawURL,
 		ConnectTimeout: connectTimeout(c),

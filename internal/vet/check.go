@@ -34,34 +34,35 @@ func check(ctx context.Context, set engines.Set, r finding.Request) (finding.Rep
 		}
 	}()
 	open := Opener(set, querycheck.Options{ConnectTimeout: r.ConnectTimeout, OnWait: r.OnWait})
-	a := New(func(raw string) (*querycheck.Checker, error) {
+	cfg := Config{Database: r.URL, Null: r.Null, SqlxMapper: r.SqlxMapper, Open: func(raw string) (*querycheck.Checker, error) {
 		ch, err := open(raw)
 		if ch != nil {
 			opened = append(opened, ch)
 		}
 		return ch, err
-	})
-	a.Flags.Set("database", r.URL)
-	for _, u := range r.EngineURLs {
-		if err := a.Flags.Set("engine-url", u); err != nil {
-			return finding.Report{}, fmt.Errorf("--engine-url: %w", err)
-		}
+	}}
+	var err error
+	if cfg.EngineURLs, err = ParseEngineURLs(r.EngineURLs); err != nil {
+		return finding.Report{}, fmt.Errorf("--engine-url: %w", err)
 	}
-	for _, t := range r.EngineTags {
-		if err := a.Flags.Set("engine-tag", t); err != nil {
-			return finding.Report{}, fmt.Errorf("--engine-tag: %w", err)
-		}
+	if cfg.EngineTags, err = ParseEngineTags(r.EngineTags); err != nil {
+		return finding.Report{}, fmt.Errorf("--engine-tag: %w", err)
 	}
-	if r.Null != "" {
-		if err := a.Flags.Set("null", r.Null); err != nil {
-			return finding.Report{}, fmt.Errorf("--null: %w", err)
-		}
+	pkgs, err := load(ctx, r)
+	if err != nil {
+		return finding.Report{}, err
 	}
-	if r.SqlxMapper != "" {
-		if err := a.Flags.Set("sqlx-mapper", r.SqlxMapper); err != nil {
-			return finding.Report{}, fmt.Errorf("--sqlx-mapper: %w", err)
-		}
+	graph, err := checker.Analyze([]*analysis.Analyzer{New(cfg)}, pkgs, nil)
+	if err != nil {
+		return finding.Report{}, err
 	}
+	return collect(graph)
+}
+
+// load loads the packages r names, with their syntax and types; packages
+// that do not build (a test file too, with r.Tests) are an error, as go
+// vet makes them.
+func load(ctx context.Context, r finding.Request) ([]*packages.Package, error) {
 	patterns := r.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
@@ -72,7 +73,7 @@ func check(ctx context.Context, set engines.Set, r finding.Request) (finding.Rep
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return finding.Report{}, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
 	var loadErrs []string
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
@@ -81,73 +82,93 @@ func check(ctx context.Context, set engines.Set, r finding.Request) (finding.Rep
 		}
 	})
 	if len(loadErrs) > 0 {
-		return finding.Report{}, fmt.Errorf("the packages do not build, so their queries cannot be checked:\n%s", strings.Join(loadErrs, "\n"))
+		return nil, fmt.Errorf("the packages do not build, so their queries cannot be checked:\n%s", strings.Join(loadErrs, "\n"))
 	}
 	if len(pkgs) == 0 {
-		return finding.Report{}, fmt.Errorf("no Go packages match %s", strings.Join(patterns, " "))
+		return nil, fmt.Errorf("no Go packages match %s", strings.Join(patterns, " "))
 	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
-	if err != nil {
-		return finding.Report{}, err
-	}
+	return pkgs, nil
+}
+
+// report gathers the findings and counts of an analysis, each once: a
+// package and its test variant share files.
+type report struct {
+	rep    finding.Report
+	wd     string
+	seen   map[string]bool
+	counts map[string]*finding.PackageCount
+}
+
+// collect is the report of graph's roots.
+func collect(graph *checker.Graph) (finding.Report, error) {
 	wd, _ := os.Getwd()
-	pos := func(p token.Position) finding.Position {
-		if r, err := filepath.Rel(wd, p.Filename); err == nil && !strings.HasPrefix(r, "..") {
-			p.Filename = r
-		}
-		return finding.Position{File: p.Filename, Line: p.Line, Column: p.Column}
-	}
-	// A package and its test variant share files: each finding once.
-	seen := map[string]bool{}
-	counts := map[string]*finding.PackageCount{}
-	var rep finding.Report
+	r := &report{wd: wd, seen: map[string]bool{}, counts: map[string]*finding.PackageCount{}}
 	for _, act := range graph.Roots {
 		if act.Err != nil {
 			return finding.Report{}, act.Err
 		}
 		fset := act.Package.Fset
 		for _, d := range act.Diagnostics {
-			p := finding.Problem{Position: pos(fset.Position(d.Pos)), Message: d.Message}
-			if !seen[p.String()] {
-				seen[p.String()] = true
-				rep.Problems = append(rep.Problems, p)
+			p := finding.Problem{Position: r.pos(fset.Position(d.Pos)), Message: d.Message}
+			if r.once(p.String()) {
+				r.rep.Problems = append(r.rep.Problems, p)
 			}
 		}
 		if s, ok := act.Result.(*Skipped); ok && s != nil {
-			path := strings.TrimSuffix(act.Package.PkgPath, "_test")
-			if _, ok := counts[path]; !ok {
-				counts[path] = &finding.PackageCount{Path: path}
-			}
-			for _, c := range s.Calls {
-				if p := pos(c); !seen["skip "+p.String()] {
-					seen["skip "+p.String()] = true
-					rep.Skipped = append(rep.Skipped, p)
-					counts[path].Skipped++
-				}
-			}
-			for _, c := range s.NoDatabase {
-				if p := pos(c.Pos); !seen["skip "+p.String()] {
-					seen["skip "+p.String()] = true
-					rep.Skipped = append(rep.Skipped, p)
-					if rep.SkipReasons == nil {
-						rep.SkipReasons = map[string]string{}
-					}
-					rep.SkipReasons[p.String()] = c.Why
-					counts[path].Skipped++
-				}
-			}
-			for _, c := range s.Checked {
-				if p := pos(c); !seen["checked "+p.String()] {
-					seen["checked "+p.String()] = true
-					counts[path].Checked++
-				}
-			}
+			r.add(strings.TrimSuffix(act.Package.PkgPath, "_test"), s)
 		}
 	}
-	for _, c := range counts {
-		rep.Packages = append(rep.Packages, *c)
+	for _, c := range r.counts {
+		r.rep.Packages = append(r.rep.Packages, *c)
 	}
-	sort.Slice(rep.Packages, func(i, j int) bool { return rep.Packages[i].Path < rep.Packages[j].Path })
-	rep.Sort()
-	return rep, nil
+	sort.Slice(r.rep.Packages, func(i, j int) bool { return r.rep.Packages[i].Path < r.rep.Packages[j].Path })
+	r.rep.Sort()
+	return r.rep, nil
+}
+
+// pos is p relative to the working directory when it lies under it.
+func (r *report) pos(p token.Position) finding.Position {
+	if rel, err := filepath.Rel(r.wd, p.Filename); err == nil && !strings.HasPrefix(rel, "..") {
+		p.Filename = rel
+	}
+	return finding.Position{File: p.Filename, Line: p.Line, Column: p.Column}
+}
+
+// once says whether key is new.
+func (r *report) once(key string) bool {
+	if r.seen[key] {
+		return false
+	}
+	r.seen[key] = true
+	return true
+}
+
+// add counts one package's checked and skipped calls.
+func (r *report) add(path string, s *Skipped) {
+	c, ok := r.counts[path]
+	if !ok {
+		c = &finding.PackageCount{Path: path}
+		r.counts[path] = c
+	}
+	for _, call := range s.Calls {
+		if p := r.pos(call); r.once("skip " + p.String()) {
+			r.rep.Skipped = append(r.rep.Skipped, p)
+			c.Skipped++
+		}
+	}
+	for _, call := range s.NoDatabase {
+		if p := r.pos(call.Pos); r.once("skip " + p.String()) {
+			r.rep.Skipped = append(r.rep.Skipped, p)
+			if r.rep.SkipReasons == nil {
+				r.rep.SkipReasons = map[string]string{}
+			}
+			r.rep.SkipReasons[p.String()] = call.Why
+			c.Skipped++
+		}
+	}
+	for _, call := range s.Checked {
+		if p := r.pos(call); r.once("checked " + p.String()) {
+			c.Checked++
+		}
+	}
 }

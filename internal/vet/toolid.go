@@ -19,16 +19,16 @@ import (
 // FullVersion is dbprep-vet's answer to go vet's `-V=full` question. go vet
 // keys its cache of each package's findings on that answer, so it holds a
 // digest of everything a verdict depends on: the program's own bytes, the
-// database engine and the schema of the database in $DATABASE_URL as
-// `dbprep schema` renders it, and of each database of
-// $DBPREP_VET_ENGINE_URLS. A schema change then makes go vet check again
+// database engine and the schema of cfg's default database (go vet's
+// environment: $DATABASE_URL, EnvConfig) as `dbprep schema` renders it,
+// and of each of its other engines' databases ($DBPREP_VET_ENGINE_URLS). A schema change then makes go vet check again
 // instead of replaying findings made against the old schema.
 //
 // Without a database, or with one that cannot be read, the digest is new
 // on every run: nothing is replayed from the cache, and the check itself
 // reports the problem. The form is cmd/go's for a development build:
 // "NAME version devel … buildID=ID".
-func FullVersion(progname string, set engines.Set) string {
+func FullVersion(progname string, set engines.Set, cfg Config) string {
 	h := sha256.New()
 	if exe, err := os.Executable(); err == nil {
 		if f, err := os.Open(exe); err == nil {
@@ -45,10 +45,9 @@ func FullVersion(progname string, set engines.Set) string {
 			fmt.Fprintf(h, "\x00no schema %x", nonce)
 		}
 	}
-	digest("engine", os.Getenv("DATABASE_URL"))
-	urls, _ := envEngineURLs()
+	digest("engine", cfg.Database)
 	for _, e := range set {
-		if raw, ok := urls[e.Name()]; ok {
+		if raw, ok := cfg.EngineURLs[e.Name()]; ok {
 			digest("engine-url", raw)
 		}
 	}
@@ -84,19 +83,6 @@ func schemaOf(set engines.Set, raw string) (engine.Engine, string, error) {
 // unlike -dbprep.engine-url, it reaches go vet's -V=full question too, so
 // go vet's cache follows those databases' schemas as well.
 const EngineURLsEnv = "DBPREP_VET_ENGINE_URLS"
-
-// envEngineURLs reads $DBPREP_VET_ENGINE_URLS.
-func envEngineURLs() (map[engine.Engine]string, error) {
-	out := map[engine.Engine]string{}
-	for _, pair := range strings.Fields(os.Getenv(EngineURLsEnv)) {
-		e, raw, err := parseEngineURL(pair)
-		if err != nil {
-			return nil, fmt.Errorf("$%s (pairs separated by spaces): %v", EngineURLsEnv, err)
-		}
-		out[e] = raw
-	}
-	return out, nil
-}
 
 // parseEngineURL reads ENGINE=URL; its error never holds the URL.
 func parseEngineURL(s string) (engine.Engine, string, error) {

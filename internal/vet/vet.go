@@ -12,12 +12,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"os"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine"
@@ -51,99 +49,23 @@ type SkippedCall struct {
 // OpenFunc opens a checker on the database at a URL.
 type OpenFunc func(raw string) (*querycheck.Checker, error)
 
-// New returns the analyzer. It checks each file's queries against the
-// database of the file's engine: the default database (its -database
-// flag, else $DATABASE_URL) for files that declare none, or declare its
-// engine; -engine-url ENGINE=URL for files that declare another
-// (//dbprep:engine postgres, or a build tag -engine-tag maps to it). open
-// opens each database once, on first need.
-func New(open OpenFunc) *analysis.Analyzer {
-	var database string
-	urls := map[engine.Engine]string{}
-	tags := DefaultEngineTags()
-	var mu sync.Mutex
-	type opened struct {
-		c   *querycheck.Checker
-		err error
-	}
-	checkers := map[engine.Engine]opened{}
-	get := func(e engine.Engine) (*querycheck.Checker, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if o, ok := checkers[e]; ok {
-			return o.c, o.err
-		}
-		// openAs opens the database given for e (by from), which must be e's.
-		openAs := func(raw, from string) (o opened) {
-			if o.c, o.err = open(raw); o.err == nil && o.c.Engine != e {
-				o.err = fmt.Errorf("the database given for %s (%s) is a %s database", e, from, o.c.Engine)
-			}
-			return o
-		}
-		var o opened
-		if e == 0 {
-			raw := database
-			if raw == "" {
-				raw = os.Getenv("DATABASE_URL")
-			}
-			o.c, o.err = open(raw)
-		} else if raw, ok := urls[e]; ok {
-			o = openAs(raw, "-engine-url")
-		} else if env, err := envEngineURLs(); err != nil {
-			o.err = err
-		} else if raw, ok := env[e]; ok {
-			o = openAs(raw, "$"+EngineURLsEnv)
-		}
-		checkers[e] = o
-		return o.c, o.err
-	}
-	nullMode, mapper := NullDefault, ""
+// New returns the analyzer, checking each file's queries against the
+// database of the file's engine: cfg.Database for files that declare none,
+// or declare its engine; cfg.EngineURLs for files that declare another
+// (//dbprep:engine postgres, or a build tag cfg.EngineTags maps to it).
+// Each database is opened once, on first need. go vet's -dbprep.* flags
+// change cfg.
+func New(cfg Config) *analysis.Analyzer {
+	c := &cfg
+	cs := &checkers{cfg: c}
 	a := &analysis.Analyzer{
 		Name:       "dbprep",
 		Doc:        "check SQL queries in Go code against a prepared database\n\nEvery call of database/sql, pgx v5 or jmoiron/sqlx whose SQL is known at compile time is prepared (never run) against the database in $DATABASE_URL (or the database of the file's engine: //dbprep:engine postgres, -engine-url): syntax, tables, columns, parameter count, Scan destinations and NULLs. //dbprep:ignore on the line, the line above, or a function's or file's doc comment skips it.",
 		URL:        "https://github.com/dbprep/dbprep/blob/main/docs/vet.md",
 		ResultType: reflect.TypeOf((*Skipped)(nil)),
+		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, c, cs.get) },
 	}
-	a.Run = func(pass *analysis.Pass) (any, error) {
-		return run(pass, get, tags, nullMode, mapper)
-	}
-	a.Flags.StringVar(&database, "database", "", "the database URL to check queries against (default $DATABASE_URL)")
-	a.Flags.Func("engine-url", "ENGINE=URL: the database for files of ENGINE (sqlite or postgres) when it is not the default database's; repeatable", func(s string) error {
-		e, raw, err := parseEngineURL(s)
-		if err != nil {
-			return err
-		}
-		urls[e] = raw
-		return nil
-	})
-	a.Flags.Func("engine-tag", "TAG=ENGINE: files whose build constraint requires TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres; mysql, mariadb → not checked); repeatable", func(s string) error {
-		tag, name, ok := strings.Cut(s, "=")
-		if !ok || tag == "" {
-			return fmt.Errorf("%q: give TAG=ENGINE, e.g. pgx=postgres", s)
-		}
-		e, err := parseFileEngine(name)
-		if err != nil {
-			return err
-		}
-		tags[tag] = e
-		return nil
-	})
-	a.Flags.Func("null", "what to report of a column that can be NULL scanned into a value that cannot hold it: off, default (no NOT NULL and no DEFAULT, outer joins, aggregates over no rows) or strict (also columns with a DEFAULT)", func(s string) error {
-		switch s {
-		case NullOff, NullDefault, NullStrict:
-			nullMode = s
-			return nil
-		}
-		return fmt.Errorf("unknown null mode %q: use off, default or strict", s)
-	})
-	a.Flags.Func("sqlx-mapper", "how jmoiron/sqlx names a struct field without a db tag: lower (sqlx's default), snake (RangeID is range_id) or unknown (field names not checked); default: what the package sets with MapperFunc or Mapper, else lower", func(s string) error {
-		switch s {
-		case MapperLower, MapperSnake, MapperUnknown:
-			mapper = s
-			return nil
-		}
-		return fmt.Errorf("unknown sqlx mapper %q: use lower, snake or unknown", s)
-	})
+	c.bindFlags(&a.Flags)
 	return a
 }
 
@@ -175,28 +97,58 @@ type call struct {
 	ssaArg int
 }
 
-func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, error), tags map[string]engine.Engine, nullMode, mapper string) (any, error) {
+func run(pass *analysis.Pass, cfg *Config, get func(engine.Engine) (*querycheck.Checker, error)) (any, error) {
+	mapper := cfg.SqlxMapper
 	if mapper == "" {
 		mapper = packageMapper(pass)
+	}
+	nullMode := cfg.Null
+	if nullMode == "" {
+		nullMode = NullDefault
+	}
+	tags := cfg.EngineTags
+	if tags == nil {
+		tags = DefaultEngineTags()
 	}
 	def, err := get(0)
 	if err != nil {
 		return nil, err
 	}
-	// Each file's engine, when it declares one other than the default
-	// database's.
-	fileEngines := map[string]engine.Engine{}
+	fileEngines := declaredEngines(pass, tags, def.Engine)
+	pkg, funcs := buildSSA(pass)
+	exprs := callExprs(pass)
+	res := &resolver{pkg: pkg, funcs: funcs, visiting: map[ssa.Value]bool{}}
+	calls := findCalls(funcs, exprs)
+	resolved, found, ddlFuncs := resolveCalls(res, calls)
+	p := &packageCheck{pass: pass, get: get, def: def, fileEngines: fileEngines, exprs: exprs,
+		ign: newIgnores(pass), rewriter: queryRewriter(pass), nullMode: nullMode, mapper: mapper, skipped: &Skipped{}}
+	for i, c := range calls {
+		if err := p.check(c, resolved[i], found[i], ddlFuncs[c.instr.Parent()]); err != nil {
+			return nil, err
+		}
+	}
+	return p.skipped, nil
+}
+
+// declaredEngines are the package's files that declare an engine other
+// than def, the default database's: each file's engine by its name.
+func declaredEngines(pass *analysis.Pass, tags map[string]engine.Engine, def engine.Engine) map[string]engine.Engine {
+	out := map[string]engine.Engine{}
 	for _, f := range pass.Files {
 		e, _, err := fileEngine(f, tags)
 		if err != nil {
 			pass.Reportf(f.Package, "%v", err)
 			continue
 		}
-		if e != 0 && e != def.Engine {
-			fileEngines[pass.Fset.File(f.Pos()).Name()] = e
+		if e != 0 && e != def {
+			out[pass.Fset.File(f.Pos()).Name()] = e
 		}
 	}
-	pkg, funcs := buildSSA(pass)
+	return out
+}
+
+// callExprs are the package's calls by the position of their '('.
+func callExprs(pass *analysis.Pass) map[token.Pos]*ast.CallExpr {
 	exprs := map[token.Pos]*ast.CallExpr{}
 	for _, f := range pass.Files {
 		ast.Inspect(f, func(n ast.Node) bool {
@@ -206,27 +158,31 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 			return true
 		})
 	}
-	ign := newIgnores(pass)
-	rewriter := queryRewriter(pass)
-	res := &resolver{pkg: pkg, funcs: funcs, visiting: map[ssa.Value]bool{}}
-	skipped := &Skipped{}
+	return exprs
+}
+
+// findCalls are the calls of funcs that send SQL, in source order.
+func findCalls(funcs []*ssa.Function, exprs map[token.Pos]*ast.CallExpr) []call {
 	var calls []call
 	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
-				ci, ok := instr.(ssa.CallInstruction)
-				if !ok {
-					continue
-				}
-				if c, ok := findCall(ci, exprs); ok {
-					calls = append(calls, c)
+				if ci, ok := instr.(ssa.CallInstruction); ok {
+					if c, ok := findCall(ci, exprs); ok {
+						calls = append(calls, c)
+					}
 				}
 			}
 		}
 	}
 	sort.Slice(calls, func(i, j int) bool { return calls[i].expr.Pos() < calls[j].expr.Pos() })
-	// The functions that run DDL: a query of theirs the schema rejects is
-	// likely a Go-coded migration's, run against an older schema.
+	return calls
+}
+
+// resolveCalls are each call's query texts (found: known at compile
+// time), and the functions that run DDL: a query of theirs the schema
+// rejects is likely a Go-coded migration's, run against an older schema.
+func resolveCalls(res *resolver, calls []call) ([][]variant, []bool, map[*ssa.Function]bool) {
 	ddlFuncs := map[*ssa.Function]bool{}
 	resolved := make([][]variant, len(calls))
 	found := make([]bool, len(calls))
@@ -238,49 +194,66 @@ func run(pass *analysis.Pass, get func(engine.Engine) (*querycheck.Checker, erro
 			}
 		}
 	}
-	for i, c := range calls {
-		if ign.covers(c.expr.Pos()) || ign.covers(c.expr.Args[c.api.query].Pos()) {
-			continue
-		}
-		arg := c.expr.Args[c.api.query]
-		variants, ok := resolved[i], found[i]
-		if !ok {
-			skipped.Calls = append(skipped.Calls, pass.Fset.Position(arg.Pos()))
-			continue
-		}
-		checker := def
-		if e, ok := fileEngines[pass.Fset.File(c.expr.Pos()).Name()]; ok {
-			if e == unchecked {
-				skipped.NoDatabase = append(skipped.NoDatabase, SkippedCall{pass.Fset.Position(arg.Pos()),
-					"the file is for MySQL, whose queries dbprep vet does not check yet"})
-				continue
-			}
-			ch, err := get(e)
-			if err != nil {
-				return nil, err
-			}
-			if ch == nil {
-				skipped.NoDatabase = append(skipped.NoDatabase, SkippedCall{pass.Fset.Position(arg.Pos()),
-					fmt.Sprintf("the file is for %s, and no %s database was given (--engine-url %s=URL)", e, e, e)})
-				continue
-			}
-			checker = ch
-		}
-		if checker.Postgres && c.api.kind != named && slices.ContainsFunc(variants, func(q variant) bool { return !q.rebind && !q.in && questionMarks(q.sql) }) {
-			// A `?` placeholder never prepares on PostgreSQL: the query is
-			// another engine's (a test's own in-memory SQLite table, say).
-			skipped.NoDatabase = append(skipped.NoDatabase, SkippedCall{pass.Fset.Position(arg.Pos()),
-				"its ? placeholders are another engine's (PostgreSQL takes $1): sqlx.Rebind it, or put //dbprep:engine sqlite in the file for its own database"})
-			continue
-		}
-		skipped.Checked = append(skipped.Checked, pass.Fset.Position(arg.Pos()))
-		v := checkCall{pass: pass, checker: checker, call: c, arg: arg, exprs: exprs, rewriter: rewriter, nullMode: nullMode, ignores: ign,
-			runsDDL: ddlFuncs[c.instr.Parent()], mapper: mapper}
-		for _, q := range variants {
-			v.check(q)
-		}
+	return resolved, found, ddlFuncs
+}
+
+// packageCheck is one package's run: what each call's check needs.
+type packageCheck struct {
+	pass        *analysis.Pass
+	get         func(engine.Engine) (*querycheck.Checker, error)
+	def         *querycheck.Checker
+	fileEngines map[string]engine.Engine
+	exprs       map[token.Pos]*ast.CallExpr
+	ign         *ignores
+	rewriter    *types.Interface
+	nullMode    string
+	mapper      string
+	skipped     *Skipped
+}
+
+// check checks one call's query texts (variants; found: known at compile
+// time) against its file's database, or says why it is skipped.
+func (p *packageCheck) check(c call, variants []variant, found, runsDDL bool) error {
+	if p.ign.covers(c.expr.Pos()) || p.ign.covers(c.expr.Args[c.api.query].Pos()) {
+		return nil
 	}
-	return skipped, nil
+	arg := c.expr.Args[c.api.query]
+	pos := p.pass.Fset.Position(arg.Pos())
+	if !found {
+		p.skipped.Calls = append(p.skipped.Calls, pos)
+		return nil
+	}
+	checker := p.def
+	if e, ok := p.fileEngines[p.pass.Fset.File(c.expr.Pos()).Name()]; ok {
+		if e == unchecked {
+			p.skipped.NoDatabase = append(p.skipped.NoDatabase, SkippedCall{pos, "the file is for MySQL, whose queries dbprep vet does not check yet"})
+			return nil
+		}
+		ch, err := p.get(e)
+		if err != nil {
+			return err
+		}
+		if ch == nil {
+			p.skipped.NoDatabase = append(p.skipped.NoDatabase, SkippedCall{pos,
+				fmt.Sprintf("the file is for %s, and no %s database was given (--engine-url %s=URL)", e, e, e)})
+			return nil
+		}
+		checker = ch
+	}
+	if checker.Postgres && c.api.kind != named && slices.ContainsFunc(variants, func(q variant) bool { return !q.rebind && !q.in && questionMarks(q.sql) }) {
+		// A `?` placeholder never prepares on PostgreSQL: the query is
+		// another engine's (a test's own in-memory SQLite table, say).
+		p.skipped.NoDatabase = append(p.skipped.NoDatabase, SkippedCall{pos,
+			"its ? placeholders are another engine's (PostgreSQL takes $1): sqlx.Rebind it, or put //dbprep:engine sqlite in the file for its own database"})
+		return nil
+	}
+	p.skipped.Checked = append(p.skipped.Checked, pos)
+	v := checkCall{pass: p.pass, checker: checker, call: c, arg: arg, exprs: p.exprs, rewriter: p.rewriter, nullMode: p.nullMode, ignores: p.ign,
+		runsDDL: runsDDL, mapper: p.mapper}
+	for _, q := range variants {
+		v.check(q)
+	}
+	return nil
 }
 
 // questionMarks says whether sql has a `?` placeholder: a `?` outside
