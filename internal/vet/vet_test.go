@@ -121,7 +121,9 @@ func TestEngines(t *testing.T) {
 		t.Fatalf("%d results", len(res))
 	}
 	sk := res[0].Result.(*vet.Skipped)
-	if len(sk.NoDatabase) != 7 || len(sk.Checked) != 2 || !slices.ContainsFunc(sk.NoDatabase, func(s vet.SkippedCall) bool { return strings.Contains(s.Why, "the file is for postgres, and no postgres database was given") }) {
+	if len(sk.NoDatabase) != 7 || len(sk.Checked) != 2 || !slices.ContainsFunc(sk.NoDatabase, func(s vet.SkippedCall) bool {
+		return strings.Contains(s.Why, "the file is for postgres, and no postgres database was given")
+	}) {
 		t.Errorf("without a postgres database: checked %d, skipped %+v", len(sk.Checked), sk.NoDatabase)
 	}
 	// An --engine-url of the wrong engine is an error.
