@@ -46,6 +46,9 @@ type session struct {
 	// in that directory would, without changing the process's. "" is the
 	// working directory.
 	member, dir string
+	// memberSource and memberConfig are --workspace's --source and
+	// --config, for every member: relative paths are the member's.
+	memberSource, memberConfig string
 	// unknownCommand is a command name that matched nothing.
 	unknownCommand string
 	// unknownIn is the help name of the command it was given to.
@@ -65,6 +68,14 @@ type session struct {
 func (s *session) load(c *cli.Context) error {
 	if err := s.loadCompat(globalString(c, "sqlx-compat")); err != nil {
 		return err
+	}
+	if s.member != "" {
+		// A member reads its own sqlx.toml, or the one --config names.
+		config := s.memberConfig
+		if config != "" {
+			config = s.path(config)
+		}
+		return s.loadFiles(config)
 	}
 	return s.loadFiles(globalString(c, "config"))
 }
@@ -197,10 +208,13 @@ func (s *session) databaseURL(c *cli.Context) (dburl.URL, error) {
 }
 
 // source is --source (or a dev shell's DBPREP_SOURCE), else sqlx.toml's
-// migrations-dir, else "migrations". A workspace member takes neither:
-// --workspace refuses the flag, and DBPREP_SOURCE names one member's
-// migrations, not every member's.
+// migrations-dir, else "migrations". A workspace member takes
+// --workspace's --source (memberSource), never DBPREP_SOURCE, which names
+// one member's migrations, not every member's.
 func (s *session) source(c *cli.Context) string {
+	if s.member != "" && s.memberSource != "" {
+		return s.memberSource
+	}
 	if v := globalString(c, "source"); v != "" && s.member == "" {
 		return v
 	}

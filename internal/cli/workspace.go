@@ -38,53 +38,21 @@ func runWorkspace(ctx context.Context, p Program, args []string, stdin io.Reader
 		fmt.Fprintf(stderr, "error: "+format+"\n", a...)
 		return code
 	}
-	path := commandPath(NewApp(&session{}), args)
-	ext, ok := workspaceCommands[strings.Join(path, " ")]
-	if !ok {
-		return fail(ExitUsage, "--workspace runs %s; not %q", workspaceList(), strings.Join(path, " "))
-	}
-	args, outDir, err := cutOutDir(args)
+	w, err := parseWorkspaceArgs(args)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
-	}
-	for i, a := range args {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") {
-			continue
-		}
-		if !hasValue && i+1 < len(args) {
-			value = args[i+1]
-		}
-		switch name {
-		case "D", "database-url":
-			return fail(ExitUsage, "--workspace takes each member's URL from its own variable (sqlx.toml's [common] database-url-var, else DATABASE_URL): leave out %s", a)
-		case "source", "config":
-			return fail(ExitUsage, "--workspace reads each member's own sqlx.toml and migrations: leave out --%s", name)
-		case "o", "out":
-			return fail(ExitUsage, "--workspace writes one file per member: use --out-dir DIR instead of --%s", name)
-		case "format":
-			if value != "text" {
-				return fail(ExitUsage, "--workspace prints text only (each line starts with the member's name): leave out --format")
-			}
-		}
-	}
-	switch {
-	case ext == "" && outDir != "":
-		return fail(ExitUsage, "--out-dir is for prepare and schema")
-	case path[0] == "prepare" && outDir == "":
-		return fail(ExitUsage, "prepare --workspace needs --out-dir DIR: each member's database is written to DIR/<member>.sqlite3")
 	}
 	root, err := os.Getwd()
 	if err != nil {
 		return fail(ExitError, "%v", err)
 	}
-	if outDir != "" {
+	if w.outDir != "" {
 		// Each member runs in its own directory: a relative --out-dir is
 		// the workspace root's, an absolute one stays as given.
-		if !filepath.IsAbs(outDir) {
-			outDir = filepath.Join(root, outDir)
+		if !filepath.IsAbs(w.outDir) {
+			w.outDir = filepath.Join(root, w.outDir)
 		}
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
+		if err := os.MkdirAll(w.outDir, 0o755); err != nil {
 			return fail(ExitError, "--out-dir: %v", err)
 		}
 	}
@@ -94,19 +62,10 @@ func runWorkspace(ctx context.Context, p Program, args []string, stdin io.Reader
 	}
 	code, ran := ExitOK, 0
 	for i, m := range members {
-		dir := filepath.Join(root, filepath.FromSlash(m.Dir))
-		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(m.Migrations))); err != nil || !fi.IsDir() {
-			fmt.Fprintf(stderr, "%s: skipped: no %s directory in %s\n", m.Name, m.Migrations, m.Dir)
+		c, skipped := w.runMember(ctx, p, root, m, stdin, stdout, stderr)
+		if skipped {
 			continue
 		}
-		memberArgs := slices.Clone(args)
-		if outDir != "" {
-			memberArgs = append(memberArgs, "--out", filepath.Join(outDir, m.Name+ext))
-		}
-		out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
-		c := run(ctx, &session{prog: p, args: memberArgs, stdin: stdin, stdout: out, stderr: errOut, member: m.Name, dir: dir})
-		out.Flush()
-		errOut.Flush()
 		ran++
 		switch {
 		case c == ExitDrift:
@@ -129,6 +88,96 @@ func runWorkspace(ctx context.Context, p Program, args []string, stdin io.Reader
 	return code
 }
 
+// workspaceRun is a --workspace command line, read.
+type workspaceRun struct {
+	// args are the command line each member runs, without --out-dir,
+	// --source and --config.
+	args []string
+	// ext is the file extension of the command's output ("" for none).
+	ext string
+	// outDir, source and config are --out-dir, --source and --config:
+	// source and config, when relative, are each member's.
+	outDir, source, config string
+}
+
+// parseWorkspaceArgs reads a --workspace command line (without
+// --workspace), refusing what has no meaning for every member at once.
+func parseWorkspaceArgs(args []string) (workspaceRun, error) {
+	var w workspaceRun
+	path := commandPath(NewApp(&session{}), args)
+	ext, ok := workspaceCommands[strings.Join(path, " ")]
+	if !ok {
+		return w, fmt.Errorf("--workspace runs %s; not %q", workspaceList(), strings.Join(path, " "))
+	}
+	w.ext = ext
+	var err error
+	for _, f := range []struct {
+		name string
+		to   *string
+	}{{"out-dir", &w.outDir}, {"source", &w.source}, {"config", &w.config}} {
+		if args, *f.to, err = cutFlag(args, f.name); err != nil {
+			return w, err
+		}
+	}
+	w.args = args
+	for i, a := range args {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		switch name {
+		case "D", "database-url":
+			return w, fmt.Errorf("--workspace takes each member's URL from its own variable (sqlx.toml's [common] database-url-var, else DATABASE_URL): leave out %s", a)
+		case "o", "out":
+			return w, fmt.Errorf("--workspace writes one file per member: use --out-dir DIR instead of --%s", name)
+		case "format":
+			if value != "text" {
+				return w, fmt.Errorf("--workspace prints text only (each line starts with the member's name): leave out --format")
+			}
+		}
+	}
+	switch {
+	case ext == "" && w.outDir != "":
+		return w, errors.New("--out-dir is for prepare and schema")
+	case path[0] == "prepare" && w.outDir == "":
+		return w, errors.New("prepare --workspace needs --out-dir DIR: each member's database is written to DIR/<member>.sqlite3")
+	}
+	return w, nil
+}
+
+// runMember runs the command in member m, its lines prefixed with its
+// name; skipped when m has no migrations directory.
+func (w workspaceRun) runMember(ctx context.Context, p Program, root string, m workspace.Member, stdin io.Reader, stdout, stderr io.Writer) (code int, skipped bool) {
+	dir := filepath.Join(root, filepath.FromSlash(m.Dir))
+	migrations := filepath.Join(dir, filepath.FromSlash(m.Migrations))
+	if w.source != "" {
+		migrations = w.source
+		if !filepath.IsAbs(migrations) {
+			migrations = filepath.Join(dir, migrations)
+		}
+	}
+	if fi, err := os.Stat(migrations); err != nil || !fi.IsDir() {
+		name := m.Migrations
+		if w.source != "" {
+			name = w.source
+		}
+		fmt.Fprintf(stderr, "%s: skipped: no %s directory in %s\n", m.Name, name, m.Dir)
+		return 0, true
+	}
+	args := slices.Clone(w.args)
+	if w.outDir != "" {
+		args = append(args, "--out", filepath.Join(w.outDir, m.Name+w.ext))
+	}
+	out, errOut := &prefixed{w: stdout, prefix: m.Name + ": "}, &prefixed{w: stderr, prefix: m.Name + ": "}
+	defer out.Flush()
+	defer errOut.Flush()
+	return run(ctx, &session{prog: p, args: args, stdin: stdin, stdout: out, stderr: errOut,
+		member: m.Name, dir: dir, memberSource: w.source, memberConfig: w.config}), false
+}
+
 // workspaceList names the commands --workspace runs.
 func workspaceList() string {
 	var names []string
@@ -139,26 +188,26 @@ func workspaceList() string {
 	return strings.Join(names, ", ")
 }
 
-// cutOutDir takes --out-dir DIR (or --out-dir=DIR) out of args.
-func cutOutDir(args []string) ([]string, string, error) {
+// cutFlag takes --NAME VALUE (or --NAME=VALUE, or one dash) out of args.
+func cutFlag(args []string, name string) ([]string, string, error) {
 	var out []string
-	dir := ""
+	value := ""
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "--out-dir" || a == "-out-dir":
+		case a == "--"+name || a == "-"+name:
 			if i+1 >= len(args) {
-				return nil, "", errors.New("--out-dir needs a directory")
+				return nil, "", fmt.Errorf("--%s needs a value", name)
 			}
-			dir = args[i+1]
+			value = args[i+1]
 			i++
-		case strings.HasPrefix(a, "--out-dir=") || strings.HasPrefix(a, "-out-dir="):
-			_, dir, _ = strings.Cut(a, "=")
+		case strings.HasPrefix(a, "--"+name+"=") || strings.HasPrefix(a, "-"+name+"="):
+			_, value, _ = strings.Cut(a, "=")
 		default:
 			out = append(out, a)
 		}
 	}
-	return out, dir, nil
+	return out, value, nil
 }
 
 // commandPath is the command of args by its names (aliases resolved):

@@ -146,6 +146,61 @@ func TestWorkspaceRelativePaths(t *testing.T) {
 	c.Run(t, "migrate", "info", "--workspace").Want(t, 0, "local: 1/installed l", "other: 1/installed o")
 }
 
+// --source and --config go to every member: a relative path is each
+// member's own (as its sqlx.toml's migrations-dir is), an absolute one is
+// the same for all; each form with --out-dir relative and absolute.
+func TestWorkspaceSourceAndConfig(t *testing.T) {
+	dir := project(t, map[string]string{
+		"Cargo.toml":               "[workspace]\nmembers = [\"a\", \"b\"]\n",
+		"a/Cargo.toml":             "[package]\nname = \"a\"\n",
+		"a/db/schema/1_a.sql":      "CREATE TABLE a (id INTEGER PRIMARY KEY);\n",
+		"a/migrations/1_wrong.sql": "CREATE TABLE wrong (id INTEGER);\n",
+		"a/ci.toml":                "[migrate]\ntable-name = \"a_ledger\"\n",
+		"a/sqlx.toml":              "",
+		"b/sqlx.toml":              "",
+		"b/Cargo.toml":             "[package]\nname = \"b\"\n",
+		"b/db/schema/1_b.sql":      "CREATE TABLE b (id INTEGER PRIMARY KEY);\n",
+		"b/ci.toml":                "[migrate]\ntable-name = \"b_ledger\"\n",
+		"shared/1_shared.sql":      "CREATE TABLE shared (id INTEGER PRIMARY KEY);\n",
+		"config/common.toml":       "[migrate]\ntable-name = \"shared_ledger\"\n",
+	})
+	c := cmd{Dir: dir}
+	tables := func(path string) string {
+		db := testdb.OpenSQLite(t, path)
+		rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			names = append(names, n)
+		}
+		return strings.Join(names, " ")
+	}
+	// Relative: each member's db/schema and ci.toml; relative --out-dir.
+	c.Run(t, "prepare", "--workspace", "--source", "db/schema", "--config", "ci.toml", "--out-dir", "out").Want(t, 0)
+	if got := tables(filepath.Join(dir, "out", "a.sqlite3")); got != "a a_ledger" {
+		t.Errorf("a, relative --source and --config: tables %q", got)
+	}
+	if got := tables(filepath.Join(dir, "out", "b.sqlite3")); got != "b b_ledger" {
+		t.Errorf("b, relative --source and --config: tables %q", got)
+	}
+	// Absolute: one directory and one sqlx.toml for all; absolute --out-dir.
+	abs := t.TempDir()
+	c.Run(t, "prepare", "--workspace", "--source="+filepath.Join(dir, "shared"), "--config="+filepath.Join(dir, "config", "common.toml"), "--out-dir", abs).Want(t, 0)
+	for _, m := range []string{"a", "b"} {
+		if got := tables(filepath.Join(abs, m+".sqlite3")); got != "shared shared_ledger" {
+			t.Errorf("%s, absolute --source and --config: tables %q", m, got)
+		}
+	}
+	// A member without the relative --source is skipped, and says so.
+	os.RemoveAll(filepath.Join(dir, "b", "db"))
+	c.Run(t, "prepare", "--workspace", "--source", "db/schema", "--out-dir", "out2").Want(t, 0, "b: skipped: no db/schema directory in b")
+}
+
 // A failure names the member and stops before the next; drift in one
 // member does not stop the check of the others.
 func TestWorkspaceStops(t *testing.T) {
