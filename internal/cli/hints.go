@@ -24,7 +24,7 @@ func hint(err error, kind engine.Engine) string {
 	var nl *migrate.NewLedgerError
 	switch {
 	case errors.Is(err, prepare.ErrNotPrepared):
-		return "prepare writes a new database from the migrations alone; it never keeps what a file held"
+		return "choose another --out, or pass --force to replace it: prepare writes a new database from the migrations alone and never keeps what a file held"
 	case errors.As(err, &pe) && errors.As(err, &ee):
 		return "nothing was written: " + pe.Out + " is as it was. Fix " + ee.File + " and run `dbprep prepare` again"
 	case errors.As(err, &de) && errors.Is(err, fs.ErrNotExist):

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/outfile"
 	"github.com/dbprep/dbprep/internal/prepare"
 )
 
@@ -59,7 +61,7 @@ func (s *session) prepare(c *cli.Context) error {
 		SQLiteNoTx: s.sqlxMain, Force: c.Bool("force"), Check: c.Bool("check"),
 	})
 	if err != nil {
-		return err
+		return outFlag(err)
 	}
 	s.printf("Prepared %s: %d migrations applied, %d tables, %d bytes\nsha256 %s\n", sum.Out, sum.Applied, sum.Tables, sum.Size, sum.SHA256)
 	return nil
@@ -75,4 +77,15 @@ func sourceDateEpoch(s *session) (int64, error) {
 		return 0, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970 (e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct))", v)
 	}
 	return n, nil
+}
+
+// outFlag names --out before an error that starts with the output path
+// (outfile.PathError): core packages name the path, the command line its
+// flag.
+func outFlag(err error) error {
+	var pe *outfile.PathError
+	if errors.As(err, &pe) && strings.HasPrefix(err.Error(), pe.Path) {
+		return fmt.Errorf("--out %w", err)
+	}
+	return err
 }

@@ -58,9 +58,9 @@ func (s *session) schema(c *cli.Context) error {
 	case c.String("out") != "":
 		t, err := outfile.Resolve(c.String("out"))
 		if err != nil {
-			return err
+			return outFlag(err)
 		}
-		return outfile.Write(t, []byte(text))
+		return outFlag(outfile.Write(t, []byte(text)))
 	}
 	s.printf("%s", text)
 	return nil

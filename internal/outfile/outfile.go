@@ -38,16 +38,16 @@ func Resolve(out string) (Target, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		path, err := followDangling(out)
 		if err != nil {
-			return t, fmt.Errorf("--out %s: %w", out, err)
+			return t, Errorf(out, ": %w", err)
 		}
 		t.Path = path
 		dir := filepath.Dir(path)
 		if d, err := os.Stat(dir); err != nil || !d.IsDir() {
-			return t, fmt.Errorf("--out %s: the directory %s does not exist (create it first, or name a file in an existing directory)", out, dir)
+			return t, Errorf(out, ": the directory %s does not exist (create it first, or name a file in an existing directory)", dir)
 		}
 		return t, nil
 	case err != nil:
-		return t, fmt.Errorf("--out %s: %w", out, unwrapPath(err))
+		return t, Errorf(out, ": %w", unwrapPath(err))
 	}
 	mode := info.Mode()
 	switch {
@@ -60,21 +60,21 @@ func Resolve(out string) (Target, error) {
 			return t, nil
 		}
 		if t.Path, err = filepath.EvalSymlinks(out); err != nil {
-			return t, fmt.Errorf("--out %s: %w", out, unwrapPath(err))
+			return t, Errorf(out, ": %w", unwrapPath(err))
 		}
 		return t, nil
 	case mode.IsDir():
-		return t, fmt.Errorf("--out %s is a directory; name a file in it, such as %s", out, filepath.Join(out, "db.sqlite3"))
+		return t, Errorf(out, " is a directory; name a file in it, such as %s", filepath.Join(out, "db.sqlite3"))
 	case mode&fs.ModeCharDevice != 0:
 		t.Stream, t.Kind = true, "character device"
 	case mode&fs.ModeNamedPipe != 0:
 		t.Stream, t.Kind = true, "FIFO (named pipe)"
 	case mode&fs.ModeSocket != 0:
-		return t, fmt.Errorf("--out %s is a socket, which dbprep never replaces; name a regular file", out)
+		return t, Errorf(out, " is a socket, which dbprep never replaces; name a regular file")
 	case mode&fs.ModeDevice != 0:
-		return t, fmt.Errorf("--out %s is a block device, which dbprep never replaces; name a regular file", out)
+		return t, Errorf(out, " is a block device, which dbprep never replaces; name a regular file")
 	default:
-		return t, fmt.Errorf("--out %s is not a regular file (%v), which dbprep never replaces; name a regular file", out, mode.Type())
+		return t, Errorf(out, " is not a regular file (%v), which dbprep never replaces; name a regular file", mode.Type())
 	}
 	return t, nil
 }
@@ -138,31 +138,31 @@ func unwrapPath(err error) error {
 
 // Write writes data to t: into a stream as shell redirection does, else to
 // a temporary file beside t.Path that is synced and renamed over it, so
-// that t.Path is never seen half-written. Errors name --out, never the
-// temporary file.
+// that t.Path is never seen half-written. Errors (PathError) name the path
+// asked for, never the temporary file.
 func Write(t Target, data []byte) error {
 	if t.Stream {
 		f, err := os.OpenFile(t.Path, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
-			return fmt.Errorf("--out %s: %w", t.Out, unwrapPath(err))
+			return Errorf(t.Out, ": %w", unwrapPath(err))
 		}
 		if _, err := f.Write(data); err != nil {
 			f.Close()
-			return fmt.Errorf("--out %s: writing: %w", t.Out, unwrapPath(err))
+			return Errorf(t.Out, ": writing: %w", unwrapPath(err))
 		}
 		if err := f.Close(); err != nil {
-			return fmt.Errorf("--out %s: writing: %w", t.Out, unwrapPath(err))
+			return Errorf(t.Out, ": writing: %w", unwrapPath(err))
 		}
 		return nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(t.Path), "."+filepath.Base(t.Path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("--out %s: creating a file in %s: %w", t.Out, filepath.Dir(t.Path), unwrapPath(err))
+		return Errorf(t.Out, ": creating a file in %s: %w", filepath.Dir(t.Path), unwrapPath(err))
 	}
 	defer os.Remove(f.Name())
 	fail := func(what string, err error) error {
 		f.Close()
-		return fmt.Errorf("--out %s: %s: %w", t.Out, what, unwrapPath(err))
+		return Errorf(t.Out, ": %s: %w", what, unwrapPath(err))
 	}
 	if _, err := f.Write(data); err != nil {
 		return fail("writing", err)
@@ -174,7 +174,7 @@ func Write(t Target, data []byte) error {
 		return fail("syncing", err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("--out %s: writing: %w", t.Out, unwrapPath(err))
+		return Errorf(t.Out, ": writing: %w", unwrapPath(err))
 	}
 	return Replace(t, f.Name())
 }
@@ -188,14 +188,14 @@ func Replace(t Target, tmp string) error {
 		return err
 	}
 	if now.Stream || now.Path != t.Path {
-		return fmt.Errorf("--out %s changed while dbprep was writing it (it is now %s); nothing was replaced", t.Out, describe(now))
+		return Errorf(t.Out, " changed while dbprep was writing it (it is now %s); nothing was replaced", describe(now))
 	}
 	if err := os.Rename(tmp, t.Path); err != nil {
 		var le *os.LinkError
 		if errors.As(err, &le) {
 			err = le.Err
 		}
-		return fmt.Errorf("--out %s: moving the new file into place: %w", t.Out, err)
+		return Errorf(t.Out, ": moving the new file into place: %w", err)
 	}
 	return nil
 }
@@ -205,4 +205,20 @@ func describe(t Target) string {
 		return "a " + t.Kind
 	}
 	return t.Path
+}
+
+// PathError is a problem with the output path Path. Its message starts
+// with the path; the command line names its flag before it (--out).
+type PathError struct {
+	Path string
+	// Err says what, after the path (" is a directory; …", ": …").
+	Err error
+}
+
+func (e *PathError) Error() string { return e.Path + e.Err.Error() }
+func (e *PathError) Unwrap() error { return e.Err }
+
+// Errorf is a PathError whose message after path is format's.
+func Errorf(path, format string, args ...any) error {
+	return &PathError{Path: path, Err: fmt.Errorf(format, args...)}
 }

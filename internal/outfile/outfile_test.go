@@ -1,6 +1,7 @@
 package outfile
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -88,7 +89,9 @@ func TestResolveRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := Resolve(tt.out)
-		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--out "+tt.out) {
+		// The message starts with the path; the flag is the command line's.
+		var pe *PathError
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), tt.out) || !errors.As(err, &pe) || pe.Path != tt.out || strings.Contains(err.Error(), "--out") {
 			t.Errorf("Resolve(%s) = %v, want %q", tt.out, err, tt.want)
 		}
 	}

@@ -3,7 +3,7 @@ package prepare
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
+	"github.com/dbprep/dbprep/internal/outfile"
 	"io"
 	"io/fs"
 	"os"
@@ -29,15 +29,15 @@ func checkOut(out string, force bool) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
+		return outfile.Errorf(out, ": %w", err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
+		return outfile.Errorf(out, ": %w", err)
 	}
 	if info.IsDir() {
-		return fmt.Errorf("--out %s is a directory; name a file such as %s", out, filepath.Join(out, "db.sqlite3"))
+		return outfile.Errorf(out, " is a directory; name a file such as %s", filepath.Join(out, "db.sqlite3"))
 	}
 	if info.Size() == 0 || force {
 		return nil
@@ -51,5 +51,5 @@ func checkOut(out string, force bool) error {
 		}
 		what = "is a SQLite database that dbprep did not prepare (a development database?)"
 	}
-	return fmt.Errorf("%w: --out %s %s. Choose another --out, or pass --force to replace it", ErrNotPrepared, out, what)
+	return outfile.Errorf(out, " %s: %w", what, ErrNotPrepared)
 }

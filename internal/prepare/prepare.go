@@ -84,7 +84,7 @@ func prepare(ctx context.Context, cfg Config) (sum Summary, err error) {
 		return sum, err
 	}
 	if t.Stream {
-		return sum, fmt.Errorf("--out %s is a %s: prepare writes a database file and never replaces a %s; name a regular file (e.g. --out db.sqlite3)", cfg.Out, t.Kind, t.Kind)
+		return sum, outfile.Errorf(cfg.Out, " is a %s: prepare writes a database file and never replaces a %s; name a regular file (e.g. db.sqlite3)", t.Kind, t.Kind)
 	}
 	// Links followed: the database is built beside, and renamed over, the
 	// file a link at --out points at; the link stays.
