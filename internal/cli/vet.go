@@ -84,31 +84,10 @@ func (s *session) vet(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("verbose") {
-		for _, p := range rep.Skipped {
-			why := rep.SkipReasons[p.String()]
-			if why == "" {
-				why = "the SQL is built at run time"
-			}
-			fmt.Fprintf(s.stderr, "%s: skipped: %s\n", p, why)
-		}
-		for _, p := range rep.Packages {
-			fmt.Fprintf(s.stderr, "vet: %s: %s checked, %d skipped\n", p.Path, pluralCount(p.Checked, "call"), p.Skipped)
-		}
+		s.printSkipped(rep)
 	}
-	if c.String("format") == "json" {
-		problems := rep.Problems
-		if problems == nil {
-			problems = []finding.Problem{}
-		}
-		enc := json.NewEncoder(s.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(problems); err != nil {
-			return err
-		}
-	} else {
-		for _, p := range rep.Problems {
-			s.printf("%s\n", p)
-		}
+	if err := s.printProblems(c, rep); err != nil {
+		return err
 	}
 	if n := len(rep.Problems); n > 0 {
 		return &exitError{code: ExitError, err: fmt.Errorf("vet: %d problem(s) in queries checked against %s", n, strings.Join(against, " and "))}
@@ -122,6 +101,38 @@ func (s *session) vet(c *cli.Context) error {
 		}
 	}
 	return nil
+}
+
+// printSkipped lists on stderr every call not checked, with why, and each
+// package's counts (-v).
+func (s *session) printSkipped(rep finding.Report) {
+	for _, p := range rep.Skipped {
+		why := rep.SkipReasons[p.String()]
+		if why == "" {
+			why = "the SQL is built at run time"
+		}
+		fmt.Fprintf(s.stderr, "%s: skipped: %s\n", p, why)
+	}
+	for _, p := range rep.Packages {
+		fmt.Fprintf(s.stderr, "vet: %s: %s checked, %d skipped\n", p.Path, pluralCount(p.Checked, "call"), p.Skipped)
+	}
+}
+
+// printProblems prints the problems on stdout, as lines or as JSON.
+func (s *session) printProblems(c *cli.Context, rep finding.Report) error {
+	if c.String("format") != "json" {
+		for _, p := range rep.Problems {
+			s.printf("%s\n", p)
+		}
+		return nil
+	}
+	problems := rep.Problems
+	if problems == nil {
+		problems = []finding.Problem{}
+	}
+	enc := json.NewEncoder(s.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(problems)
 }
 
 func pluralCount(n int, word string) string {

@@ -55,91 +55,117 @@ type cargoToml struct {
 // listed once. A member name two members share is an error (the names
 // label output and name prepared files).
 func Find(root string) ([]Member, error) {
-	var out []Member
-	seen := map[string]bool{}
-	add := func(dir string) error {
-		dir = filepath.ToSlash(filepath.Clean(dir))
-		if seen[dir] {
-			return nil
-		}
-		seen[dir] = true
-		name, err := nameOf(root, dir)
-		if err != nil {
-			return err
-		}
-		out = append(out, Member{Name: name, Dir: dir})
-		return nil
-	}
+	f := &finder{root: root, seen: map[string]bool{}}
 	rootCargo, err := readCargo(filepath.Join(root, "Cargo.toml"))
 	if err != nil {
 		return nil, err
 	}
-	var excluded []string
 	if rootCargo != nil && rootCargo.Package != nil && has(root, ".") {
-		if err := add("."); err != nil {
+		if err := f.add("."); err != nil {
 			return nil, err
 		}
 	}
 	if rootCargo != nil && rootCargo.Workspace != nil {
-		excluded = rootCargo.Workspace.Exclude
-		for _, pattern := range rootCargo.Workspace.Members {
-			dirs, err := filepath.Glob(filepath.Join(root, filepath.FromSlash(pattern)))
-			if err != nil {
-				return nil, fmt.Errorf("Cargo.toml: [workspace] members %q: %w", pattern, err)
-			}
-			slices.Sort(dirs)
-			for _, d := range dirs {
-				rel, _ := filepath.Rel(root, d)
-				if fi, err := os.Stat(filepath.Join(d, "Cargo.toml")); err != nil || fi.IsDir() || isExcluded(rel, excluded) {
-					continue
-				}
-				if has(root, rel) {
-					if err := add(rel); err != nil {
-						return nil, err
-					}
-				}
-			}
+		f.excluded = rootCargo.Workspace.Exclude
+		if err := f.cargoMembers(rootCargo.Workspace.Members); err != nil {
+			return nil, err
 		}
 	}
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, path)
-		base := d.Name()
-		if rel != "." && (strings.HasPrefix(base, ".") || skipped[base] || isExcluded(rel, excluded)) {
-			return filepath.SkipDir
-		}
-		if base == "migrations" && rel != "." {
-			return filepath.SkipDir // a migrations directory's own subdirectories are not members
-		}
-		if rel != "." && has(root, rel) {
-			if err := add(rel); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := filepath.WalkDir(root, f.visit); err != nil {
 		return nil, err
 	}
-	// A directory found only for its migrations/ that another member's
-	// sqlx.toml names as its migrations-dir (sqlx's example keeps the main
-	// crate's in src/migrations) is that member's, not a member.
+	return f.settle()
+}
+
+// finder collects members, each directory once.
+type finder struct {
+	root     string
+	excluded []string
+	seen     map[string]bool
+	out      []Member
+}
+
+func (f *finder) add(dir string) error {
+	dir = filepath.ToSlash(filepath.Clean(dir))
+	if f.seen[dir] {
+		return nil
+	}
+	f.seen[dir] = true
+	name, err := nameOf(f.root, dir)
+	if err != nil {
+		return err
+	}
+	f.out = append(f.out, Member{Name: name, Dir: dir})
+	return nil
+}
+
+// cargoMembers adds the [workspace] members' directories (globs, in
+// their order) that have a Cargo.toml, are not excluded, and have a
+// sqlx.toml or a migrations/ directory.
+func (f *finder) cargoMembers(patterns []string) error {
+	for _, pattern := range patterns {
+		dirs, err := filepath.Glob(filepath.Join(f.root, filepath.FromSlash(pattern)))
+		if err != nil {
+			return fmt.Errorf("Cargo.toml: [workspace] members %q: %w", pattern, err)
+		}
+		slices.Sort(dirs)
+		for _, d := range dirs {
+			rel, _ := filepath.Rel(f.root, d)
+			if fi, err := os.Stat(filepath.Join(d, "Cargo.toml")); err != nil || fi.IsDir() || isExcluded(rel, f.excluded) {
+				continue
+			}
+			if has(f.root, rel) {
+				if err := f.add(rel); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// visit adds each directory below the root with a sqlx.toml or a
+// migrations/ directory, never searching build output, hidden or excluded
+// directories, or a migrations directory's own subdirectories.
+func (f *finder) visit(path string, d fs.DirEntry, err error) error {
+	if err != nil {
+		return err
+	}
+	if !d.IsDir() {
+		return nil
+	}
+	rel, _ := filepath.Rel(f.root, path)
+	base := d.Name()
+	if rel != "." && (strings.HasPrefix(base, ".") || skipped[base] || isExcluded(rel, f.excluded)) {
+		return filepath.SkipDir
+	}
+	if base == "migrations" && rel != "." {
+		return filepath.SkipDir
+	}
+	if rel != "." && has(f.root, rel) {
+		return f.add(rel)
+	}
+	return nil
+}
+
+// settle gives each member its migrations directory and drops a
+// directory found only for its migrations/ that another member's
+// sqlx.toml names as its migrations-dir (sqlx's example keeps the main
+// crate's in src/migrations): that is the other member's, not a member.
+// Two members of one name are an error.
+func (f *finder) settle() ([]Member, error) {
+	out := f.out
 	claimed := map[string]bool{}
 	set := map[string]bool{}
 	for i, m := range out {
 		out[i].Migrations = "migrations"
-		if dir := migrationsDir(root, m.Dir); dir != "" {
+		if dir := migrationsDir(f.root, m.Dir); dir != "" {
 			out[i].Migrations, set[m.Dir] = dir, true
 			claimed[path.Join(m.Dir, dir)] = true
 		}
 	}
 	out = slices.DeleteFunc(out, func(m Member) bool {
-		return claimed[path.Join(m.Dir, "migrations")] && !set[m.Dir] && !manifest(root, m.Dir)
+		return claimed[path.Join(m.Dir, "migrations")] && !set[m.Dir] && !manifest(f.root, m.Dir)
 	})
 	names := map[string]string{}
 	for _, m := range out {

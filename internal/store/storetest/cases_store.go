@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"database/sql"
 	"errors"
 	"testing"
 
@@ -37,7 +38,12 @@ func testContract(t *testing.T, h Harness) {
 	if _, ok, err := st.Dirty(ctx); ok || err != nil {
 		t.Fatalf("Dirty on an empty ledger = %v, %v", ok, err)
 	}
-	// Unlock is safe without the lock; Lock then Unlock, twice.
+	contractLock(t, st)
+	contractApply(t, h, st, db)
+}
+
+// contractLock: Unlock is safe without the lock; Lock then Unlock, twice.
+func contractLock(t *testing.T, st store.Store) {
 	if err := st.Unlock(ctx); err != nil {
 		t.Fatalf("Unlock without the lock: %v", err)
 	}
@@ -49,9 +55,12 @@ func testContract(t *testing.T, h Harness) {
 			t.Fatal(err)
 		}
 	}
+}
 
+// contractApply: Apply, a failing Apply, Skip, Revert and Dirty, each
+// against the ledger's rows as read on db.
+func contractApply(t *testing.T, h Harness, st store.Store, db *sql.DB) {
 	up := mig(1, migration.ReversibleUp, "users", "CREATE TABLE users (x INTEGER);\n")
-	down := mig(1, migration.ReversibleDown, "users", "DROP TABLE users;\n")
 	if d, err := st.Apply(ctx, &up, nil); err != nil || d < 0 {
 		t.Fatalf("Apply = %v, %v", d, err)
 	}
@@ -78,12 +87,19 @@ func testContract(t *testing.T, h Harness) {
 		t.Error("a failed Apply left its table or a row")
 	}
 
+	contractSkipRevert(t, h, st, db)
+}
+
+// contractSkipRevert: Skip records without running; Revert runs the down
+// migration and deletes the row; Dirty reports the smallest failed row.
+func contractSkipRevert(t *testing.T, h Harness, st store.Store, db *sql.DB) {
+	down := mig(1, migration.ReversibleDown, "users", "DROP TABLE users;\n")
 	// Skip records without running.
 	skipped := simple(3, "skipped", "CREATE TABLE skipped (x INTEGER);\n")
 	if err := st.Skip(ctx, &skipped, nil); err != nil {
 		t.Fatal(err)
 	}
-	rows = ledgerRows(t, db)
+	rows := ledgerRows(t, db)
 	if len(rows) != 2 || rows[1].Version != 3 || !rows[1].Success || rows[1].ExecutionTime != -1 || h.TableExists(t, db, "skipped") {
 		t.Errorf("after Skip: ledger %+v, table skipped %v", rows, h.TableExists(t, db, "skipped"))
 	}
