@@ -94,7 +94,7 @@ func run(ctx context.Context, s *session) int {
 	args = joinBoolValues(args)
 	path, i := findCommand(app, args)
 	if !s.helpWanted {
-		if globalFlagIn(app, args[i:]) {
+		if globalFlagIn(args[i:]) {
 			addGlobalFlags(app.Commands, false)
 		}
 		if len(path) == 0 || path[0].Name != "completions" {
@@ -203,9 +203,9 @@ func addGlobalFlags(cmds []*cli.Command, grouped bool) {
 	}
 }
 
-// globalFlagIn says whether a global flag stands in args (the command
+// globalFlagIn says whether a global option stands in args (the command
 // line after the command's name), before any "--".
-func globalFlagIn(app *cli.App, args []string) bool {
+func globalFlagIn(args []string) bool {
 	for _, a := range args {
 		if a == "--" {
 			return false
@@ -214,10 +214,8 @@ func globalFlagIn(app *cli.App, args []string) bool {
 			continue
 		}
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		for _, f := range app.Flags {
-			if slices.Contains(f.Names(), name) {
-				return true
-			}
+		if isGlobal(name) {
+			return true
 		}
 	}
 	return false
