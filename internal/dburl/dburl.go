@@ -23,6 +23,9 @@ type URL struct {
 	// Postgres is set when Engine is Postgres. It holds the password: hand
 	// it to the driver, print String.
 	Postgres PostgresOptions
+	// MySQL is set when Engine is MySQL (mysql:// and mariadb://). It
+	// holds the password: hand it to the driver, print String.
+	MySQL MySQLOptions
 }
 
 // String is the URL rendered from its parsed parts, every password masked.
@@ -32,12 +35,19 @@ func (u URL) String() string {
 		return u.Postgres.String()
 	case engine.SQLite:
 		return u.SQLite.String()
+	case engine.MySQL:
+		return u.MySQL.String()
 	}
 	return "(no URL)"
 }
 
 // Notes are warnings about the URL for the user (parameters sqlx ignores).
-func (u URL) Notes() []string { return u.Postgres.Notes }
+func (u URL) Notes() []string {
+	if u.Engine == engine.MySQL && len(u.MySQL.Ignored) > 0 {
+		return []string{fmt.Sprintf("sqlx ignores the URL parameter(s) %s on MySQL; so does dbprep", quoteAll(u.MySQL.Ignored))}
+	}
+	return u.Postgres.Notes
+}
 
 // SQLiteOptions are the parts of a sqlite: URL that sqlx understands.
 type SQLiteOptions struct {
@@ -111,13 +121,13 @@ func (o SQLiteOptions) URIPath() string {
 	return path
 }
 
-// ErrUnsupportedScheme is returned for a URL that is neither SQLite nor PostgreSQL.
+// ErrUnsupportedScheme is returned for a URL of no engine dbprep supports.
 var ErrUnsupportedScheme = errors.New("unsupported database URL scheme")
 
-const unsupportedSchemeHint = "use sqlite:PATH (e.g. sqlite:db.sqlite3) or postgres://USER@HOST/DB"
+const unsupportedSchemeHint = "use sqlite:PATH (e.g. sqlite:db.sqlite3), postgres://USER@HOST/DB or mysql://USER@HOST/DB"
 
 // Schemes names the URL schemes dbprep takes, for messages.
-const Schemes = "sqlite: and postgres:// (postgresql://)"
+const Schemes = "sqlite:, postgres:// (postgresql://) and mysql:// (mariadb://)"
 
 // Parse classifies and checks s as sqlx does. Errors never quote the URL.
 func Parse(s string) (URL, error) {
@@ -141,6 +151,13 @@ func Parse(s string) (URL, error) {
 			return URL{}, fmt.Errorf("%w: %v", ErrInvalidURL, err)
 		}
 		u.Postgres = o
+	case strings.HasPrefix(pg, "mysql://"), strings.HasPrefix(pg, "mariadb://"):
+		u.Engine = engine.MySQL
+		o, err := parseMySQL(s)
+		if err != nil {
+			return URL{}, fmt.Errorf("%w: %v", ErrInvalidURL, err)
+		}
+		u.MySQL = o
 	default:
 		scheme, _, ok := strings.Cut(s, ":")
 		if !ok || strings.ContainsFunc(scheme, func(r rune) bool {

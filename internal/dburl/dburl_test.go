@@ -61,7 +61,9 @@ func TestParseErrors(t *testing.T) {
 		{"sqlite:", "no database file"},
 		{"sqlite://", "no database file"},
 		{"sqlite:bad%zz.db", "percent-encoding"},
-		{"mysql://root:hunter2@localhost/app", "unsupported database URL scheme \"mysql\""},
+		{"oracle://root:hunter2@localhost/app", "unsupported database URL scheme \"oracle\""},
+		{"mysql://root:hunter2@localhost:port/app", "invalid database URL"},
+		{"mysql://root:hunter2@localhost/app?sslmode=sometimes", "unknown value for sslmode"},
 		{"db.sqlite3", "unsupported database URL scheme"},
 		{"", "unsupported database URL scheme"},
 		{"postgres://user:hunter2@host:port/app", "invalid database URL"},
@@ -77,7 +79,7 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := Parse("mysql://x")
+	_, err := Parse("oracle://x")
 	if !errors.Is(err, ErrUnsupportedScheme) {
 		t.Errorf("want ErrUnsupportedScheme, got %v", err)
 	}

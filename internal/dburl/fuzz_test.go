@@ -81,6 +81,8 @@ func FuzzRedactHidesPassword(f *testing.F) {
 		forms := []func(string) string{
 			func(p string) string { return "postgres://" + user + ":" + url.PathEscape(p) + "@" + host + "/" + path },
 			func(p string) string { return "postgres://" + host + "/" + path + "?password=" + url.QueryEscape(p) },
+			func(p string) string { return "mysql://" + user + ":" + url.PathEscape(p) + "@" + host + "/" + path },
+			func(p string) string { return "mariadb://" + user + ":" + url.PathEscape(p) + "@" + host + "/" + path },
 		}
 		for _, form := range forms {
 			raw := form(pw)
@@ -88,8 +90,8 @@ func FuzzRedactHidesPassword(f *testing.F) {
 			if err != nil {
 				continue // the host, user or path is bad: FuzzParse covers the error
 			}
-			if u.Postgres.Password != pw {
-				t.Fatalf("Parse(%q) read the password %q, not %q", raw, u.Postgres.Password, pw)
+			if got := password(u); got != pw {
+				t.Fatalf("Parse(%q) read the password %q, not %q", raw, got, pw)
 			}
 			// Structure, not substrings: another password of the same
 			// length renders the same.
@@ -119,12 +121,28 @@ func FuzzParseHidesPassword(f *testing.F) {
 	f.Add("postgres", "s3@cret", "127.0.0.1:54329", "app", "")
 	f.Add("u", "p@ss:w/rd?#", "[::1]:5432", "app", "host=/tmp")
 	f.Fuzz(func(t *testing.T, user, pw, host, path, query string) {
+		for _, scheme := range []string{"postgres", "mysql"} {
+			parseHidesPassword(t, scheme, user, pw, host, path, query)
+		}
+	})
+}
+
+// password is the password u holds.
+func password(u URL) string {
+	if u.MySQL.HasPassword {
+		return u.MySQL.Password
+	}
+	return u.Postgres.Password
+}
+
+func parseHidesPassword(t *testing.T, scheme, user, pw, host, path, query string) {
+	{
 		if len(pw) < 3 || strings.ContainsAny(user, ":@/?#") || strings.ContainsAny(host, "@/?#") ||
 			strings.ContainsAny(path, "?#@") || strings.ContainsAny(query, "#@") || strings.Contains(pw, Mask) {
 			return
 		}
 		form := func(p string) string {
-			s := "postgres://" + user + ":" + p + "@" + host + "/" + path
+			s := scheme + "://" + user + ":" + p + "@" + host + "/" + path
 			if query != "" {
 				s += "?" + query
 			}
@@ -155,10 +173,14 @@ func FuzzParseHidesPassword(f *testing.F) {
 			return
 		}
 		np, _ := nu.User.Password()
-		if o := u.Postgres; o.User != nu.User.Username() || o.Password != np {
-			t.Fatalf("Parse(%q): user %q password %q; net/url reads user %q password %q", raw, o.User, o.Password, nu.User.Username(), np)
+		gotUser := u.Postgres.User
+		if scheme == "mysql" {
+			gotUser = u.MySQL.User
 		}
-	})
+		if gotUser != nu.User.Username() || password(u) != np {
+			t.Fatalf("Parse(%q): user %q password %q; net/url reads user %q password %q", raw, gotUser, password(u), nu.User.Username(), np)
+		}
+	}
 }
 
 // messageWords is every fixed text of Parse's PostgreSQL errors: a password
@@ -168,7 +190,10 @@ func messageWords() string {
 		"an IPv6 host has no closing ']'", "the host has a character a host name cannot have", "the URL has a port but no host (for the default socket, leave out both: postgres:///DBNAME)",
 		"the text after the host's ':' is not a port number (0 to 65535)", "the user name is not UTF-8 once percent-decoded", "the password is not UTF-8 once percent-decoded",
 		"the database name is not UTF-8 once percent-decoded", "unknown sslmode (use disable, allow, prefer, require, verify-ca, verify-full)",
-		"statement-cache-capacity is not a whole number", "the port parameter is not a port number (0 to 65535)"}, "\n")
+		"statement-cache-capacity is not a whole number", "the port parameter is not a port number (0 to 65535)",
+		"the URL has a port but no host (write mysql://USER@HOST:PORT/DB, or ?socket=PATH for a socket)", "statement-cache-capacity is not a number",
+		"unknown value for sslmode: use one of \"disabled\", \"preferred\", \"required\", \"verify_ca\", \"verify_identity\"",
+		"the host in brackets is not an IPv6 address (brackets hold an IPv6 address only, without a zone)"}, "\n")
 }
 
 // sameShape is another password of pw's shape: every letter and digit

@@ -26,9 +26,14 @@ func Secrets(raw string) []string {
 		}
 	}
 	if u, err := Parse(raw); err == nil {
-		if u.Engine == engine.Postgres {
+		switch u.Engine {
+		case engine.Postgres:
 			for _, s := range u.Postgres.secrets() {
 				add(s)
+			}
+		case engine.MySQL:
+			if u.MySQL.HasPassword {
+				add(u.MySQL.Password)
 			}
 		}
 	}

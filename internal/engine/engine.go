@@ -15,6 +15,8 @@ const (
 	SQLite Engine = iota + 1
 	// Postgres is a postgres:// or postgresql:// URL's engine.
 	Postgres
+	// MySQL is a mysql:// or mariadb:// URL's engine: MySQL and MariaDB.
+	MySQL
 )
 
 func (e Engine) String() string {
@@ -23,6 +25,8 @@ func (e Engine) String() string {
 		return "sqlite"
 	case Postgres:
 		return "postgres"
+	case MySQL:
+		return "mysql"
 	}
 	return fmt.Sprintf("Engine(%d)", int(e))
 }
