@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/analysis/unitchecker"
 
 	"github.com/dbprep/dbprep/internal/cli"
+	"github.com/dbprep/dbprep/internal/engine/mysql"
 	"github.com/dbprep/dbprep/internal/engine/postgres"
 	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"github.com/dbprep/dbprep/internal/engines"
@@ -23,6 +24,7 @@ import (
 var linked = engines.Set{
 	sqlite.Engine,
 	postgres.Engine,
+	mysql.Engine,
 }
 
 func main() {

@@ -10,6 +10,7 @@ package main
 
 import (
 	"github.com/dbprep/dbprep/internal/cli"
+	"github.com/dbprep/dbprep/internal/engine/mysql"
 	"github.com/dbprep/dbprep/internal/engine/postgres"
 	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"github.com/dbprep/dbprep/internal/engines"
@@ -18,6 +19,7 @@ import (
 var linked = engines.Set{
 	sqlite.Engine,
 	postgres.Engine,
+	mysql.Engine,
 }
 
 func main() { cli.Program{Engines: linked}.Run() }

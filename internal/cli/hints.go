@@ -55,7 +55,7 @@ func hint(err error, kind engine.Engine) string {
 			h += "sqlx's default is _sqlx_migrations; "
 		}
 		return h + "rename the old ledger table to " + nl.Table + " or set table-name back). " + ee.File + " itself may be fine; it was rolled back"
-	case errors.As(err, &ee) && ee.NoTx:
+	case errors.As(err, &ee) && (ee.NoTx || ee.Committed):
 		return noTxLeftovers(err, ee, kind)
 	case errors.As(err, &ee):
 		return "the migration was rolled back and has no ledger row; earlier migrations stay applied. Fix " + ee.File + " and run again"
@@ -84,9 +84,17 @@ func noTxLeftovers(err error, ee *store.ExecError, kind engine.Engine) string {
 	if ee.Down {
 		verb, undo = "reverted", "finish or undo the revert by hand, fix "+ee.File
 	}
-	h := fmt.Sprintf("the migration ran outside a transaction (-- no-transaction), so what ran before the failing statement stays, "+
-		"and the ledger records migration %d as partially %s (success = false in %s): every run refuses until that row is cleared. ", ee.Version, verb, ee.Table)
 	del := fmt.Sprintf("`DELETE FROM %s WHERE version = %d`", ee.Table, ee.Version)
+	how := "the migration ran outside a transaction (-- no-transaction)"
+	if ee.Committed {
+		how = "MySQL commits each DDL statement (CREATE, ALTER, DROP, RENAME, TRUNCATE) at once, ending the migration's transaction, as it does under sqlx"
+	}
+	h := fmt.Sprintf(how+", so what ran before the failing statement stays, "+
+		"and the ledger records migration %d as partially %s (success = false in %s): every run refuses until that row is cleared. ", ee.Version, verb, ee.Table)
+	if ee.Committed && !ee.Down {
+		return h + "Either undo what it left (`dbprep schema` shows it; e.g. DROP the tables it created), then " + del + ", fix " + ee.File + " and run again; " +
+			"or finish it by hand and record it: " + fmt.Sprintf("`UPDATE %s SET success = TRUE WHERE version = %d`", ee.Table, ee.Version)
+	}
 	var pe *store.PgError
 	switch {
 	case errors.As(err, &pe) && len(pe.InvalidIndexes) > 0:
@@ -106,6 +114,10 @@ func dirtyHint(me *migrate.Error, kind engine.Engine) string {
 	del := fmt.Sprintf("`DELETE FROM %s WHERE version = %d`", me.Table, me.Version)
 	h := "a -- no-transaction migration was started and did not finish (it failed, or its process was killed or lost the server), " +
 		"or another tool wrote the row: it may be applied in part, in whole or not at all. See what it left (`dbprep migrate info`, `dbprep schema`"
+	if kind == engine.MySQL {
+		h = "MySQL commits a migration's DDL statements as they run, so a migration that failed after one (under sqlx or dbprep), or whose process was killed " +
+			"or lost the server, leaves its row with success = false: it may be applied in part, in whole or not at all. See what it left (`dbprep migrate info`, `dbprep schema`"
+	}
 	if kind == engine.Postgres {
 		h += "; a CREATE INDEX CONCURRENTLY that did not finish leaves an INVALID index: SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid"
 	}

@@ -19,9 +19,12 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration, g *Guard) 
 	if err != nil {
 		return 0, err
 	}
-	if m.NoTx && s.noTx {
+	switch {
+	case s.dialect.RowFirst():
+		err = s.applyRowFirst(ctx, m, g, script, start)
+	case m.NoTx && s.noTx:
 		err = s.applyNoTx(ctx, m, g, script, start)
-	} else {
+	default:
 		err = s.inTx(ctx, func() error {
 			if err := s.check(ctx, m.Version, g, false); err != nil {
 				return err
@@ -41,6 +44,45 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration, g *Guard) 
 		}
 	}
 	return time.Since(start), s.typed(err)
+}
+
+// applyRowFirst applies m as sqlx's MySQL backend does: in one
+// transaction, its row with success = FALSE, then its SQL, then the row
+// set to TRUE (with its execution time: sqlx writes that after the
+// commit, and nothing reads it). MySQL commits the transaction at the
+// first DDL statement, so a failure after one leaves what ran and the row,
+// dirty, exactly as sqlx leaves them: the error's Committed says so.
+func (s *SQLStore) applyRowFirst(ctx context.Context, m *migration.Migration, g *Guard, script string, start time.Time) error {
+	err := s.inTx(ctx, func() error {
+		if err := s.check(ctx, m.Version, g, false); err != nil {
+			return err
+		}
+		if err := s.insertRow(ctx, m, false, 0); err != nil {
+			return err
+		}
+		if err := s.exec(ctx, m, script, false); err != nil {
+			return err
+		}
+		elapsed := time.Since(start).Nanoseconds()
+		if s.pin != nil {
+			elapsed = 0
+		}
+		_, err := s.conn.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET success = TRUE, execution_time = %s WHERE version = %s", s.table, s.p(1), s.p(2)), elapsed, m.Version)
+		return err
+	})
+	return s.markCommitted(ctx, m.Version, err)
+}
+
+// markCommitted sets Committed on err, a migration's *ExecError, when its
+// row is there after the rollback: the engine committed part of it.
+func (s *SQLStore) markCommitted(ctx context.Context, version int64, err error) error {
+	var ee *ExecError
+	if errors.As(err, &ee) {
+		if ok, _ := s.isApplied(context.WithoutCancel(ctx), version); ok {
+			ee.Committed = true
+		}
+	}
+	return err
 }
 
 // applyNoTx runs a "-- no-transaction" migration as sqlx's MySQL backend
@@ -147,6 +189,23 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration, g *Guard)
 		}
 		return nil
 	}
+	if s.dialect.RowFirst() {
+		// sqlx's MySQL order: the row marked unfinished first, which a
+		// DDL statement of the down SQL commits, then the SQL, then DELETE.
+		err = s.inTx(ctx, func() error {
+			if err := s.check(ctx, m.Version, g, true); err != nil {
+				return err
+			}
+			if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET success = FALSE WHERE version = %s", s.table, s.p(1)), m.Version); err != nil {
+				return err
+			}
+			if err := s.exec(ctx, m, script, true); err != nil {
+				return err
+			}
+			return del()
+		})
+		return time.Since(start), s.typed(s.markDirtyRevert(ctx, m.Version, err))
+	}
 	if !m.NoTx || !s.noTx {
 		err = s.inTx(ctx, func() error {
 			if err := s.check(ctx, m.Version, g, true); err != nil {
@@ -172,6 +231,20 @@ func (s *SQLStore) Revert(ctx context.Context, m *migration.Migration, g *Guard)
 		}
 	}
 	return time.Since(start), s.typed(err)
+}
+
+// markDirtyRevert sets Committed on err, a down migration's *ExecError,
+// when its row says success = false after the rollback: the engine
+// committed part of the revert.
+func (s *SQLStore) markDirtyRevert(ctx context.Context, version int64, err error) error {
+	var ee *ExecError
+	if errors.As(err, &ee) {
+		var ok bool
+		if s.conn.QueryRowContext(context.WithoutCancel(ctx), fmt.Sprintf("SELECT count(*) > 0 FROM %s WHERE version = %s AND NOT success", s.table, s.p(1)), version).Scan(&ok) == nil && ok {
+			ee.Committed = true
+		}
+	}
+	return err
 }
 
 // Skip records m without running it: sqlx 0.9's row, `INSERT INTO t (

@@ -28,6 +28,12 @@ type Dialect interface {
 	// AlwaysNoTx: every sqlx release honours "-- no-transaction" on the
 	// engine (otherwise only when SQLOptions.SQLiteNoTx says so).
 	AlwaysNoTx() bool
+	// RowFirst: sqlx writes a migration's row before its SQL, with
+	// success = FALSE, and sets it TRUE after, in one transaction (MySQL,
+	// where DDL commits that transaction early: a failure after a DDL
+	// statement leaves the row, dirty); otherwise the row is written after
+	// the SQL.
+	RowFirst() bool
 	// EnsureLedger runs ddl, the ledger's CREATE TABLE IF NOT EXISTS.
 	EnsureLedger(ctx context.Context, conn *sql.Conn, ddl string) error
 	// HasTable reports from the catalog whether table exists.
@@ -56,12 +62,14 @@ type Dialect interface {
 var (
 	SQLite   Dialect = sqliteDialect{}
 	Postgres Dialect = postgresDialect{}
+	MySQL    Dialect = mysqlDialect{}
 )
 
 // dialects are the engines' dialects.
 var dialects = map[engine.Engine]Dialect{
 	engine.SQLite:   SQLite,
 	engine.Postgres: Postgres,
+	engine.MySQL:    MySQL,
 }
 
 // DialectOf is e's dialect. An engine without one is an error that lists

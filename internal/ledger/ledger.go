@@ -107,6 +107,11 @@ type ExecError struct {
 	// where the dialect honours it): what ran before the failure stays, and
 	// the migration's row in Table stays with success = false (dirty).
 	NoTx bool
+	// Committed is true when the engine committed part of the migration
+	// before it failed (MySQL commits at each DDL statement): what ran
+	// before the failing statement stays, and the row in Table stays with
+	// success = false (dirty), as sqlx leaves it.
+	Committed bool
 	// Table is the ledger table.
 	Table string
 	Err   error

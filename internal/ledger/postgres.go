@@ -51,6 +51,7 @@ func (postgresDialect) Engine() engine.Engine     { return engine.Postgres }
 func (postgresDialect) LedgerDDL() string         { return PostgresLedgerDDL }
 func (postgresDialect) Placeholder(n int) string  { return fmt.Sprintf("$%d", n) }
 func (postgresDialect) Begin() string             { return "BEGIN" }
+func (postgresDialect) RowFirst() bool            { return false }
 func (postgresDialect) AlwaysNoTx() bool          { return true }
 func (postgresDialect) Server() bool              { return true }
 func (postgresDialect) Timestamp(t time.Time) any { return t.UTC() }

@@ -61,6 +61,14 @@ func NewSQL(ctx context.Context, db *sql.DB, d Dialect, o SQLOptions) (*SQLStore
 	if err != nil {
 		return nil, err
 	}
+	if ss, ok := d.(interface {
+		Session(context.Context, *sql.Conn) error
+	}); ok {
+		if err := ss.Session(ctx, conn); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
 	return OnConn(conn, d, o), nil
 }
 
@@ -87,6 +95,17 @@ func (s *SQLStore) Table() string { return s.table }
 
 // p is the n-th placeholder of the dialect.
 func (s *SQLStore) p(n int) string { return s.dialect.Placeholder(n) }
+
+// args are the arguments of a statement that names its first placeholder
+// once per value: all of them where placeholders are numbered ($1, ?1),
+// where one numbered placeholder stands twice; the same where each "?"
+// takes the next argument (MySQL).
+func (s *SQLStore) args(vals ...any) []any {
+	if s.p(1) != s.p(2) {
+		return vals[:1]
+	}
+	return vals
+}
 
 // Lock takes the dialect's migration lock: sqlx's advisory lock on
 // PostgreSQL; on SQLite nothing, as each migration's transaction takes the
@@ -189,7 +208,7 @@ func (s *SQLStore) check(ctx context.Context, version int64, g *Guard, present b
 	var total, at, above int
 	err := s.conn.QueryRowContext(ctx, fmt.Sprintf(
 		"SELECT (SELECT count(*) FROM %[1]s), (SELECT count(*) FROM %[1]s WHERE version = %[2]s), (SELECT count(*) FROM %[1]s WHERE version > %[2]s)",
-		s.table, s.p(1)), version).Scan(&total, &at, &above)
+		s.table, s.p(1)), s.args(version, version)...).Scan(&total, &at, &above)
 	below := total - at - above
 	switch {
 	case err != nil:

@@ -33,6 +33,7 @@ func (sqliteDialect) Engine() engine.Engine     { return engine.SQLite }
 func (sqliteDialect) LedgerDDL() string         { return SQLiteLedgerDDL }
 func (sqliteDialect) Placeholder(n int) string  { return fmt.Sprintf("?%d", n) }
 func (sqliteDialect) Begin() string             { return "BEGIN IMMEDIATE" }
+func (sqliteDialect) RowFirst() bool            { return false }
 func (sqliteDialect) AlwaysNoTx() bool          { return false }
 func (sqliteDialect) Server() bool              { return false }
 func (sqliteDialect) Timestamp(t time.Time) any { return t.UTC().Format(time.DateTime) } // as CURRENT_TIMESTAMP renders it

@@ -272,6 +272,9 @@ func (m *Migrator) untilSettled(ctx context.Context, ignoreMissing bool, p *plan
 // runPlan applies what p says is pending. again is true when the ledger
 // changed under it and the rest must be planned again.
 func (m *Migrator) runPlan(ctx context.Context, opts Options, p *plan, res *Result) (again bool, err error) {
+	if err := m.precheck(ctx, opts, p); err != nil {
+		return false, err
+	}
 	for i := range m.Migrations {
 		mig := &m.Migrations[i]
 		if mig.Type.IsDown() {

@@ -133,10 +133,12 @@ func StopPostgres() {
 	}
 }
 
-// Main runs the tests of a package that uses Postgres and stops the server.
+// Main runs the tests of a package that uses Postgres or MySQL and stops
+// the servers.
 func Main(m interface{ Run() int }) {
 	code := m.Run()
 	StopPostgres()
+	StopMySQL()
 	os.Exit(code)
 }
 

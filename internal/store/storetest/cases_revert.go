@@ -82,7 +82,14 @@ func testRevertFailure(t *testing.T, h Harness) {
 	if !errors.As(err, &ee) || !ee.Down || ee.Version != 1 {
 		t.Fatalf("want a down ExecError for 1, got %v", err)
 	}
-	if !h.TableExists(t, db, "a") || len(ledgerRows(t, db)) != 1 {
+	if h.DDLCommits {
+		// MySQL committed DROP TABLE a, and the row sqlx marks unfinished
+		// first: it stays, dirty.
+		rows := ledgerRows(t, db)
+		if h.TableExists(t, db, "a") || len(rows) != 1 || rows[0].Success || !ee.Committed {
+			t.Errorf("a failed revert after DDL: table a %v, ledger %+v, committed %v; want the table gone and the row dirty", h.TableExists(t, db, "a"), rows, ee.Committed)
+		}
+	} else if !h.TableExists(t, db, "a") || len(ledgerRows(t, db)) != 1 {
 		t.Error("a failed revert must leave the table and the row")
 	}
 }
@@ -137,6 +144,11 @@ func testOddContents(t *testing.T, h Harness) {
 		simple(4, "crlf", "CREATE TABLE crlf (x INTEGER);\r\nINSERT INTO crlf VALUES (1);\r\n"),
 		simple(5, "trailing comment", "CREATE TABLE tc (x INTEGER); -- done\n/* block */\n"),
 		simple(6, "string with semicolons", "CREATE TABLE s (x TEXT);\nINSERT INTO s VALUES ('a;b;c');\n"),
+	}
+	if h.DDLCommits {
+		// MySQL refuses an empty query, under sqlx too: the store refuses
+		// such a file before anything runs (its own test).
+		ms = ms[3:]
 	}
 	if res := mustRun(t, st, ms); res.Done != len(ms) {
 		t.Fatalf("applied %d of %d", res.Done, len(ms))

@@ -85,12 +85,25 @@ func testFailingMigration(t *testing.T, h Harness) {
 			t.Errorf("error %q does not name %q", err, want)
 		}
 	}
-	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
-		t.Errorf("ledger = %v, want [1 2]: earlier migrations stay, the failed one has no row", got)
-	}
-	for _, table := range []string{"half", "after_broken"} {
-		if h.TableExists(t, db, table) {
-			t.Errorf("table %s exists: the failed migration and those after it must leave nothing", table)
+	if h.DDLCommits {
+		// MySQL: the CREATE TABLE committed, and the dirty row with it.
+		rows := ledgerRows(t, db)
+		if got := versions(rows); !slices.Equal(got, []int64{1, 2, 3}) || rows[2].Success || !ee.Committed || !h.TableExists(t, db, "half") || h.TableExists(t, db, "after_broken") {
+			t.Errorf("ledger = %+v, committed %v: want 3 dirty, table half there, after_broken not", rows, ee.Committed)
+		}
+		if _, err := run(t, st, ms, migrate.Options{}); !errors.Is(err, migrate.ErrDirty) {
+			t.Errorf("a run after a dirty failure: %v, want ErrDirty", err)
+		}
+		exec(t, db, "DROP TABLE half")
+		exec(t, db, "DELETE FROM _sqlx_migrations WHERE version = 3")
+	} else {
+		if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
+			t.Errorf("ledger = %v, want [1 2]: earlier migrations stay, the failed one has no row", got)
+		}
+		for _, table := range []string{"half", "after_broken"} {
+			if h.TableExists(t, db, table) {
+				t.Errorf("table %s exists: the failed migration and those after it must leave nothing", table)
+			}
 		}
 	}
 	ms[2] = simple(3, "fixed", "CREATE TABLE half (x INTEGER);\n")

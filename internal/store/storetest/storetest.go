@@ -23,6 +23,10 @@ type Harness struct {
 	TableExists func(t *testing.T, db *sql.DB, name string) bool
 	// Placeholder renders the n-th bind parameter ("?1" or "$1").
 	Placeholder func(n int) string
+	// DDLCommits: the engine commits a transaction at each DDL statement
+	// (MySQL), so a migration that fails after one leaves what ran and
+	// its row, success = false, as sqlx leaves them.
+	DDLCommits bool
 }
 
 // Run runs the whole suite.
@@ -152,3 +156,16 @@ func ApplyOne(t *testing.T, st store.Store, sql string) migration.Migration {
 	}
 	return m
 }
+
+// MySQLTableExists reports whether a table exists in the connection's
+// database on MySQL.
+func MySQLTableExists(t *testing.T, db *sql.DB, name string) bool {
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// MySQLPlaceholder is "?".
+func MySQLPlaceholder(int) string { return "?" }

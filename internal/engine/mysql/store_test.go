@@ -1,0 +1,183 @@
+package mysql_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dbprep/dbprep/internal/dburl"
+	"github.com/dbprep/dbprep/internal/engine/mysql"
+	"github.com/dbprep/dbprep/internal/ledger"
+	"github.com/dbprep/dbprep/internal/migrate"
+	"github.com/dbprep/dbprep/internal/migration"
+	"github.com/dbprep/dbprep/internal/store"
+	"github.com/dbprep/dbprep/internal/store/storetest"
+	"github.com/dbprep/dbprep/internal/testdb"
+)
+
+var ctx = context.Background()
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func openMySQL(t *testing.T, raw string, opts store.Options) *mysql.Store {
+	t.Helper()
+	u, err := dburl.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := mysql.Open(ctx, mysql.Config{Conn: u.MySQL, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func mysqlHarness() storetest.Harness {
+	return storetest.Harness{
+		Fresh: func(t *testing.T) (func(t *testing.T) store.Store, *sql.DB) {
+			srv := testdb.MySQL(t)
+			db := srv.Fresh(t)
+			return func(t *testing.T) store.Store { return openMySQL(t, srv.URL(db), store.Options{}) }, srv.Query(t, db)
+		},
+		TableExists: storetest.MySQLTableExists,
+		Placeholder: storetest.MySQLPlaceholder,
+		DDLCommits:  true,
+	}
+}
+
+func TestMySQLSuite(t *testing.T) { storetest.Run(t, mysqlHarness()) }
+
+// The ledger as sqlx creates it on MySQL, and the rows sqlx writes: the
+// same SHOW CREATE TABLE as sqlx's DDL gives on this server.
+func TestMySQLLedgerExactly(t *testing.T) {
+	srv := testdb.MySQL(t)
+	db := srv.Fresh(t)
+	st := openMySQL(t, srv.URL(db), store.Options{})
+	m := storetest.ApplyOne(t, st, "CREATE TABLE users (favorite_song TEXT);\n")
+	q := srv.Query(t, db)
+	var name, got string
+	if err := q.QueryRow("SHOW CREATE TABLE _sqlx_migrations").Scan(&name, &got); err != nil {
+		t.Fatal(err)
+	}
+	other := srv.Fresh(t)
+	srv.Exec(t, other, strings.ReplaceAll(ledger.MySQLLedgerDDL, "%s", "_sqlx_migrations"))
+	var want string
+	if err := srv.Query(t, other).QueryRow("SHOW CREATE TABLE _sqlx_migrations").Scan(&name, &want); err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("ledger:\n%s\nsqlx's:\n%s", got, want)
+	}
+	var version, execTime int64
+	var desc string
+	var success bool
+	var sum []byte
+	if err := q.QueryRow("SELECT version, description, success, checksum, execution_time FROM _sqlx_migrations").Scan(&version, &desc, &success, &sum, &execTime); err != nil {
+		t.Fatal(err)
+	}
+	if version != m.Version || desc != m.Description || !success || string(sum) != string(m.Checksum) || execTime < 0 {
+		t.Errorf("row: %d %q %v %x %d", version, desc, success, sum, execTime)
+	}
+}
+
+// sqlx's lock names: lower-case hex of the PostgreSQL key, no padding.
+func TestMySQLLockName(t *testing.T) {
+	for db, want := range map[string]string{"app": "3027310f4fd382c2", "postgres": "51e9f9b8b23ab36", "mydb": "41192d0bee404ac", "my-app": "23a5a3bc178d2012", "": "0"} {
+		if got := ledger.MySQLLockName(db); got != want {
+			t.Errorf("MySQLLockName(%q) = %s, want %s", db, got, want)
+		}
+	}
+}
+
+// What MySQL would fail on half-way is refused before anything runs: a
+// DELIMITER line, an empty file, a description a latin1 ledger cannot
+// store; each error names the file and the version.
+func TestMySQLPrecheck(t *testing.T) {
+	srv := testdb.MySQL(t)
+	for _, tt := range []struct {
+		file, desc, sql, charset, want string
+	}{
+		{"2_proc.sql", "proc", "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\n", "", "2_proc.sql:1: migration 2 has a DELIMITER line"},
+		{"2_empty.sql", "empty", "-- Add migration script here\n# and a MySQL comment\n", "", "2_empty.sql: migration 2 has no SQL statement"},
+		{"2_añadir_用户.sql", "añadir 用户", "CREATE TABLE u (id INT);\n", "latin1", `migration 2's description "añadir 用户" holds "用"`},
+	} {
+		t.Run(tt.desc, func(t *testing.T) {
+			db := srv.Fresh(t)
+			if tt.charset != "" {
+				srv.Exec(t, "", "ALTER DATABASE `"+db+"` CHARACTER SET "+tt.charset)
+			}
+			st := openMySQL(t, srv.URL(db), store.Options{})
+			ms := []migration.Migration{
+				simple(1, "first", "CREATE TABLE first (id INT);\n", "1_first.sql"),
+				simple(2, tt.desc, tt.sql, tt.file),
+			}
+			_, err := (&migrate.Migrator{Store: st, Migrations: ms}).Run(ctx, migrate.Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "nothing was run") {
+				t.Fatalf("got %v, want %q", err, tt.want)
+			}
+			if storetest.MySQLTableExists(t, srv.Query(t, db), "first") {
+				t.Error("migration 1 ran before the refusal")
+			}
+		})
+	}
+}
+
+// sqlx's lock, taken for real on MariaDB (where GET_LOCK(name, -1) takes
+// none): 8 runners at once apply each migration exactly once.
+func TestMySQLConcurrentRunners(t *testing.T) {
+	srv := testdb.MySQL(t)
+	db := srv.Fresh(t)
+	var ms []migration.Migration
+	for v := int64(1); v <= 12; v++ {
+		sql := fmt.Sprintf("CREATE TABLE t%d (id INT);\nINSERT INTO counts VALUES (%d);\n", v, v)
+		if v == 1 {
+			sql = "CREATE TABLE counts (v INT);\n"
+		}
+		ms = append(ms, simple(v, fmt.Sprint("m", v), sql, fmt.Sprintf("%d_m.sql", v)))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u, _ := dburl.Parse(srv.URL(db))
+			st, err := mysql.Open(ctx, mysql.Config{Conn: u.MySQL})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer st.Close()
+			_, err = (&migrate.Migrator{Store: st, Migrations: ms}).Run(ctx, migrate.Options{})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	q := srv.Query(t, db)
+	var rows, distinct, ledgerRows int
+	q.QueryRow("SELECT count(*), count(DISTINCT v) FROM counts").Scan(&rows, &distinct)
+	q.QueryRow("SELECT count(*) FROM _sqlx_migrations WHERE success").Scan(&ledgerRows)
+	if rows != 11 || distinct != 11 || ledgerRows != 12 {
+		t.Errorf("counts has %d rows (%d distinct), the ledger %d: want each migration applied once", rows, distinct, ledgerRows)
+	}
+}
+
+// simple is a migration of sql, as Resolve reads one from file.
+func simple(version int64, desc, sql, file string) migration.Migration {
+	return migration.Migration{
+		Name:     migration.Name{Version: version, Type: migration.Simple, Description: desc},
+		File:     "migrations/" + file,
+		SQL:      sql,
+		Checksum: migration.Checksum(sql, nil),
+	}
+}
