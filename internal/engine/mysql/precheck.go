@@ -107,4 +107,3 @@ func notLatin1(s string) string {
 	}
 	return ""
 }
-

@@ -197,4 +197,3 @@ func (d *describer) Close() error {
 	}
 	return err
 }
-
