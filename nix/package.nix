@@ -9,11 +9,11 @@ buildGoModule rec {
   src = import ./source.nix { };
   # The SRI hash of `go mod vendor`; update it whenever go.mod or go.sum
   # changes (the nix tests fail with the new value when it is stale).
-  vendorHash = "sha256-Fsy2NyKlrtcQ+F26UT5pU+EoINmDp4koVzVTTO4Pj9M=";
+  vendorHash = "sha256-ox+aYDHzt0JTIDLZzc76OeWYRTE7qZP8etOHYNfg1Jw=";
   # The same for the source with examples/. It equals vendorHash while the
   # example imports no package dbprep does not (both use pgx's database/sql
   # driver now); it differs as soon as one does.
-  passthru.examplesVendorHash = "sha256-Fsy2NyKlrtcQ+F26UT5pU+EoINmDp4koVzVTTO4Pj9M=";
+  passthru.examplesVendorHash = "sha256-ox+aYDHzt0JTIDLZzc76OeWYRTE7qZP8etOHYNfg1Jw=";
   # dbprep-vet is dbprep with the query checker linked in; dbprep hands
   # `dbprep vet` to the one beside it in $out/bin.
   subPackages = [ "cmd/dbprep" "cmd/dbprep-vet" ];
