@@ -55,7 +55,7 @@ func TestUsageAndURLErrors(t *testing.T) {
 	c.Run(t, "migrate", "run", "--bogus").Want(t, 2, "flag provided but not defined: -bogus")
 	c.Run(t, "migrate", "run", "stray").Want(t, 2, `unexpected argument "stray"`)
 	c.Run(t, "nosuchcommand").Want(t, 2)
-	c.Run(t, "migrate", "run", "-D", "mysql://localhost/x").Want(t, 1, `unsupported database URL scheme "mysql"`)
+	c.Run(t, "migrate", "run", "-D", "oracle://localhost/x").Want(t, 1, `unsupported database URL scheme "oracle"`)
 	c.Run(t, "migrate", "run", "-D", "sqlite:x.db?journal=wal").Want(t, 1, "unknown query parameter `journal`")
 	c.Run(t, "migrate", "info", "--format", "yaml", "-D", "sqlite::memory:").Want(t, 2, "--format")
 	c.Run(t, "--version").Want(t, 0, "dbprep version")
@@ -69,7 +69,8 @@ func TestPasswordNeverPrinted(t *testing.T) {
 		"postgres://alice:" + secret + "@127.0.0.1:1/app",
 		"postgres://alice:" + secret + "@127.0.0.1:notaport/app",
 		"postgresql://127.0.0.1/app?password=" + secret,
-		"mysql://alice:" + secret + "@localhost/app",
+		"mysql://alice:" + secret + "@127.0.0.1:1/app",
+		"mariadb://alice:S3cr3t?p4ss-9731@127.0.0.1:1/app",
 		"sqlite:x.db?password=" + secret,
 		// Reserved characters left unencoded: no piece of the password
 		// may show either.

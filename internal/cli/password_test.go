@@ -51,6 +51,25 @@ func TestPasswordProperty(t *testing.T) {
 	}
 }
 
+// The same property on MySQL (MariaDB): sqlx reads no password=
+// parameter there, so the password stands in the userinfo, encoded or
+// as it is (the userinfo ends at the last '@').
+func TestPasswordPropertyMySQL(t *testing.T) {
+	h := newPasswordHarness(t)
+	h.my = testdb.MySQL(t)
+	h.my.Exec(t, "", "CREATE USER IF NOT EXISTS 'prop'@'%' IDENTIFIED BY 'x'", "GRANT ALL ON *.* TO 'prop'@'%'")
+	rng := rand.New(rand.NewPCG(20, 1207))
+	fixed := []passwordCase{{"s3@cret", formUserRaw}, {`a@:/?#%&=+;'"\ é日b`, formUserEncoded}, {"Hj4Rt/Np8Ys", formUserEncoded}}
+	for i, c := range fixed {
+		t.Run(fmt.Sprintf("%d-%s", i, c.form), func(t *testing.T) { h.check(t, c, i == 0) })
+	}
+	for i := 0; i < 2; i++ {
+		c := randomPassword(rng)
+		c.form %= formQueryEncoded
+		t.Run(fmt.Sprintf("random%d-%s", i, c.form), func(t *testing.T) { h.check(t, c, false) })
+	}
+}
+
 func FuzzPasswordProperty(f *testing.F) {
 	f.Add("s3@cret", uint8(formUserRaw))
 	f.Add("Qz7Kx&Wv3Lm", uint8(formQueryRaw))
@@ -184,8 +203,40 @@ func isHexDigit(c byte) bool { return strings.IndexByte("0123456789abcdefABCDEF"
 
 type passwordHarness struct {
 	srv *testdb.Server
+	// my, when set, is the server: the URLs are mysql://.
+	my  *testdb.MariaDB
 	dir string
 	env []string
+}
+
+// url is c's URL for the harness's engine.
+func (h *passwordHarness) url(c passwordCase, hostport, db string) string {
+	if h.my == nil {
+		return c.url(hostport, db)
+	}
+	pw := c.pw
+	if c.form == formUserEncoded {
+		pw = encodeAll(c.pw)
+	}
+	return "mysql://prop:" + pw + "@" + hostport + "/" + db
+}
+
+// setPassword gives the test role (user) pw.
+func (h *passwordHarness) setPassword(t testing.TB, pw string) {
+	if h.my == nil {
+		h.srv.Exec(t, "postgres", "ALTER ROLE prop PASSWORD '"+strings.ReplaceAll(pw, "'", "''")+"'")
+		return
+	}
+	h.my.Exec(t, "", "ALTER USER 'prop'@'%' IDENTIFIED BY '"+strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(pw)+"'")
+}
+
+// dropDB drops the test database.
+func (h *passwordHarness) dropDB(t testing.TB) {
+	if h.my == nil {
+		h.srv.Exec(t, "postgres", "DROP DATABASE IF EXISTS prop_db WITH (FORCE)")
+		return
+	}
+	h.my.Exec(t, "", "DROP DATABASE IF EXISTS prop_db")
 }
 
 func newPasswordHarness(t testing.TB) *passwordHarness {
@@ -210,11 +261,14 @@ var (
 // run runs every command with the password pw in the case's form and
 // returns the outputs, labelled, with times made constant.
 func (h *passwordHarness) run(t testing.TB, c passwordCase, vet bool) []string {
-	good := c.url(h.srv.HostPort(), "prop_db")
-	unreachable := c.url("127.0.0.1:1", "prop_db")
-	quoted := strings.ReplaceAll(c.pw, "'", "''")
-	h.srv.Exec(t, "postgres", "DROP DATABASE IF EXISTS prop_db WITH (FORCE)")
-	h.srv.Exec(t, "postgres", "ALTER ROLE prop PASSWORD '"+quoted+"'")
+	hostport := h.srv.HostPort()
+	if h.my != nil {
+		hostport = fmt.Sprintf("%s:%d", h.my.Host, h.my.Port)
+	}
+	good := h.url(c, hostport, "prop_db")
+	unreachable := h.url(c, "127.0.0.1:1", "prop_db")
+	h.dropDB(t)
+	h.setPassword(t, c.pw)
 	type step struct {
 		url  string
 		args []string
@@ -263,11 +317,11 @@ func (h *passwordHarness) run(t testing.TB, c passwordCase, vet bool) []string {
 	os.WriteFile(h.dir+"/.env", []byte("DATABASE_URL="+good+"\nDATABASE_URL: "+good+"\n"), 0o644)
 	record(step{args: []string{"migrate", "info", "(.env)"}}, cmd{Dir: h.dir, Env: h.env}.Run(t, "migrate", "info"), "")
 	os.Remove(h.dir + "/.env")
-	h.srv.Exec(t, "postgres", "ALTER ROLE prop PASSWORD 'not-the-one'")
+	h.setPassword(t, "not-the-one")
 	for _, s := range wrong {
 		record(s, cmd{Dir: h.dir, Env: append(h.env, "DATABASE_URL="+s.url)}.Run(t, s.args...), "wrong password:")
 	}
-	h.srv.Exec(t, "postgres", "DROP DATABASE IF EXISTS prop_db WITH (FORCE)")
+	h.dropDB(t)
 	return out
 }
 

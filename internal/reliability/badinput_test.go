@@ -55,7 +55,7 @@ func badCases() []badCase {
 		}, args: run, code: 1, want: []string{"not a database"}, dbChanges: true},
 		{name: "database path is a directory", args: []string{"migrate", "run", "-D", "sqlite:migrations"}, code: 1, want: []string{"migrations is a directory, not a database file"}},
 		{name: "database file missing", args: []string{"migrate", "run", "-D", "sqlite:nope.db"}, code: 1, want: []string{"nope.db", "database does not exist", "database create"}},
-		{name: "unknown scheme", args: []string{"migrate", "run", "-D", "mysql://root@localhost/app"}, code: 1, want: []string{`unsupported database URL scheme "mysql"`}},
+		{name: "unknown scheme", args: []string{"migrate", "run", "-D", "oracle://root@localhost/app"}, code: 1, want: []string{`unsupported database URL scheme "oracle"`}},
 		{name: "no scheme", args: []string{"migrate", "run", "-D", "db.sqlite3"}, code: 1, want: []string{"unsupported database URL scheme", "sqlite:"}},
 		{name: "unknown URL parameter", args: []string{"migrate", "run", "-D", "sqlite:db.sqlite3?journal=wal"}, code: 1, want: []string{"unknown query parameter `journal`"}},
 		{name: "bad mode", args: []string{"migrate", "run", "-D", "sqlite:db.sqlite3?mode=rwx"}, code: 1, want: []string{"`mode`", "rwx"}},

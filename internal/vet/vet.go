@@ -246,6 +246,11 @@ func (p *packageCheck) check(c call, variants []variant, found, runsDDL bool) er
 			"its ? placeholders are another engine's (PostgreSQL takes $1): sqlx.Rebind it, or put //dbprep:engine sqlite in the file for its own database"})
 		return nil
 	}
+	if checker.Engine == engine.MySQL && slices.ContainsFunc(variants, func(q variant) bool { return dollarPlaceholders(q.sql) }) {
+		p.skipped.NoDatabase = append(p.skipped.NoDatabase, SkippedCall{pos,
+			"its $1 placeholders are another engine's (MySQL takes ?): put //dbprep:engine postgres in the file for its own database"})
+		return nil
+	}
 	p.skipped.Checked = append(p.skipped.Checked, pos)
 	v := checkCall{pass: p.pass, checker: checker, call: c, arg: arg, exprs: p.exprs, rewriter: p.rewriter, nullMode: p.nullMode, ignores: p.ign,
 		runsDDL: runsDDL, mapper: p.mapper}
@@ -253,6 +258,17 @@ func (p *packageCheck) check(c call, variants []variant, found, runsDDL bool) er
 		v.check(q)
 	}
 	return nil
+}
+
+// dollarPlaceholders says whether sql has a PostgreSQL placeholder ($1)
+// outside literals and comments: one never prepares on MySQL.
+func dollarPlaceholders(sql string) bool {
+	for t := range sqllex.Tokens(sql, sqllex.SQLite) {
+		if t.Kind == sqllex.Byte && sql[t.Start] == '$' && t.End < len(sql) && sql[t.End] >= '0' && sql[t.End] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // questionMarks says whether sql has a `?` placeholder: a `?` outside

@@ -3,6 +3,7 @@ package vet_test
 import (
 	"context"
 	"database/sql"
+	"github.com/dbprep/dbprep/internal/engine/mysql"
 	"github.com/dbprep/dbprep/internal/engine/postgres"
 	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"github.com/dbprep/dbprep/internal/engines"
@@ -16,7 +17,8 @@ import (
 	"github.com/dbprep/dbprep/internal/testdb"
 	"github.com/dbprep/dbprep/internal/vet"
 	"github.com/dbprep/dbprep/sqlxmigrate"
-	_ "github.com/jackc/pgx/v5/stdlib" // the drivers sqlxmigrate.Run uses
+	_ "github.com/go-sql-driver/mysql" // the drivers sqlxmigrate.Run uses
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/checker"
@@ -27,7 +29,7 @@ import (
 func TestMain(m *testing.M) { testdb.Main(m) }
 
 // linked are the engines, as both programs link them.
-var linked = engines.Set{sqlite.Engine, postgres.Engine}
+var linked = engines.Set{sqlite.Engine, postgres.Engine, mysql.Engine}
 
 // migrated applies testdata/migrations to the database at url.
 func migrated(t *testing.T, url string) string {
@@ -76,6 +78,12 @@ func TestSQLite(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	url := migrated(t, testdb.Postgres(t).Fresh(t))
 	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), append(common, "pgtypes")...)
+}
+
+func TestMySQL(t *testing.T) {
+	srv := testdb.MySQL(t)
+	url := migrated(t, srv.URL(srv.Fresh(t)))
+	analysistest.Run(t, analysistest.TestData(), analyzer(t, url), "mysqlcase")
 }
 
 // --null=strict (go vet's -dbprep.null=strict) reports a column with a

@@ -149,6 +149,9 @@ func connectRetry(ctx context.Context, cfg *driver.Config, timeout time.Duration
 
 func newConnectError(cfg *driver.Config, err error) *store.ConnectError {
 	target := fmt.Sprintf("database %q as user %q on %s", cfg.DBName, cfg.User, cfg.Addr)
+	if cfg.DBName == "" {
+		target = fmt.Sprintf("the server as user %q on %s", cfg.User, cfg.Addr)
+	}
 	e := &store.ConnectError{Target: target, Cause: err, Reason: err.Error()}
 	var me *driver.MySQLError
 	switch {

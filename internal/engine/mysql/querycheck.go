@@ -135,8 +135,10 @@ func (d *describer) columns(ctx context.Context, text string, params int) ([]que
 			return nil, err
 		}
 	}
-	defer rows.Close()
 	types, err := rows.ColumnTypes()
+	// Closed before the origins are read: the session has one result set
+	// at a time.
+	rows.Close()
 	if err != nil {
 		return nil, err
 	}
