@@ -30,6 +30,9 @@ func runAtOnce(t *testing.T, c testbin.Cmd, n int, args ...[]string) []testbin.R
 func concurrentRounds(t *testing.T, tg target) {
 	const n = 12
 	files := workload(n)
+	if tg.files != nil {
+		files = tg.files(n)
+	}
 	delete(files, fmt.Sprintf("migrations/%04d_fails.sql", n+1))
 	dir := testbin.Project(t, files)
 	var want snapshot
@@ -121,8 +124,11 @@ func tableSetN(t *testing.T, tg target, url string, n int) string {
 
 func tableExists(t *testing.T, tg target, url, table string) bool {
 	driver, dsn, q := "pgx", url, "SELECT count(*) FROM information_schema.tables WHERE table_name = $1"
-	if strings.HasPrefix(url, "sqlite:") {
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
 		driver, dsn, q = "sqlite", "file:"+strings.TrimPrefix(url, "sqlite:"), "SELECT count(*) FROM sqlite_master WHERE name = ?"
+	case strings.HasPrefix(url, "mysql:"):
+		driver, dsn, q = "mysql", mysqlDSN(t, url), "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
 	}
 	db := openDB(t, driver, dsn)
 	defer db.Close()

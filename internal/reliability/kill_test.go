@@ -26,6 +26,9 @@ type target struct {
 	// killed process sent it: a PostgreSQL backend runs the statement it
 	// was given (a COMMIT) to its end before it notices its client is gone.
 	settle func(t *testing.T, url string)
+	// files is the workload of n migrations in the engine's SQL; nil is
+	// workload's.
+	files func(n int) map[string]string
 }
 
 var sqliteTarget = target{

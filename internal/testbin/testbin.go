@@ -48,6 +48,7 @@ func Main(m interface{ Run() int }, root string) {
 	}
 	code := m.Run()
 	testdb.StopPostgres()
+	testdb.StopMySQL()
 	cleanup()
 	os.Exit(code)
 }
