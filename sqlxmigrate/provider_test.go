@@ -11,8 +11,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	_ "github.com/lib/pq"           // "postgres": a PostgreSQL driver that is not pgx
-	_ "github.com/mattn/go-sqlite3" // "sqlite3": a SQLite driver that is not modernc (cgo)
+	_ "github.com/go-sql-driver/mysql" // "mysql": MySQL's and MariaDB's
+	_ "github.com/lib/pq"              // "postgres": a PostgreSQL driver that is not pgx
+	_ "github.com/mattn/go-sqlite3"    // "sqlite3": a SQLite driver that is not modernc (cgo)
 
 	"github.com/dbprep/dbprep/internal/testdb"
 	"github.com/dbprep/dbprep/sqlxmigrate"
@@ -38,6 +39,15 @@ func engines(t *testing.T) map[string]func(t *testing.T) (*sql.DB, sqlxmigrate.D
 			}
 			t.Cleanup(func() { db.Close() })
 			return db, sqlxmigrate.SQLite
+		},
+		"mysql-gosqldriver": func(t *testing.T) (*sql.DB, sqlxmigrate.Dialect) {
+			srv := testdb.MySQL(t)
+			db, err := sql.Open("mysql", fmt.Sprintf("%s:%s@tcp(%s:%d)/%s?multiStatements=true", srv.User, srv.Password, srv.Host, srv.Port, srv.Fresh(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db, sqlxmigrate.MySQL
 		},
 		"postgres-libpq": func(t *testing.T) (*sql.DB, sqlxmigrate.Dialect) {
 			db, err := sql.Open("postgres", testdb.Postgres(t).Fresh(t))
@@ -152,7 +162,15 @@ func TestProviderFailingMigrationAndDirty(t *testing.T) {
 				t.Errorf("MigrationError: %+v", me)
 			}
 			var n int
-			if err := db.QueryRow("SELECT count(*) FROM b").Scan(&n); err == nil {
+			if d == sqlxmigrate.MySQL {
+				// MySQL committed CREATE TABLE b, and the row sqlx writes
+				// first: both stay, dirty, as under sqlx; the error says so.
+				if err := db.QueryRow("SELECT count(*) FROM b").Scan(&n); err != nil || !me.Committed {
+					t.Errorf("MySQL: table b %v, Committed %v; want the table and Committed", err, me.Committed)
+				}
+				db.Exec("DROP TABLE b")
+				db.Exec("DELETE FROM _sqlx_migrations WHERE version = 2")
+			} else if err := db.QueryRow("SELECT count(*) FROM b").Scan(&n); err == nil || me.Committed {
 				t.Error("the failed migration's first statement was not rolled back")
 			}
 			// A row with success = false, as a crashed sqlx leaves it.
@@ -186,6 +204,30 @@ func TestNewErrors(t *testing.T) {
 	}
 }
 
+// A MySQL *sql.DB without multiStatements is refused before anything
+// runs, saying what to add: sqlx sends a migration file as one query.
+func TestMySQLNeedsMultiStatements(t *testing.T) {
+	srv := testdb.MySQL(t)
+	name := srv.Fresh(t)
+	db, err := sql.Open("mysql", fmt.Sprintf("%s:%s@tcp(%s:%d)/%s", srv.User, srv.Password, srv.Host, srv.Port, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := sqlxmigrate.New(db, sqlxmigrate.MySQL, reversible, sqlxmigrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "multiStatements=true") || strings.Contains(err.Error(), srv.Password) {
+		t.Fatalf("Up without multiStatements: %v", err)
+	}
+	var n int
+	db.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?", name).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d tables were made before the refusal", n)
+	}
+}
+
 // A program that imports sqlxmigrate and modernc's driver links neither
 // pgx nor any other driver: sqlxmigrate imports none.
 func TestDependencies(t *testing.T) {
@@ -197,7 +239,7 @@ func TestDependencies(t *testing.T) {
 	if !strings.Contains(deps, "modernc.org/sqlite\n") || !strings.Contains(deps, "github.com/dbprep/dbprep/sqlxmigrate\n") {
 		t.Fatalf("go list -deps does not show the program's own imports:\n%s", deps)
 	}
-	for _, banned := range []string{"github.com/jackc/pgx", "github.com/lib/pq", "github.com/mattn/go-sqlite3"} {
+	for _, banned := range []string{"github.com/jackc/pgx", "github.com/lib/pq", "github.com/mattn/go-sqlite3", "github.com/go-sql-driver/mysql"} {
 		if strings.Contains(deps, banned) {
 			t.Errorf("a SQLite-only program links %s", banned)
 		}

@@ -39,6 +39,9 @@ type Dialect = engine.Engine
 const (
 	SQLite   = engine.SQLite
 	Postgres = engine.Postgres
+	// MySQL is MySQL and MariaDB (github.com/go-sql-driver/mysql, with
+	// multiStatements=true: sqlx sends a migration file as one query).
+	MySQL = engine.MySQL
 )
 
 // Errors, for errors.Is. Each names the migration in its message.
@@ -72,6 +75,9 @@ var (
 //     failure stays, and its ledger row stays dirty (success = false), so
 //     later calls return ErrDirty until it is finished or removed by hand;
 //     otherwise its transaction was rolled back;
+//   - Committed: MySQL committed part of it (each DDL statement commits):
+//     what ran before the failing statement stays, and its row stays dirty,
+//     exactly as sqlx leaves it;
 //   - Table: the ledger table;
 //   - Err: the driver's error. Its position in the SQL, where the driver
 //     gives one, is the driver's to tell (pgconn.PgError's Position, for
@@ -148,7 +154,7 @@ func New(db *sql.DB, d Dialect, fsys fs.FS, opts Options) (*Provider, error) {
 	}
 	ld, err := ledger.DialectOf(d)
 	if err != nil {
-		return nil, fmt.Errorf("sqlxmigrate.New: unknown dialect %v (use sqlxmigrate.SQLite or sqlxmigrate.Postgres)", d)
+		return nil, fmt.Errorf("sqlxmigrate.New: unknown dialect %v (use sqlxmigrate.SQLite, sqlxmigrate.Postgres or sqlxmigrate.MySQL)", d)
 	}
 	if opts.Dir == "" {
 		opts.Dir = "migrations"

@@ -80,8 +80,17 @@ func (mysqlDialect) DSN(_ string, u dburl.URL) string {
 	return b.String()
 }
 
-// Session sets up a connection as sqlx does (MySQLSession).
+// ErrNoMultiStatements is a MySQL connection that takes one statement per
+// query: sqlx sends a migration file as one query.
+var ErrNoMultiStatements = errors.New("the MySQL connection takes one statement per query, and sqlx sends a migration file as one query: " +
+	"open the *sql.DB with multiStatements=true in go-sql-driver's DSN (or mysql.Config{MultiStatements: true}); nothing was run")
+
+// Session sets up a connection as sqlx does (MySQLSession), after making
+// sure that it takes several statements in one query.
 func (mysqlDialect) Session(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "DO 1; DO 2"); err != nil {
+		return fmt.Errorf("%w (%v)", ErrNoMultiStatements, err)
+	}
 	if _, err := conn.ExecContext(ctx, MySQLSession); err != nil {
 		return fmt.Errorf("setting up the session as sqlx does: %w", err)
 	}
