@@ -35,7 +35,8 @@
 , databaseName ? "app"
 }:
 assert builtins.elem engine [ "sqlite" "postgresql" "postgres" ]
-  || throw "dbprep.prepareDatabase: engine ${engine}: use \"sqlite\" or \"postgresql\" (\"postgres\", dbprep's own name for it, is taken too)";
+  || throw ("dbprep.prepareDatabase: engine ${engine}: use \"sqlite\" or \"postgresql\" (\"postgres\", dbprep's own name for it, is taken too)"
+    + (if builtins.elem engine [ "mysql" "mariadb" ] then "; the Nix library does not prepare MySQL or MariaDB databases yet (the dbprep command and its Go API do: nix/API.md)" else ""));
 let
   # One engine, two spellings: Nix says "postgresql" (nixpkgs' package),
   # dbprep's Go code and URLs "postgres"; passthru.engine is "postgresql".
