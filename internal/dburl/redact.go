@@ -26,15 +26,8 @@ func Secrets(raw string) []string {
 		}
 	}
 	if u, err := Parse(raw); err == nil {
-		switch u.Engine {
-		case engine.Postgres:
-			for _, s := range u.Postgres.secrets() {
-				add(s)
-			}
-		case engine.MySQL:
-			if u.MySQL.HasPassword {
-				add(u.MySQL.Password)
-			}
+		for _, s := range u.secrets() {
+			add(s)
 		}
 	}
 	// As written: the userinfo's password up to the last '@' and up to
@@ -78,6 +71,19 @@ func Secrets(raw string) []string {
 		}
 	}
 	return out
+}
+
+// secrets are the secret values u holds, as dbprep passes them.
+func (u URL) secrets() []string {
+	switch u.Engine {
+	case engine.Postgres:
+		return u.Postgres.secrets()
+	case engine.MySQL:
+		if u.MySQL.HasPassword {
+			return []string{u.MySQL.Password}
+		}
+	}
+	return nil
 }
 
 // Scrub masks in msg, a driver's or server's message, every secret of the
