@@ -26,9 +26,9 @@ func vetCommand(s *session) *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
 			&cli.StringFlag{Name: "tags", Usage: "comma-separated build tags, as go build -tags"},
 			&cli.BoolFlag{Name: "tests", Value: true, Usage: "check test files too, as go vet does"},
-			&cli.StringSliceFlag{Name: "engine-url", Usage: "ENGINE=URL: the database for the files of ENGINE (sqlite or postgres) when it is not DATABASE_URL's; " +
+			&cli.StringSliceFlag{Name: "engine-url", Usage: "ENGINE=URL: the database for the files of ENGINE (sqlite, postgres or mysql) when it is not DATABASE_URL's; " +
 				"a file declares its engine with //dbprep:engine postgres or a build tag (--engine-tag); repeatable"},
-			&cli.StringSliceFlag{Name: "engine-tag", Usage: "TAG=ENGINE: files built only with TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres); repeatable"},
+			&cli.StringSliceFlag{Name: "engine-tag", Usage: "TAG=ENGINE: files built only with TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres; mysql, mariadb → mysql); repeatable"},
 			&cli.StringFlag{Name: "null", Value: "default", Usage: "a column that can be NULL scanned into a value that cannot hold NULL: " +
 				"off; default (reported when the column has no NOT NULL and no DEFAULT, is on the nullable side of an outer join, or is an aggregate over no rows); " +
 				"strict (also when it has a DEFAULT: sqlx's rule)"},

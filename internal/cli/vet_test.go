@@ -324,5 +324,5 @@ func TestVetEngineURL(t *testing.T) {
 		t.Errorf("a password was printed:\n%s", r)
 	}
 	c.Run(t, "vet", "--engine-url", "postgres=sqlite:db.sqlite3").Want(t, 1, "is a sqlite database")
-	c.Run(t, "vet", "--engine-url", "mysql=x").Want(t, 1, `dbprep vet does not check mysql queries yet`)
+	c.Run(t, "vet", "--engine-url", "oracle=x").Want(t, 1, `unknown engine "oracle"`)
 }

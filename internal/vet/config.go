@@ -77,7 +77,7 @@ func setEngineTag(tags map[string]engine.Engine, s string) error {
 	if !ok || tag == "" {
 		return fmt.Errorf("%q: give TAG=ENGINE, e.g. pgx=postgres", s)
 	}
-	e, err := parseFileEngine(name)
+	e, err := ParseEngine(name)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func checkMapper(s string) error {
 // bindFlags makes go vet's -dbprep.* flags set c.
 func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Database, "database", c.Database, "the database URL to check queries against (default $DATABASE_URL)")
-	fs.Func("engine-url", "ENGINE=URL: the database for files of ENGINE (sqlite or postgres) when it is not the default database's; repeatable", func(s string) error {
+	fs.Func("engine-url", "ENGINE=URL: the database for files of ENGINE (sqlite, postgres or mysql) when it is not the default database's; repeatable", func(s string) error {
 		e, raw, err := parseEngineURL(s)
 		if err == nil {
 			if c.EngineURLs == nil {
@@ -115,7 +115,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 		}
 		return err
 	})
-	fs.Func("engine-tag", "TAG=ENGINE: files whose build constraint requires TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres; mysql, mariadb → not checked); repeatable", func(s string) error {
+	fs.Func("engine-tag", "TAG=ENGINE: files whose build constraint requires TAG hold ENGINE's queries (default: sqlite, sqlite3 → sqlite; postgres, postgresql, pg → postgres; mysql, mariadb → mysql); repeatable", func(s string) error {
 		if c.EngineTags == nil {
 			c.EngineTags = DefaultEngineTags()
 		}

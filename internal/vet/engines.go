@@ -18,55 +18,20 @@ const engineDirective = "//dbprep:engine"
 var engineNames = map[string]engine.Engine{
 	"sqlite": engine.SQLite, "sqlite3": engine.SQLite,
 	"postgres": engine.Postgres, "postgresql": engine.Postgres, "pg": engine.Postgres,
+	"mysql": engine.MySQL, "mariadb": engine.MySQL,
 }
-
-// unchecked is the engine of a file that declares one sqlx supports and
-// dbprep vet has no checker for yet (MySQL, MariaDB): its calls are
-// skipped, with -v saying why, never checked against another engine's
-// database.
-const unchecked engine.Engine = -1
-
-// uncheckedNames are the names of the engines unchecked stands for.
-var uncheckedNames = map[string]bool{"mysql": true, "mariadb": true}
 
 // DefaultEngineTags are the build tags that declare a file's engine
 // unless --engine-tag says otherwise: the engines' names (a file built
-// only with the tag postgres holds PostgreSQL's queries; one built only
-// with mysql or mariadb, queries that are not checked).
-func DefaultEngineTags() map[string]engine.Engine {
-	tags := maps.Clone(engineNames)
-	for name := range uncheckedNames {
-		tags[name] = unchecked
-	}
-	return tags
-}
+// only with the tag postgres holds PostgreSQL's queries).
+func DefaultEngineTags() map[string]engine.Engine { return maps.Clone(engineNames) }
 
-// ParseEngine reads the name of an engine vet checks.
+// ParseEngine reads an engine's name.
 func ParseEngine(name string) (engine.Engine, error) {
 	if e, ok := engineNames[strings.ToLower(name)]; ok {
 		return e, nil
 	}
-	if uncheckedNames[strings.ToLower(name)] {
-		return 0, fmt.Errorf("dbprep vet does not check %s queries yet: use sqlite or postgres", name)
-	}
-	return 0, fmt.Errorf("unknown engine %q: use sqlite or postgres", name)
-}
-
-// parseFileEngine reads the engine a file or a build tag declares: one
-// vet checks, or unchecked for mysql and mariadb.
-func parseFileEngine(name string) (engine.Engine, error) {
-	if uncheckedNames[strings.ToLower(name)] {
-		return unchecked, nil
-	}
-	return ParseEngine(name)
-}
-
-// engineName is e's name in messages.
-func engineName(e engine.Engine) string {
-	if e == unchecked {
-		return "MySQL"
-	}
-	return e.String()
+	return 0, fmt.Errorf("unknown engine %q: use sqlite, postgres or mysql", name)
 }
 
 // fileEngine is the engine f declares, 0 for none: a //dbprep:engine
@@ -78,7 +43,7 @@ func fileEngine(f *ast.File, tags map[string]engine.Engine) (engine.Engine, stri
 	var how string
 	set := func(e engine.Engine, why string) error {
 		if found != 0 && found != e {
-			return fmt.Errorf("the file declares two engines: %s (%s) and %s (%s)", engineName(found), how, engineName(e), why)
+			return fmt.Errorf("the file declares two engines: %s (%s) and %s (%s)", found, how, e, why)
 		}
 		found, how = e, why
 		return nil
@@ -91,9 +56,9 @@ func fileEngine(f *ast.File, tags map[string]engine.Engine) (engine.Engine, stri
 			}
 			fields := strings.Fields(rest)
 			if len(fields) == 0 {
-				return 0, "", fmt.Errorf("%s names no engine: write %s sqlite or %s postgres", engineDirective, engineDirective, engineDirective)
+				return 0, "", fmt.Errorf("%s names no engine: write %s sqlite, %s postgres or %s mysql", engineDirective, engineDirective, engineDirective, engineDirective)
 			}
-			e, err := parseFileEngine(fields[0])
+			e, err := ParseEngine(fields[0])
 			if err != nil {
 				return 0, "", fmt.Errorf("%s: %v", engineDirective, err)
 			}

@@ -224,10 +224,6 @@ func (p *packageCheck) check(c call, variants []variant, found, runsDDL bool) er
 	}
 	checker := p.def
 	if e, ok := p.fileEngines[p.pass.Fset.File(c.expr.Pos()).Name()]; ok {
-		if e == unchecked {
-			p.skipped.NoDatabase = append(p.skipped.NoDatabase, SkippedCall{pos, "the file is for MySQL, whose queries dbprep vet does not check yet"})
-			return nil
-		}
 		ch, err := p.get(e)
 		if err != nil {
 			return err

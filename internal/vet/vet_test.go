@@ -3,6 +3,7 @@ package vet_test
 import (
 	"context"
 	"database/sql"
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/engine/mysql"
 	"github.com/dbprep/dbprep/internal/engine/postgres"
 	"github.com/dbprep/dbprep/internal/engine/sqlite"
@@ -143,9 +144,10 @@ func TestEngines(t *testing.T) {
 	}
 }
 
-// A file marked //dbprep:engine mysql is skipped, with why, whatever
-// databases are given: its queries are MySQL's (twoengines/mysql.go has
-// two that fail on both other engines, and no want).
+// A file marked //dbprep:engine mysql is checked against the MySQL
+// database given for it, and skipped, with why, without one: its queries
+// are MySQL's (twoengines/mysql.go has two that fail on both other
+// engines, and no want).
 func TestMySQLFilesSkipped(t *testing.T) {
 	a := analyzer(t, migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db.sqlite3")))
 	res := analysistest.Run(&silent{T: t}, analysistest.TestData(), a, "twoengines")
@@ -156,7 +158,7 @@ func TestMySQLFilesSkipped(t *testing.T) {
 	for _, s := range res[0].Result.(*vet.Skipped).NoDatabase {
 		if strings.HasSuffix(s.Pos.Filename, "mysql.go") {
 			n++
-			if !strings.Contains(s.Why, "the file is for MySQL, whose queries dbprep vet does not check yet") {
+			if !strings.Contains(s.Why, "the file is for mysql, and no mysql database was given (--engine-url mysql=URL)") {
 				t.Errorf("%s: %s", s.Pos, s.Why)
 			}
 		}
@@ -164,11 +166,20 @@ func TestMySQLFilesSkipped(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d of mysql.go's 2 calls skipped", n)
 	}
-	if _, err := vet.ParseEngine("mysql"); err == nil || !strings.Contains(err.Error(), "does not check mysql queries yet") {
-		t.Errorf("--engine-url mysql=…: %v", err)
-	}
-	if e := vet.DefaultEngineTags()["mariadb"]; e == 0 {
+	if e := vet.DefaultEngineTags()["mariadb"]; e != engine.MySQL {
 		t.Error("the build tag mariadb declares no engine")
+	}
+	// Given a MySQL database, the file is checked there.
+	srv := testdb.MySQL(t)
+	a = analyzer(t, migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "db2.sqlite3")))
+	if err := a.Flags.Set("engine-url", "mysql="+migrated(t, srv.URL(srv.Fresh(t)))); err != nil {
+		t.Fatal(err)
+	}
+	res = analysistest.Run(&silent{T: t}, analysistest.TestData(), a, "twoengines")
+	for _, s := range res[0].Result.(*vet.Skipped).NoDatabase {
+		if strings.HasSuffix(s.Pos.Filename, "mysql.go") {
+			t.Errorf("%s skipped with a MySQL database given: %s", s.Pos, s.Why)
+		}
 	}
 }
 
@@ -212,8 +223,8 @@ func TestEngineURLsEnv(t *testing.T) {
 	if vet.FullVersion("dbprep-vet", linked, cfg) != before {
 		t.Error("-V=full did not come back with the schema")
 	}
-	t.Setenv("DBPREP_VET_ENGINE_URLS", "mysql=x")
-	if _, err := vet.EnvConfig(os.Getenv, opener(t)); err == nil || !strings.Contains(err.Error(), `does not check mysql queries yet`) || !strings.Contains(err.Error(), "$DBPREP_VET_ENGINE_URLS") {
+	t.Setenv("DBPREP_VET_ENGINE_URLS", "oracle=x")
+	if _, err := vet.EnvConfig(os.Getenv, opener(t)); err == nil || !strings.Contains(err.Error(), `unknown engine "oracle"`) || !strings.Contains(err.Error(), "$DBPREP_VET_ENGINE_URLS") {
 		t.Errorf("a bad $DBPREP_VET_ENGINE_URLS: %v", err)
 	}
 }
