@@ -3,7 +3,6 @@ package dburl
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -71,42 +70,12 @@ func parseMySQL(s string) (MySQLOptions, error) {
 
 // readAuthority reads [user[:password]@]host[:port].
 func (o *MySQLOptions) readAuthority(auth string) error {
-	hostport := auth
-	if at := strings.LastIndex(auth, "@"); at >= 0 {
-		user, pw, hasPw := strings.Cut(auth[:at], ":")
-		hostport = auth[at+1:]
-		var err error
-		if o.User, err = decodePart(user, "user name"); err != nil {
-			return err
-		}
-		if hasPw && pw != "" {
-			if o.Password, err = decodePart(pw, "password"); err != nil {
-				return err
-			}
-			o.HasPassword = true
-		}
+	a, err := readAuthority(auth)
+	if errors.Is(err, errPortNoHost) {
+		return errors.New("the URL has a port but no host (write mysql://USER@HOST:PORT/DB, or ?socket=PATH for a socket)")
 	}
-	host, port, err := splitHostPort(hostport)
-	if err != nil {
-		if strings.Contains(err.Error(), "port but no host") {
-			return errors.New("the URL has a port but no host (write mysql://USER@HOST:PORT/DB, or ?socket=PATH for a socket)")
-		}
-		return err
-	}
-	if port != "" {
-		if o.Port, err = parsePort(port); err != nil {
-			return err
-		}
-	}
-	if strings.HasPrefix(host, "[") {
-		h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-		if a, err := netip.ParseAddr(h); err != nil || !a.Is6() || a.Zone() != "" {
-			return errors.New("the host in brackets is not an IPv6 address (brackets hold an IPv6 address only, without a zone)")
-		}
-		host = h
-	}
-	o.Host = host
-	return nil
+	o.User, o.Password, o.HasPassword, o.Host, o.Port = a.user, a.password, a.hasPassword, a.host, a.port
+	return err
 }
 
 // readQuery reads sqlx's parameters (form-urlencoded pairs; later values

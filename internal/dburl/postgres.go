@@ -135,52 +135,84 @@ func strayAt(path, query, frag string) string {
 	return ""
 }
 
+// authParts are an authority's parts, read as WHATWG reads them: the
+// userinfo ends at the last '@', the user name at its first ':'; user and
+// password percent-decoded; host as written, without an IPv6 address's
+// brackets (bracketed).
+type authParts struct {
+	user, password string
+	hasPassword    bool
+	host           string
+	bracketed      bool
+	port           uint16
+}
+
+// errPortNoHost is an authority with a port and no host; each engine
+// words it.
+var errPortNoHost = errors.New("the URL has a port but no host")
+
 // readAuthority reads [user[:password]@]host[:port].
-func (o *PostgresOptions) readAuthority(auth string) error {
+func readAuthority(auth string) (authParts, error) {
+	var a authParts
 	hostport := auth
 	if at := strings.LastIndex(auth, "@"); at >= 0 {
-		userinfo := auth[:at]
+		user, pw, _ := strings.Cut(auth[:at], ":")
 		hostport = auth[at+1:]
-		user, pw, _ := strings.Cut(userinfo, ":")
 		var err error
-		if o.User, err = decodePart(user, "user name"); err != nil {
-			return err
+		if a.user, err = decodePart(user, "user name"); err != nil {
+			return a, err
 		}
 		if pw != "" {
-			if o.Password, err = decodePart(pw, "password"); err != nil {
-				return err
+			if a.password, err = decodePart(pw, "password"); err != nil {
+				return a, err
 			}
-			o.HasPassword = true
+			a.hasPassword = true
 		}
 	}
 	host, port, err := splitHostPort(hostport)
 	if err != nil {
-		return err
+		return a, err
 	}
 	if port != "" {
-		if o.Port, err = parsePort(port); err != nil {
-			return err
+		if a.port, err = parsePort(port); err != nil {
+			return a, err
 		}
 	}
 	if strings.HasPrefix(host, "[") {
 		// WHATWG accepts only an IPv6 address between the brackets (no zone).
 		h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-		if a, err := netip.ParseAddr(h); err != nil || !a.Is6() || a.Zone() != "" {
-			return errors.New("the host in brackets is not an IPv6 address (brackets hold an IPv6 address only, without a zone)")
+		if addr, err := netip.ParseAddr(h); err != nil || !addr.Is6() || addr.Zone() != "" {
+			return a, errors.New("the host in brackets is not an IPv6 address (brackets hold an IPv6 address only, without a zone)")
 		}
-		o.Host = h
-		return nil
+		host, a.bracketed = h, true
 	}
-	if strings.Contains(percentDecode(host), ",") {
+	a.host = host
+	return a, nil
+}
+
+// readAuthority reads the authority, as sqlx does: a host that starts
+// with '/' once decoded is a socket directory.
+func (o *PostgresOptions) readAuthority(auth string) error {
+	a, err := readAuthority(auth)
+	if errors.Is(err, errPortNoHost) {
+		return errors.New("the URL has a port but no host (for the default socket, leave out both: postgres:///DBNAME)")
+	}
+	if err != nil {
+		return err
+	}
+	o.User, o.Password, o.HasPassword, o.Port = a.user, a.password, a.hasPassword, a.port
+	switch decoded := percentDecode(a.host); {
+	case a.bracketed:
+		o.Host = a.host
+	case strings.Contains(decoded, ","):
 		// sqlx reads "a,b" as one host name (and fails to find it); pgx and
 		// lib/pq read a list of hosts to try in turn. Rather than connect
 		// where sqlx would not, refuse it.
 		return errors.New("the host has a ',': sqlx reads it as one host name, PostgreSQL drivers as a list of hosts; give one host (dbprep, like sqlx, connects to one server)")
-	}
-	if decoded := percentDecode(host); strings.HasPrefix(decoded, "/") {
+	case strings.HasPrefix(decoded, "/"):
 		o.Socket = decoded
-	} else {
-		o.Host = host
+	default:
+		o.Host = a.host
 	}
 	return nil
 }
@@ -201,7 +233,7 @@ func splitHostPort(hp string) (host, port string, err error) {
 	}
 	host, port, hasPort := strings.Cut(hp, ":")
 	if hasPort && host == "" {
-		return "", "", errors.New("the URL has a port but no host (for the default socket, leave out both: postgres:///DBNAME)")
+		return "", "", errPortNoHost
 	}
 	if strings.ContainsAny(host, "\x00\t\n\r #/:<>?@[\\]^|") || strings.ContainsFunc(host, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return "", "", errors.New("the host has a character a host name cannot have")

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"database/sql"
 	"encoding/json"
 	"math/rand/v2"
 	"path/filepath"
@@ -48,23 +49,29 @@ var postgresTarget = target{
 	fresh:    func(t *testing.T, _ bool) string { return testdb.Postgres(t).Fresh(t) },
 	snapshot: func(t testing.TB, url string) snapshot { return postgresSnapshot(t, url) },
 	settle: func(t *testing.T, url string) {
-		conn := openDB(t, "pgx", url)
-		defer conn.Close()
-		deadline := time.Now().Add(time.Minute)
-		for {
-			var n int
-			if err := conn.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the killed run's session is still open after a minute")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitSessionsGone(t, openDB(t, "pgx", url), "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
 	},
+}
+
+// waitSessionsGone waits, for up to a minute, until count (the other
+// sessions on the database) is 0, and closes db: a server runs what a
+// killed client sent it to its end before it notices the client is gone.
+func waitSessionsGone(t *testing.T, db *sql.DB, count string) {
+	defer db.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var n int
+		if err := db.QueryRow(count).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the killed run's session is still open after a minute")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // references snapshots the database after each prefix 0..n of the workload

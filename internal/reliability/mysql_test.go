@@ -24,47 +24,16 @@ var mysqlTarget = target{
 	fresh:    func(t *testing.T, _ bool) string { srv := testdb.MySQL(t); return srv.URL(srv.Fresh(t)) },
 	snapshot: func(t testing.TB, url string) snapshot { return mysqlSnapshot(t, url) },
 	settle: func(t *testing.T, url string) {
-		db := openDB(t, "mysql", mysqlDSN(t, url))
-		defer db.Close()
-		deadline := time.Now().Add(time.Minute)
-		for {
-			var n int
-			if err := db.QueryRow("SELECT count(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()").Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the killed run's session is still open after a minute")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitSessionsGone(t, openDB(t, "mysql", mysqlDSN(t, url)), "SELECT count(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()")
 	},
 	files: mysqlWorkload,
 }
 
 // mysqlWorkload is workload's migrations in MySQL's SQL (MariaDB's
-// sequence tables for the rows).
+// sequence tables for the rows; || concatenates in sqlx's session).
 func mysqlWorkload(n int) map[string]string {
-	files := map[string]string{}
-	for i := 1; i <= n; i++ {
-		t := fmt.Sprintf("t%d", (i-1)/4)
-		var sql string
-		switch (i - 1) % 4 {
-		case 0:
-			sql = fmt.Sprintf("CREATE TABLE %s (id INTEGER PRIMARY KEY, v VARCHAR(40) NOT NULL);\nINSERT INTO %s (id, v) SELECT seq, 'row ' || seq FROM seq_1_to_4000;\n", t, t)
-		case 1:
-			sql = fmt.Sprintf("ALTER TABLE %s ADD COLUMN w INTEGER DEFAULT 7;\nUPDATE %s SET w = id * 2;\n", t, t)
-		case 2:
-			sql = fmt.Sprintf("CREATE INDEX %s_v ON %s (v);\nDELETE FROM %s WHERE id %% 3 = 0;\n", t, t, t)
-		default:
-			sql = fmt.Sprintf("CREATE VIEW %s_small AS SELECT id, v FROM %s WHERE id < 10;\n", t, t)
-		}
-		files[fmt.Sprintf("migrations/%04d_step_%d.sql", i, i)] = sql
-	}
-	files[fmt.Sprintf("migrations/%04d_fails.sql", n+1)] = "CREATE TABLE doomed (x INTEGER);\nINSERT INTO nonexistent VALUES (1);\n"
-	return files
+	return workloadWith(n, "CREATE TABLE %[1]s (id INTEGER PRIMARY KEY, v VARCHAR(40) NOT NULL);\n"+
+		"INSERT INTO %[1]s (id, v) SELECT seq, 'row ' || seq FROM seq_1_to_4000;\n")
 }
 
 // mysqlDSN is go-sql-driver's DSN for a mysql:// URL.

@@ -6,6 +6,11 @@ package retry
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
 	"time"
 )
 
@@ -71,4 +76,43 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// Conn takes a connection from db, retrying as Do does: for a caller that
+// keeps one session (db limited to one connection).
+func Conn(ctx context.Context, db *sql.DB, c Config) (*sql.Conn, error) {
+	var conn *sql.Conn
+	err := Do(ctx, c, func(attempt context.Context) error {
+		var err error
+		conn, err = db.Conn(attempt)
+		return err
+	})
+	return conn, err
+}
+
+// Announce is an OnWait that tells onWait (nil: nothing) that a
+// connection waits for the server at addr: at the start, in cause's words
+// for the error, then every Notice, so a wait is never silent.
+func Announce(onWait func(string), addr string, timeout time.Duration, cause func(error) string) func(bool, error, time.Duration) {
+	if onWait == nil {
+		return nil
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return func(first bool, err error, waited time.Duration) {
+		if first {
+			onWait(fmt.Sprintf("waiting for the server at %s (%s); up to %s", addr, cause(err), timeout))
+		} else {
+			onWait(fmt.Sprintf("still waiting for the server at %s (%s elapsed)", addr, waited.Round(time.Second)))
+		}
+	}
+}
+
+// Refused says whether err is a server that does not take connections
+// yet: refused, reset or aborted, or a unix socket not there yet.
+func Refused(err error) bool {
+	var op *net.OpError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.ENOENT) && errors.As(err, &op)
 }

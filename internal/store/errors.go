@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 )
 
 // Causes a backend recognises in its driver's errors, for errors.Is. A
@@ -34,6 +35,12 @@ type causeError struct {
 
 func (e *causeError) Error() string   { return e.err.Error() }
 func (e *causeError) Unwrap() []error { return []error{e.err, e.cause} }
+
+// Unreachable says whether a connection's err means nothing accepts
+// connections at the address (refused, no such socket, no route).
+func Unreachable(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EHOSTUNREACH)
+}
 
 // WithoutCause is the driver's error WithCause wrapped, or err itself.
 func WithoutCause(err error) error {

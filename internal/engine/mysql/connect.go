@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"syscall"
 	"time"
 
 	driver "github.com/go-sql-driver/mysql"
@@ -111,25 +110,8 @@ func connectRetry(ctx context.Context, cfg *driver.Config, timeout time.Duration
 	}
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(1)
-	if timeout <= 0 {
-		timeout = retry.DefaultTimeout
-	}
-	var conn *sql.Conn
-	rc := retry.Config{Timeout: timeout, Retryable: retryable}
-	if onWait != nil {
-		rc.OnWait = func(first bool, cause error, waited time.Duration) {
-			if first {
-				onWait(fmt.Sprintf("waiting for the server at %s (%v); up to %s", cfg.Addr, cause, timeout))
-			} else {
-				onWait(fmt.Sprintf("still waiting for the server at %s (%s elapsed)", cfg.Addr, waited.Round(time.Second)))
-			}
-		}
-	}
-	err = retry.Do(ctx, rc, func(attempt context.Context) error {
-		var err error
-		conn, err = db.Conn(attempt)
-		return err
-	})
+	message := func(err error) string { return err.Error() }
+	conn, err := retry.Conn(ctx, db, retry.Config{Timeout: timeout, Retryable: retry.Refused, OnWait: retry.Announce(onWait, cfg.Addr, timeout, message)})
 	if err != nil {
 		db.Close()
 		if ctx.Err() != nil && err == ctx.Err() {
@@ -137,12 +119,10 @@ func connectRetry(ctx context.Context, cfg *driver.Config, timeout time.Duration
 		}
 		return nil, nil, newConnectError(cfg, err)
 	}
-	if err := ledger.MySQL.(interface {
-		Session(context.Context, *sql.Conn) error
-	}).Session(ctx, conn); err != nil {
+	if _, err := conn.ExecContext(ctx, ledger.MySQLSession); err != nil {
 		conn.Close()
 		db.Close()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("setting up the session as sqlx does: %w", err)
 	}
 	return db, conn, nil
 }
@@ -159,15 +139,8 @@ func newConnectError(cfg *driver.Config, err error) *store.ConnectError {
 		e.Kind = store.ErrNoDatabase
 	case errors.As(err, &me) && (me.Number == 1045 || me.Number == 1044 || me.Number == 1698): // access denied
 		e.Kind = store.ErrAuth
-	case errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EHOSTUNREACH):
+	case store.Unreachable(err):
 		e.Kind = store.ErrUnreachable
 	}
 	return e
-}
-
-// retryable: the server refuses connections, or is not there yet.
-func retryable(err error) bool {
-	var op *net.OpError
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ENOENT) && errors.As(err, &op)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,25 +29,8 @@ import (
 func connectRetry(ctx context.Context, cfg *pgx.ConnConfig, timeout time.Duration, onWait func(string)) (*sql.DB, *sql.Conn, error) {
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(1)
-	if timeout <= 0 {
-		timeout = retry.DefaultTimeout
-	}
-	var conn *sql.Conn
-	rc := retry.Config{Timeout: timeout, Retryable: retryable}
-	if onWait != nil {
-		rc.OnWait = func(first bool, cause error, waited time.Duration) {
-			if first {
-				onWait(fmt.Sprintf("waiting for the server at %s:%d (%s); up to %s", cfg.Host, cfg.Port, causeOf(cause), timeout))
-			} else {
-				onWait(fmt.Sprintf("still waiting for the server at %s:%d (%s elapsed)", cfg.Host, cfg.Port, waited.Round(time.Second)))
-			}
-		}
-	}
-	err := retry.Do(ctx, rc, func(attempt context.Context) error {
-		var err error
-		conn, err = db.Conn(attempt)
-		return err
-	})
+	addr := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
+	conn, err := retry.Conn(ctx, db, retry.Config{Timeout: timeout, Retryable: retryable, OnWait: retry.Announce(onWait, addr, timeout, causeOf)})
 	switch {
 	case err == nil:
 		return db, conn, nil
@@ -68,7 +50,7 @@ func newConnectError(target string, err error) *store.ConnectError {
 		e.Kind = store.ErrNoDatabase
 	case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
 		e.Kind = store.ErrAuth
-	case errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EHOSTUNREACH):
+	case store.Unreachable(err):
 		e.Kind = store.ErrUnreachable
 	}
 	return e
@@ -97,9 +79,7 @@ func retryable(err error) bool {
 	if errors.As(err, &pe) {
 		return pe.Code == "57P03" // cannot_connect_now: the database system is starting up
 	}
-	var op *net.OpError
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.ENOENT) && errors.As(err, &op)
+	return retry.Refused(err)
 }
 
 // describeTarget names the server and database without the password.
