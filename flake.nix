@@ -24,6 +24,13 @@
         engine = "postgresql";
       };
 
+      # And in MariaDB (nixpkgs' mariadb; `mysql = pkgs.mysql84;` for MySQL).
+      mycrateDatabaseMySQL = pkgs: (mkLib pkgs).prepareDatabase {
+        migrations = ./examples/mycrate/migrations;
+        name = "mycrate-database-mysql";
+        engine = "mysql";
+      };
+
       mycrateWith = pkgs: pname: database: (mkLib pkgs).buildGoModule {
         inherit pname database;
         version = "0.1.0";
@@ -78,6 +85,8 @@
           mycrate-database = mycrateDatabase pkgs;
           mycrate-postgres = mycrateWith pkgs "mycrate-postgres" (mycrateDatabasePostgres pkgs);
           mycrate-database-postgres = mycrateDatabasePostgres pkgs;
+          mycrate-mysql = mycrateWith pkgs "mycrate-mysql" (mycrateDatabaseMySQL pkgs);
+          mycrate-database-mysql = mycrateDatabaseMySQL pkgs;
           workspace-app = workspaceApp pkgs;
         });
 

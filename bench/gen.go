@@ -90,3 +90,19 @@ func Generate(dir string, n int) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "each.sql"), []byte(each.String()), 0o644)
 }
+
+// mysqlSQL is migration i for MySQL and MariaDB: the same schema as
+// migrationSQL, in MySQL's words (AUTO_INCREMENT keys, a one-statement
+// trigger: MySQL refuses a trigger that updates its own table).
+func mysqlSQL(i int) string {
+	t := fmt.Sprintf("t%d", i/5)
+	switch i % 5 {
+	case 0:
+		return fmt.Sprintf("CREATE TABLE %s (\n    id BIGINT AUTO_INCREMENT PRIMARY KEY,\n    name VARCHAR(200) NOT NULL,\n    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    counter INT NOT NULL DEFAULT 0\n);\nCREATE INDEX %s_name ON %s (name);\n", t, t, t)
+	case 1:
+		return fmt.Sprintf("ALTER TABLE %s ADD COLUMN note TEXT;\nALTER TABLE %s ADD COLUMN score DOUBLE NOT NULL DEFAULT 0;\n", t, t)
+	case 4:
+		return fmt.Sprintf("CREATE TRIGGER %s_count BEFORE UPDATE ON %s FOR EACH ROW SET NEW.counter = NEW.counter + 1;\n", t, t)
+	}
+	return migrationSQL(i)
+}

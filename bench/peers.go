@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Peer is a migration tool users would pick instead of dbprep, run on the
@@ -12,7 +13,8 @@ type Peer struct {
 	Name string
 	// Layout writes migration i (version v) into dir in the peer's format.
 	Layout func(dir string, i int, v int64, sql string) error
-	// Up is the command line applying every migration to the SQLite file db.
+	// Up is the command line applying every migration to the SQLite file db
+	// (MySQLPeers: to the database at dsn, host:port/db).
 	Up func(bin, dir, db string) []string
 	// Ledger is the peer's own bookkeeping table, left out of comparisons.
 	Ledger string
@@ -81,16 +83,79 @@ func gooseLayout(dir string, i int, v int64, sql string) error {
 // GeneratePeers writes the n migrations of Generate in each peer's layout,
 // under dir/<peer name>.
 func GeneratePeers(dir string, n int) error {
-	for _, p := range Peers {
+	return generatePeers(dir, n, Peers, migrationSQL)
+}
+
+// generatePeers writes n migrations of sqlOf into dir/<peer> in each peer's
+// layout.
+func generatePeers(dir string, n int, peers []Peer, sqlOf func(int) string) error {
+	for _, p := range peers {
 		d := filepath.Join(dir, p.Name)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 		for i := 0; i < n; i++ {
-			if err := p.Layout(d, i, 20240101000000+int64(i), migrationSQL(i)); err != nil {
+			if err := p.Layout(d, i, 20240101000000+int64(i), sqlOf(i)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// MySQLPeers are the peers on MySQL and MariaDB, built with their MySQL
+// drivers (bench/run.sh): Up is the command line applying every migration
+// to database db on the server at addr (host:port), as root without a
+// password, over TCP as dbprep's URL says.
+var MySQLPeers = []Peer{
+	{
+		Name:   "goose",
+		Layout: gooseLayout,
+		// A StatementBegin block is one query: multiStatements, as sqlx sends a file.
+		Up: func(bin, dir, dsn string) []string {
+			return []string{bin, "-dir", dir, "mysql", goDSN(dsn) + "?multiStatements=true", "up"}
+		},
+		Ledger: "goose_db_version",
+		Bin:    "goose-mysql",
+	},
+	{
+		Name:   "golang-migrate",
+		Layout: Peers[2].Layout,
+		Up: func(bin, dir, dsn string) []string {
+			return []string{bin, "-path", dir, "-database", "mysql://" + goDSN(dsn) + "?multiStatements=true", "up"}
+		},
+		Ledger: "schema_migrations",
+		Bin:    "migrate-mysql",
+	},
+	{
+		Name:   "dbmate",
+		Layout: Peers[3].Layout,
+		Up: func(bin, dir, dsn string) []string {
+			return []string{bin, "--url", "mysql://root@" + dsn, "--migrations-dir", dir, "--no-dump-schema", "up"}
+		},
+		Ledger: "schema_migrations",
+		Bin:    "dbmate",
+	},
+}
+
+// goDSN is go-sql-driver's DSN for host:port/db, as root.
+func goDSN(dsn string) string {
+	addr, db, _ := strings.Cut(dsn, "/")
+	return "root@tcp(" + addr + ")/" + db
+}
+
+// GenerateMySQL writes n MySQL migrations into dir/migrations (dbprep's,
+// sqlx's layout) and dir/<peer> for each of MySQLPeers.
+func GenerateMySQL(dir string, n int) error {
+	mig := filepath.Join(dir, "migrations")
+	if err := os.MkdirAll(mig, 0o755); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("%014d_step_%d.sql", 20240101000000+i, i)
+		if err := os.WriteFile(filepath.Join(mig, name), []byte(mysqlSQL(i)), 0o644); err != nil {
+			return err
+		}
+	}
+	return generatePeers(dir, n, MySQLPeers, mysqlSQL)
 }

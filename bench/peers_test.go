@@ -117,40 +117,48 @@ func BenchmarkPeers(b *testing.B) {
 			b.Fatalf("%s leaves another schema:\n%s\nwant\n%s", t.name, got, want)
 		}
 	}
-	// timeTurns runs every tool rounds times per iteration, in turns, and
-	// reports each one's median and peak RSS.
-	timeTurns := func(b *testing.B, rounds int, argv func(t tool) []string) {
-		times := make([][]time.Duration, len(tools))
-		for i := 0; i < b.N; i++ {
-			for r := range rounds {
-				for k := range tools {
-					j := (k + i*rounds + r) % len(tools)
-					args := argv(tools[j])
-					start := time.Now()
-					runTool(b, f.dir, args...)
-					times[j] = append(times[j], time.Since(start))
-				}
-			}
-		}
-		b.StopTimer()
-		for j, t := range tools {
-			slices.Sort(times[j])
-			b.ReportMetric(float64(times[j][len(times[j])/2])/1e6, t.name+"-ms")
-			b.ReportMetric(float64(runRSS(b, f.dir, argv(t)...)), t.name+"-KiB")
-		}
+	names := make([]string, len(tools))
+	for j, t := range tools {
+		names[j] = t.name
 	}
 	b.Run(fmt.Sprintf("n=%d/apply", n()), func(b *testing.B) {
-		timeTurns(b, 1, func(t tool) []string {
-			db := filepath.Join(f.dir, t.name+".db")
+		timeTurns(b, f.dir, names, 1, func(j int) []string {
+			db := filepath.Join(f.dir, tools[j].name+".db")
 			os.Remove(db)
-			return t.up(db)
+			return tools[j].up(db)
 		})
 	})
 	b.Run(fmt.Sprintf("n=%d/noop", n()), func(b *testing.B) {
-		timeTurns(b, noopRounds, func(t tool) []string { return t.up(checked(t)) })
+		timeTurns(b, f.dir, names, noopRounds, func(j int) []string { return tools[j].up(checked(tools[j])) })
 	})
 	// Start-up alone: printing the version.
 	b.Run(fmt.Sprintf("n=%d/version", n()), func(b *testing.B) {
-		timeTurns(b, noopRounds, func(t tool) []string { return t.version })
+		timeTurns(b, f.dir, names, noopRounds, func(j int) []string { return tools[j].version })
 	})
+}
+
+// timeTurns runs each tool of names rounds times per iteration, in turns
+// (the order rotating, so that a machine getting busier or quieter weighs
+// on all alike), in dir, and reports each one's median as <name>-ms and its
+// peak RSS, from one more untimed run, as <name>-KiB. argv(j) is tool j's
+// command line, made (a fresh database included) before its time starts.
+func timeTurns(b *testing.B, dir string, names []string, rounds int, argv func(j int) []string) {
+	times := make([][]time.Duration, len(names))
+	for i := 0; i < b.N; i++ {
+		for r := range rounds {
+			for k := range names {
+				j := (k + i*rounds + r) % len(names)
+				args := argv(j)
+				start := time.Now()
+				runTool(b, dir, args...)
+				times[j] = append(times[j], time.Since(start))
+			}
+		}
+	}
+	b.StopTimer()
+	for j, name := range names {
+		slices.Sort(times[j])
+		b.ReportMetric(float64(times[j][len(times[j])/2])/1e6, name+"-ms")
+		b.ReportMetric(float64(runRSS(b, dir, argv(j)...)), name+"-KiB")
+	}
 }

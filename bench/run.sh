@@ -28,6 +28,20 @@ if [ -z "${SKIP_PEERS:-}" ]; then
       mv "$tmp/goose" "$peers/goose-sqlite" || echo "goose (SQLite only) could not be installed; it is left out" >&2
     rm -rf "$tmp"
   fi
+  # The same peers with their MySQL drivers, for BenchmarkMySQLPeers (dbmate
+  # has every driver already): goose with MySQL alone, golang-migrate's mysql.
+  if [ ! -x "$peers/goose-mysql" ]; then
+    tmp=$(mktemp -d)
+    GOBIN=$tmp go install -tags 'no_postgres no_sqlite3 no_mssql no_azuresql no_clickhouse no_libsql no_vertica no_ydb' github.com/pressly/goose/v3/cmd/goose@v3.29.0 &&
+      mv "$tmp/goose" "$peers/goose-mysql" || echo "goose (MySQL) could not be installed; it is left out" >&2
+    rm -rf "$tmp"
+  fi
+  if [ ! -x "$peers/migrate-mysql" ]; then
+    tmp=$(mktemp -d)
+    GOBIN=$tmp go install -tags mysql github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1 &&
+      mv "$tmp/migrate" "$peers/migrate-mysql" || echo "golang-migrate (MySQL) could not be installed; it is left out" >&2
+    rm -rf "$tmp"
+  fi
   [ -x "$peers/migrate" ] || GOBIN=$peers go install -tags sqlite github.com/golang-migrate/migrate/v4/cmd/migrate@v4.20.1 ||
     echo "golang-migrate could not be installed; it is left out" >&2
   # dbmate: `go install …@v2.28.0` asks the proxy for the module's version

@@ -32,7 +32,8 @@ let
       # Files that declare another engine than DATABASE_URL's
       # (//dbprep:engine postgres, a build tag) are checked against the
       # first database of that engine among `databases`.
-      engineOf = db: if databaseArg.isPostgres db then "postgres" else "sqlite";
+      # dbprep vet's engine names.
+      engineOf = db: { postgresql = "postgres"; mysql = "mysql"; sqlite = "sqlite"; }.${databaseArg.engineOf db};
       mainEngine = builtins.foldl' (acc: d: if d.var == "DATABASE_URL" then engineOf d.db else acc) null dbs;
       others = builtins.foldl'
         (acc: d: let e = engineOf d.db; in

@@ -43,6 +43,13 @@ in
     })).goModules.drvPath)
     "a PostgreSQL database changes goModules";
 
+  # And with a MySQL one.
+  go-modules-untouched-mysql = holds "go-modules-untouched-mysql"
+    (plain.goModules.drvPath == (dbprep.buildGoModule (goArgs // {
+      database = dbprep.prepareDatabase { inherit migrations; engine = "mysql"; };
+    })).goModules.drvPath)
+    "a MySQL database changes goModules";
+
   # crane without cargoArtifacts: the dependency build the helper makes is
   # the one crane's buildPackage makes from the arguments alone (crane's
   # quick start), whatever the migrations. craneLib stands in for crane,

@@ -50,7 +50,7 @@ let
       throw "dbprep.${who}: `databases` is an attribute set from variable to database, ${example}"
     else map (var: { inherit var; db = entry who name var databases.${var}; }) (builtins.attrNames databases);
 
-  # isPostgres db: whether a prepared database is PostgreSQL's.
-  isPostgres = db: (db.engine or "sqlite") == "postgresql";
+  # engineOf db: a prepared database's engine: "sqlite", "postgresql" or "mysql".
+  engineOf = db: db.engine or "sqlite";
 in
-{ inherit one many isPostgres; }
+{ inherit one many engineOf; }

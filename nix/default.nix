@@ -7,7 +7,7 @@
 # platform's dbprep (`pkgs.buildPackages`), so cross builds work.
 #
 # Uses of nixpkgs, kept small on purpose (nix/API.md lists them):
-# pkgs.callPackage, pkgs.buildPackages (callPackage, dbprep, postgresql),
+# pkgs.callPackage, pkgs.buildPackages (callPackage, dbprep, postgresql, mariadb),
 # pkgs.dbprep, pkgs.runCommand, pkgs.buildGoModule (and .override),
 # pkgs.lib.makeOverridable.
 { pkgs, dbprep ? null }:
@@ -20,6 +20,7 @@ let
     dbprep = buildDbprep;
     # The server runs in builds: the build platform's.
     postgresqlDefault = pkgs.buildPackages.postgresql or null;
+    mysqlDefault = pkgs.buildPackages.mariadb or null;
   };
   databaseArg = import ./database-arg.nix { inherit prepareDatabase; };
   prepareWorkspaceDatabases = import ./prepare-workspace-databases.nix { inherit prepareDatabase; };

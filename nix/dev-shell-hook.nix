@@ -7,14 +7,16 @@
 # each test in its package's directory). PostgreSQL: keeps a copy of the
 # data directory at `dest`, starts a server on a unix socket for it unless
 # one runs, exports DATABASE_URL, and puts the `dbprep-pg start|stop|status
-# [VAR…]` program on PATH (every server of the shell, or those named). When
+# [VAR…]` program on PATH (every server of the shell, or those named).
+# MySQL and MariaDB: the same, with the data directory at .dbprep/mysqldata
+# and the `dbprep-my` program. When
 # the migrations change, the new ones are applied to the copy (its data
 # kept) while its history is a prefix of them; the copy is replaced only
 # when the history diverged.
 #
 # With `databases = { VAR = …; }` each database is kept the same way under
 # .dbprep/ (DATABASE_URL's at the usual place, the others at
-# .dbprep/VAR.sqlite3 or .dbprep/pgdata-VAR) and exported under its own
+# .dbprep/VAR.sqlite3, .dbprep/pgdata-VAR or .dbprep/mysqldata-VAR) and exported under its own
 # variable; `dest` and `source` then do not apply (each member has its own).
 { databaseArg, dbprep }:
 { dest ? null, source ? null, ... }@args:
@@ -29,18 +31,23 @@ let
   '';
   hook = { var, db }:
     let
-      postgres = databaseArg.isPostgres db;
+      engine = databaseArg.engineOf db;
       main = var == "DATABASE_URL";
+      # The directory of a server's data: pgdata, mysqldata.
+      data = { postgresql = "pgdata"; mysql = "mysqldata"; }.${engine} or null;
       to =
         if dest != null then dest
-        else if postgres then (if main then ".dbprep/pgdata" else ".dbprep/pgdata-${var}")
+        else if data != null then (if main then ".dbprep/${data}" else ".dbprep/${data}-${var}")
         else (if main then ".dbprep/db.sqlite3" else ".dbprep/${var}.sqlite3");
       # How the database was prepared, to bring a copy up to it.
       upgrade = "${dbprep}/bin/dbprep ${db.src} ${db.sqlxConfigFile or "/dev/null"} ${db.sqlxCompat or "0.9"}";
+      server = e: sh: bin: ''
+        source ${./dev-shell-server.sh} ${e} ${sh} ${./dev-shell-upgrade.sh} ${./bin} ${db} ${bin}/bin ${db.databaseName} ${to} ${upgrade} ${var}
+      '';
     in
-    if postgres then ''
-      source ${./dev-shell-postgres.sh} ${./postgres.sh} ${./dev-shell-upgrade.sh} ${./bin} ${db} ${db.postgresql}/bin ${db.databaseName} ${to} ${upgrade} ${var}
-    '' else ''
+    if engine == "postgresql" then server "pg" ./postgres.sh db.postgresql
+    else if engine == "mysql" then server "my" ./mysql.sh db.mysql
+    else ''
       source ${./dev-shell-hook.sh} ${./dev-shell-upgrade.sh} ${db}/db.sqlite3 ${to} ${upgrade} ${var}
     '';
 in

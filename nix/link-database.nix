@@ -3,18 +3,21 @@
 # `many`): each database is linked by its engine and exported under its
 # variable. The phase is listed in preBuildPhases, never in preBuild, env,
 # nativeBuildInputs or anything else a dependency derivation copies;
-# PostgreSQL is reached by absolute paths for the same reason. Each
-# PostgreSQL database gets a server of its own (roles are a cluster's: two
-# dumps may hold the same one), on a unix socket of its own, all stopped
-# when the build ends.
+# PostgreSQL and MySQL are reached by absolute paths for the same reason.
+# Each PostgreSQL or MySQL database gets a server of its own (roles and
+# accounts are a server's: two dumps may hold the same one), on a unix
+# socket of its own, all stopped when the build ends.
 # passthru.databases is the attribute set by variable; passthru.database
 # the one under DATABASE_URL, when there is one.
 { databaseArg }:
 dbs: args:
 let
   link = { var, db }:
-    if databaseArg.isPostgres db
+    let engine = databaseArg.engineOf db; in
+    if engine == "postgresql"
     then "source ${./link-postgres.sh} ${./postgres.sh} ${db} ${db.postgresql}/bin ${db.databaseName} ${var}"
+    else if engine == "mysql"
+    then "source ${./link-mysql.sh} ${./mysql.sh} ${db} ${db.mysql}/bin ${db.databaseName} ${var}"
     else "source ${./link-database.sh} ${db}/db.sqlite3 ${var}";
   byVar = builtins.listToAttrs (map (d: { name = d.var; value = d.db; }) dbs);
 in

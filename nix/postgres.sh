@@ -69,6 +69,27 @@ dbprep_pg_stop() {
   fi
 }
 
+# dbprep_pg_url DBNAME SOCKETDIR: the URL of DBNAME on the server of SOCKETDIR
+# (a directory, not "."), as the postgres superuser.
+dbprep_pg_url() {
+  printf 'postgres:///%s?host=%s&user=postgres\n' "$1" "$2"
+}
+
+# dbprep_pg_client_env DBNAME SOCKETDIR [DATA]: export libpq's variables for it.
+dbprep_pg_client_env() {
+  export PGHOST="$2" PGUSER=postgres PGDATABASE="$1"
+}
+
+# dbprep_pg_running PGBIN DATA: whether the server of DATA runs.
+dbprep_pg_running() {
+  "$1/pg_ctl" -D "$2" status >/dev/null 2>&1
+}
+
+# dbprep_pg_status PGBIN DATA: pg_ctl's status (3 when it does not run).
+dbprep_pg_status() {
+  "$1/pg_ctl" -D "$2" status
+}
+
 # The prepared form of a PostgreSQL database is a logical dump, not a data
 # directory: initdb writes a random system identifier, and a data directory
 # holds checkpoint times, WAL and statistics that differ from build to build.

@@ -1,5 +1,6 @@
 # prepareDatabase { migrations, name ? "prepared-database", engine ? "sqlite", sourceDateEpoch ? 0, sqlxConfig ? null,
-#                   sqlxCompat ? "0.9", check ? true, lint ? false, postgresql ? pkgs.postgresql, databaseName ? "app" }
+#                   sqlxCompat ? "0.9", check ? true, lint ? false, postgresql ? pkgs.postgresql,
+#                   mysql ? pkgs.mariadb, databaseName ? "app" }
 #
 # A derivation holding, for engine "sqlite", $out/db.sqlite3: every
 # migration applied by `dbprep prepare`; for engine "postgresql",
@@ -7,7 +8,11 @@
 # migration applied by dbprep and the cluster's roles, the ledger as sqlx
 # writes it but with installed_on pinned to sourceDateEpoch and
 # execution_time 0, which the helpers and dev shells load into a new server
-# (postgres.sh: dbprep_pg_load). Both are bit-for-bit reproducible. Either way
+# (postgres.sh: dbprep_pg_load); for engine "mysql" (or "mariadb"), the same
+# from a MySQL or MariaDB server (`mysql`, nixpkgs' mariadb by default):
+# $out/dump.sql, mariadb-dump's of databaseName and the accounts the
+# migrations created, without passwords (mysql.sh: dbprep_my_dump). All are
+# bit-for-bit reproducible. Either way
 # $out/schema.sql (passthru.schema) is `dbprep schema` of it, for a flake to
 # keep in the repository and CI to diff. With lint, `dbprep migrate lint`
 # runs first and its errors fail the build. Its only inputs are the files sqlx reads from
@@ -18,11 +23,11 @@
 # when it sets table-name or ignored-chars, or the ledger will not match the
 # crate's. With check (the default), SQLite is prepared twice and the build
 # fails, naming what differs, unless both are the same bytes; a PostgreSQL
-# dump is loaded into a new server as the helpers load it and dumped again,
+# or MySQL dump is loaded into a new server as the helpers load it and dumped again,
 # and must come back the same bytes. `migrations`
 # made by a derivation needs import-from-derivation (it is read while
 # evaluating).
-{ runCommand, dbprep, postgresqlDefault ? null }:
+{ runCommand, dbprep, postgresqlDefault ? null, mysqlDefault ? null }:
 { migrations
 , name ? "prepared-database"
 , engine ? "sqlite"
@@ -32,15 +37,16 @@
 , check ? true
 , lint ? false
 , postgresql ? postgresqlDefault
+, mysql ? mysqlDefault
 , databaseName ? "app"
 }:
-assert builtins.elem engine [ "sqlite" "postgresql" "postgres" ]
-  || throw ("dbprep.prepareDatabase: engine ${engine}: use \"sqlite\" or \"postgresql\" (\"postgres\", dbprep's own name for it, is taken too)"
-    + (if builtins.elem engine [ "mysql" "mariadb" ] then "; the Nix library does not prepare MySQL or MariaDB databases yet (the dbprep command and its Go API do: nix/API.md)" else ""));
+assert builtins.elem engine [ "sqlite" "postgresql" "postgres" "mysql" "mariadb" ]
+  || throw "dbprep.prepareDatabase: engine ${engine}: use \"sqlite\", \"postgresql\" (\"postgres\", dbprep's own name for it, is taken too) or \"mysql\" (\"mariadb\" too)";
 let
   # One engine, two spellings: Nix says "postgresql" (nixpkgs' package),
   # dbprep's Go code and URLs "postgres"; passthru.engine is "postgresql".
-  engine' = if engine == "postgres" then "postgresql" else engine;
+  # MySQL and MariaDB are one engine to dbprep (as to sqlx): "mysql".
+  engine' = if engine == "postgres" then "postgresql" else if engine == "mariadb" then "mysql" else engine;
   # What sqlx reads: top-level entries whose name ends in .sql and holds a
   # '_' (the rest is skipped silently by sqlx, so editing it must not
   # rebuild anything). Symlinks are read through: the store gets the
@@ -92,6 +98,24 @@ let
   postgresqlBin =
     if postgresql == null then throw "dbprep.prepareDatabase: engine \"postgresql\" needs `postgresql` (a package, e.g. pkgs.postgresql_17)"
     else "${postgresql}/bin";
+  mysqlDrv = runCommand name
+    {
+      nativeBuildInputs = [ dbprep ];
+      SOURCE_DATE_EPOCH = toString sourceDateEpoch;
+      passthru = {
+        inherit src mysql databaseName sqlxCompat;
+        engine = engine';
+        sqlxConfigFile = config;
+        dump = "${mysqlDrv}/dump.sql";
+        schema = "${mysqlDrv}/schema.sql";
+      };
+    } ''
+    ${lintFirst}
+    bash ${./prepare-mysql.sh} ${./mysql.sh} ${mysqlBin} ${databaseName} ${src} ${config} ${sqlxCompat} ${table} ${if check then "1" else "0"}
+  '';
+  mysqlBin =
+    if mysql == null then throw "dbprep.prepareDatabase: engine \"mysql\" needs `mysql` (a package, e.g. pkgs.mariadb or pkgs.mysql84)"
+    else "${mysql}/bin";
   sqlite = runCommand name
     {
       nativeBuildInputs = [ dbprep ];
@@ -110,6 +134,6 @@ let
     dbprep --no-dotenv --config ${config} --sqlx-compat ${sqlxCompat} prepare --source ${src} --out "$out/db.sqlite3" ${if check then "--check" else ""}
     dbprep --no-dotenv --config ${config} schema -D "sqlite://$out/db.sqlite3?mode=ro" --out "$out/schema.sql"
   '';
-  self = if engine' == "postgresql" then postgres else sqlite;
+  self = if engine' == "postgresql" then postgres else if engine' == "mysql" then mysqlDrv else sqlite;
 in
 self

@@ -17,7 +17,7 @@ import (
 )
 
 // Run applies the pending migrations in dir of fsys to the database at
-// databaseURL (sqlite:… or postgres://…) and returns how many it applied:
+// databaseURL (sqlite:…, postgres://… or mysql://…) and returns how many it applied:
 // Connect, then a Provider's Up. It validates the ledger as sqlx does: a
 // dirty, edited or missing applied migration is an error, and a failed
 // migration is rolled back. The program must import a driver (see Open).
@@ -84,7 +84,8 @@ func Connect(ctx context.Context, databaseURL string, opts Options) (*sql.DB, Di
 // driver the program registered: "sqlite" (modernc.org/sqlite) or
 // "sqlite3" (mattn/go-sqlite3) for sqlite: URLs, with foreign keys on and a
 // 30 s busy timeout as sqlx sets them; "pgx" (pgx's stdlib) or "postgres"
-// (lib/pq) for postgres:// URLs. Without one, the error names the import.
+// (lib/pq) for postgres:// URLs; "mysql" (go-sql-driver/mysql) for
+// mysql:// and mariadb:// URLs. Without one, the error names the import.
 func Open(databaseURL string) (*sql.DB, error) {
 	u, err := dburl.Parse(databaseURL)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dbprep/dbprep/sqlxmigrate"
 
+	_ "github.com/go-sql-driver/mysql" // mysql:// and mariadb:// URLs
 	_ "github.com/jackc/pgx/v5/stdlib" // postgres:// URLs
 	_ "modernc.org/sqlite"             // sqlite: URLs
 )
@@ -63,6 +64,8 @@ func run(ctx context.Context, out io.Writer) error {
 // is a parameter in SQLite and PostgreSQL alike.
 func greenUsers(ctx context.Context, db *sql.DB) (int64, error) {
 	var n int64
-	err := db.QueryRowContext(ctx, "SELECT count(*) AS count FROM users WHERE favorite_color = $1", "green").Scan(&n)
+	// A literal, not a placeholder: $1 (SQLite, PostgreSQL) and ? (MySQL)
+	// are each another engine's syntax error, and the example runs on all three.
+	err := db.QueryRowContext(ctx, "SELECT count(*) AS count FROM users WHERE favorite_color = 'green'").Scan(&n)
 	return n, err
 }

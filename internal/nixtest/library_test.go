@@ -87,9 +87,8 @@ func TestHelperArgumentErrors(t *testing.T) {
 		{`dbprep.devShellHook { migrations = src; database = ` + db + `; }`, "devShellHook: pass `migrations` or `database`, not both"},
 		{`(dbprep.overrideMainWithDatabase { migrations = src; database = ` + db + `; } { }).dbprepLinkDatabasePhase`, "not both"},
 		{`(dbprep.craneArgsWithDatabase { migrations = src; } { pname = "x"; }).dbprepLinkDatabasePhase`, "no `cargoArtifacts`"},
-		{`(dbprep.prepareDatabase { migrations = src; engine = "mysql"; }).drvPath`, `use "sqlite" or "postgresql"`},
-		{`(dbprep.prepareDatabase { migrations = src; engine = "mariadb"; }).drvPath`, "does not prepare MySQL or MariaDB databases yet"},
-		{`(dbprep.prepareDatabase { migrations = src; engine = "oracle"; }).drvPath`, `engine oracle: use "sqlite" or "postgresql"`},
+		{`(dbprep.prepareDatabase { migrations = src; engine = "oracle"; }).drvPath`, `engine oracle: use "sqlite", "postgresql" ("postgres", dbprep's own name for it, is taken too) or "mysql" ("mariadb" too)`},
+		{`(dbprep.prepareDatabase { migrations = src; engine = "mysql"; mysql = null; }).drvPath`, "engine \"mysql\" needs `mysql` (a package, e.g. pkgs.mariadb or pkgs.mysql84)"},
 	}
 	// "postgres", dbprep's own name for the engine, is "postgresql" in Nix.
 	if got := e.expr(t, `let a = dbprep.prepareDatabase { migrations = src; engine = "postgres"; }; b = dbprep.prepareDatabase { migrations = src; engine = "postgresql"; }; in a.engine + " " + (if a.drvPath == b.drvPath then "same" else "differs")`); got != "postgresql same" {

@@ -42,25 +42,34 @@ func mycratePostgres(e env) string {
 })`
 }
 
-var startedPid = regexp.MustCompile(`dbprep: PostgreSQL started on (\S+) \(pid (\d+)\)`)
+var startedPid = regexp.MustCompile(`dbprep: (PostgreSQL|MySQL) started on (\S+) \(pid (\d+)\)`)
 
-// serverPids returns the pids of the servers a build log says it started,
-// and fails unless the log says each was stopped and no such process is left.
+// assertServersGone fails unless the build log says it started a server
+// (PostgreSQL or MySQL), that each was stopped, and that no such process
+// and no socket outside the build directory is left.
 func assertServersGone(t *testing.T, log string) {
 	t.Helper()
 	m := startedPid.FindAllStringSubmatch(log, -1)
 	if len(m) == 0 {
-		t.Fatalf("the build started no PostgreSQL server:\n%s", tail(log, 2000))
+		t.Fatalf("the build started no server:\n%s", tail(log, 2000))
 	}
-	if strings.Count(log, "dbprep: PostgreSQL stopped") < len(m) {
-		t.Errorf("a server was not stopped:\n%s", tail(log, 2000))
+	for _, kind := range []string{"PostgreSQL", "MySQL"} {
+		started := 0
+		for _, s := range m {
+			if s[1] == kind {
+				started++
+			}
+		}
+		if strings.Count(log, "dbprep: "+kind+" stopped") < started {
+			t.Errorf("a %s server was not stopped:\n%s", kind, tail(log, 2000))
+		}
 	}
 	for _, s := range m {
-		if pid, _ := strconv.Atoi(s[2]); alive(pid) {
-			t.Errorf("postgres (pid %d) outlived the build", pid)
+		if pid, _ := strconv.Atoi(s[3]); alive(pid) {
+			t.Errorf("%s (pid %d) outlived the build", s[1], pid)
 		}
-		if _, err := os.Stat(s[1]); err == nil && !strings.HasPrefix(s[1], "/tmp/nix-build-") {
-			t.Errorf("the socket directory %s outlived the build", s[1])
+		if _, err := os.Stat(s[2]); err == nil && !strings.HasPrefix(s[2], "/tmp/nix-build-") {
+			t.Errorf("the socket %s outlived the build", s[2])
 		}
 	}
 }
@@ -271,11 +280,11 @@ func TestPostgresDevShell(t *testing.T) {
 	if err != nil || !strings.Contains(stop, "PostgreSQL stopped") || !strings.Contains(stop, "no server running") {
 		t.Errorf("dbprep-pg stop: %v\n%s", err, stop)
 	}
-	if pid, _ := strconv.Atoi(m[2]); alive(pid) {
+	if pid, _ := strconv.Atoi(m[3]); alive(pid) {
 		t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
 	}
-	if _, err := os.Stat(m[1]); err == nil {
-		t.Errorf("dbprep-pg stop left the socket directory %s", m[1])
+	if _, err := os.Stat(m[2]); err == nil {
+		t.Errorf("dbprep-pg stop left the socket directory %s", m[2])
 	}
 	// A migration added: the hook applies it to the copy and keeps the data.
 	grown := t.TempDir()
@@ -343,8 +352,8 @@ func TestPostgresDevShellTwoServers(t *testing.T) {
 		!strings.Contains(first, "stop the server with: dbprep-pg stop OTHER_DATABASE_URL") {
 		t.Fatalf("two servers, each on its own socket, and dbprep-pg status for both: %v\n%s", err, first)
 	}
-	if pids[0][1] == pids[1][1] {
-		t.Errorf("the two servers share the socket directory %s", pids[0][1])
+	if pids[0][2] == pids[1][2] {
+		t.Errorf("the two servers share the socket directory %s", pids[0][2])
 	}
 	// One by its variable; the other keeps running.
 	one, err := shell(`dbprep-pg stop OTHER_DATABASE_URL; dbprep-pg status; psql "$DATABASE_URL" -Atc "SELECT 'main'"`)
@@ -362,7 +371,7 @@ func TestPostgresDevShellTwoServers(t *testing.T) {
 	}
 	// Each shell's hook starts what is not running: bad's started OTHER's again.
 	for _, m := range startedPid.FindAllStringSubmatch(first+one+bad+all, -1) {
-		if pid, _ := strconv.Atoi(m[2]); alive(pid) {
+		if pid, _ := strconv.Atoi(m[3]); alive(pid) {
 			t.Errorf("postgres (pid %d) still runs after dbprep-pg stop", pid)
 		}
 	}
@@ -511,7 +520,7 @@ func TestPostgresInterruptedBuildLeavesNothing(t *testing.T) {
 		build.Wait()
 		t.Fatalf("the build never started its server:\n%s", tail(log.String(), 3000))
 	}
-	pid, _ := strconv.Atoi(m[2])
+	pid, _ := strconv.Atoi(m[3])
 	build.Process.Signal(os.Interrupt)
 	build.Wait()
 	for deadline := time.Now().Add(20 * time.Second); alive(pid) && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
@@ -520,8 +529,8 @@ func TestPostgresInterruptedBuildLeavesNothing(t *testing.T) {
 		t.Errorf("the interrupted build's server (pid %d) still runs", pid)
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
-	if !strings.HasPrefix(m[1], "/tmp/nix-build-") && !strings.HasPrefix(m[1], "/proc/") {
-		t.Errorf("the server's socket was outside the build directory: %s", m[1])
+	if !strings.HasPrefix(m[2], "/tmp/nix-build-") && !strings.HasPrefix(m[2], "/proc/") {
+		t.Errorf("the server's socket was outside the build directory: %s", m[2])
 	}
 	after, _ := filepath.Glob("/tmp/dbprep-pg.*")
 	for _, p := range after {

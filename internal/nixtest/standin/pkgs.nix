@@ -77,6 +77,21 @@ let
     ln -s ${config.pgBin} $out/bin
   '';
 
+  # The host's MariaDB (Debian's mariadb-server), laid out as nixpkgs'
+  # mariadb is: the server and its clients in bin/, a basedir for
+  # mariadb-install-db (Debian's script looks for sbin/mariadbd and
+  # share/mysql under --basedir).
+  mariadb = runCommand "mariadb-host" { } ''
+    mkdir -p $out/bin $out/sbin $out/share $out/lib/mysql
+    for p in mariadb mariadb-admin mariadb-dump mariadb-install-db my_print_defaults resolveip; do
+      ln -s /usr/bin/$p $out/bin/$p
+    done
+    ln -s /usr/sbin/mariadbd $out/bin/mariadbd
+    ln -s /usr/sbin/mariadbd $out/sbin/mariadbd
+    ln -s /usr/share/mysql $out/share/mysql
+    ln -s /usr/lib/mysql/plugin $out/lib/mysql/plugin
+  '';
+
   # The host's Rust toolchain (Debian's cargo and rustc: a build user
   # cannot run root's ~/.cargo).
   cargo = runCommand "cargo-host" { } "mkdir -p $out/bin; ln -s /usr/bin/cargo $out/bin/cargo";
@@ -91,7 +106,7 @@ let
     });
 
   pkgs = {
-    inherit lib system mkDerivation runCommand buildGoModule mkShell go postgresql cargo rustc;
+    inherit lib system mkDerivation runCommand buildGoModule mkShell go postgresql mariadb cargo rustc;
     # A native package set: the build platform's packages are these.
     buildPackages = pkgs;
     stdenv = { inherit mkDerivation; hostPlatform.system = system; };
