@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,15 +222,15 @@ func TestVetWithoutVetProgram(t *testing.T) {
 // which carries a digest of the database's schema: with the real go
 // command and its real cache, a schema change makes go vet check again,
 // changing it back makes it clean again, and a run without a database
-// fails instead of replaying old findings. Both engines.
+// fails instead of replaying old findings. Every engine.
 func TestGoVetCacheFollowsSchema(t *testing.T) {
-	const app = "package main\n\nimport \"database/sql\"\n\nfunc q(db *sql.DB) {\n\tvar e string\n\tdb.QueryRow(\"SELECT email FROM users WHERE id = $1\", 1).Scan(&e)\n}\n\nfunc main() {}\n"
+	const app = "package main\n\nimport \"database/sql\"\n\nfunc q(db *sql.DB) {\n\tvar e string\n\tdb.QueryRow(\"SELECT email FROM users WHERE id = %s\", 1).Scan(&e)\n}\n\nfunc main() {}\n"
 	tool := filepath.Join(filepath.Dir(testbin.Path), "dbprep-vet")
 	engines := []struct {
-		name string
-		url  func(t *testing.T, dir string) (string, func(sql string))
+		name, placeholder string
+		url               func(t *testing.T, dir string) (string, func(sql string))
 	}{
-		{"sqlite", func(t *testing.T, dir string) (string, func(string)) {
+		{"sqlite", "$1", func(t *testing.T, dir string) (string, func(string)) {
 			path := filepath.Join(dir, "db.sqlite3")
 			db := testdb.OpenSQLite(t, path)
 			return "sqlite:" + path, func(q string) {
@@ -238,20 +239,25 @@ func TestGoVetCacheFollowsSchema(t *testing.T) {
 				}
 			}
 		}},
-		{"postgres", func(t *testing.T, dir string) (string, func(string)) {
+		{"postgres", "$1", func(t *testing.T, dir string) (string, func(string)) {
 			srv := testdb.Postgres(t)
 			u := srv.Fresh(t)
 			name := u[strings.LastIndex(u, "/")+1 : strings.Index(u, "?")]
 			return u, func(q string) { srv.Exec(t, name, q) }
 		}},
+		{"mysql", "?", func(t *testing.T, dir string) (string, func(string)) {
+			srv := testdb.MySQL(t)
+			name := srv.Fresh(t)
+			return srv.SocketURL(name), func(q string) { srv.Exec(t, name, q) }
+		}},
 	}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			dir := project(t, map[string]string{"go.mod": "module example.com/vetcache\n\ngo 1.26\n", "main.go": app})
+			dir := project(t, map[string]string{"go.mod": "module example.com/vetcache\n\ngo 1.26\n", "main.go": fmt.Sprintf(app, e.placeholder)})
 			url, run := e.url(t, dir)
 			// A column name of the test's own, so that no other run's cache
 			// entry can answer for this schema.
-			run("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '', n_" + strings.ReplaceAll(filepath.Base(dir), "-", "_") + " INTEGER)")
+			run("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL DEFAULT '', n_" + strings.ReplaceAll(filepath.Base(dir), "-", "_") + " INTEGER)")
 			vet := func(env ...string) result {
 				x := cmd{Dir: dir, Env: append(goEnv(t), env...)}.Command("")
 				x.Path, x.Args = goBin(t), []string{"go", "vet", "-vettool=" + tool, "./..."}
@@ -272,7 +278,7 @@ func TestGoVetCacheFollowsSchema(t *testing.T) {
 			if r.Code == 0 || !strings.Contains(r.Stderr, "email") {
 				t.Fatalf("after DROP COLUMN email, go vet must report it (not replay the clean result):\n%s", r)
 			}
-			run("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+			run("ALTER TABLE users ADD COLUMN email VARCHAR(100) NOT NULL DEFAULT ''")
 			if r := vet("DATABASE_URL=" + url); r.Code != 0 {
 				t.Fatalf("with the column back: %s", r)
 			}

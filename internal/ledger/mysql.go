@@ -105,13 +105,16 @@ func (mysqlDialect) EnsureLedger(ctx context.Context, conn *sql.Conn, ddl string
 // HasTable looks in information_schema, in the table's database (the
 // connection's unless the name has one).
 func (mysqlDialect) HasTable(ctx context.Context, conn *sql.Conn, table string) (bool, error) {
-	var schema any
 	name := strings.ReplaceAll(table, "`", "")
-	if i := strings.LastIndex(name, "."); i >= 0 {
-		schema, name = name[:i], name[i+1:]
-	}
 	var n int
-	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?", schema, name).Scan(&n)
+	var err error
+	// DATABASE() or a constant, which MariaDB looks up directly; through
+	// COALESCE it reads the whole catalog (3× slower with 1000 tables).
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		err = conn.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", name[:i], name[i+1:]).Scan(&n)
+	} else {
+		err = conn.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", name).Scan(&n)
+	}
 	return n > 0, err
 }
 

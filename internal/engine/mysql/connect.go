@@ -23,7 +23,7 @@ import (
 // parsed parts (the driver never reads the URL or a DSN holding the
 // password): sqlx's user (root by default), address (socket= over the
 // host), multi-statement queries (sqlx sends a migration as one query),
-// and TLS as sqlx's ssl-mode asks.
+// arguments quoted client-side, and TLS as sqlx's ssl-mode asks.
 func driverConfig(o dburl.MySQLOptions, database string) (*driver.Config, error) {
 	cfg := driver.NewConfig()
 	cfg.User = o.UserOrDefault()
@@ -33,6 +33,12 @@ func driverConfig(o dburl.MySQLOptions, database string) (*driver.Config, error)
 	cfg.Net, cfg.Addr = o.Addr()
 	cfg.DBName = database
 	cfg.MultiStatements = true
+	// Arguments are quoted by the driver into the query, as the mysql
+	// client does: one round trip a statement, not a prepare, an execute
+	// and a close (the driver declines, and prepares, where quoting would
+	// be unsafe: a NO_BACKSLASH_ESCAPES session keeps its own rules, and it
+	// refuses character sets whose bytes can hide a quote).
+	cfg.InterpolateParams = true
 	cfg.Timeout = 10 * time.Second
 	switch o.SSLMode {
 	case "disabled":

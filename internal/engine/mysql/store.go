@@ -23,6 +23,9 @@ type Store struct {
 	db     *sql.DB
 	conn   *sql.Conn
 	schema []string
+	// named: the URL names a database, which the session then has (the
+	// driver connects to it): requireDatabase asks the server nothing.
+	named bool
 }
 
 // Config is how to open a MySQL store.
@@ -51,7 +54,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describe, Classify: classify}
-	return &Store{SQLStore: ledger.OnConn(conn, ledger.MySQL, lo), db: db, conn: conn, schema: cfg.CreateSchemas}, nil
+	return &Store{SQLStore: ledger.OnConn(conn, ledger.MySQL, lo), db: db, conn: conn, schema: cfg.CreateSchemas, named: cfg.Conn.Database != ""}, nil
 }
 
 // EnsureLedger creates the schemas asked for and the ledger table. With no
@@ -79,6 +82,9 @@ func (s *Store) HasLedger(ctx context.Context) (bool, error) {
 // requireDatabase fails on a session without a default database (a URL
 // that names none): sqlx's lock and the ledger need one.
 func (s *Store) requireDatabase(ctx context.Context) error {
+	if s.named {
+		return nil
+	}
 	var db sql.NullString
 	if err := s.conn.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&db); err != nil {
 		return classify(err)
