@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/migration"
@@ -53,8 +54,8 @@ func (s *SQLStore) Apply(ctx context.Context, m *migration.Migration, g *Guard) 
 // first DDL statement, so a failure after one leaves what ran and the row,
 // dirty, exactly as sqlx leaves them: the error's Committed says so.
 func (s *SQLStore) applyRowFirst(ctx context.Context, m *migration.Migration, g *Guard, script string, start time.Time) error {
-	err := s.inTx(ctx, func() error {
-		if err := s.check(ctx, m.Version, g, false); err != nil {
+	err := func() error {
+		if err := s.beginChecked(ctx, m.Version, g); err != nil {
 			return err
 		}
 		if err := s.insertRow(ctx, m, false, 0); err != nil {
@@ -67,10 +68,46 @@ func (s *SQLStore) applyRowFirst(ctx context.Context, m *migration.Migration, g 
 		if s.pin != nil {
 			elapsed = 0
 		}
-		_, err := s.conn.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET success = TRUE, execution_time = %s WHERE version = %s", s.table, s.p(1), s.p(2)), elapsed, m.Version)
-		return err
-	})
+		// One round trip: MySQL runs no statement of a query after one
+		// that failed, so a failed UPDATE commits nothing. Numbers, not
+		// placeholders: a caller's driver may prepare a query with
+		// arguments, and a prepared statement is one statement.
+		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET success = TRUE, execution_time = %d WHERE version = %d; COMMIT",
+			s.table, elapsed, m.Version)); err != nil {
+			return fmt.Errorf("committing: %w", err)
+		}
+		return nil
+	}()
+	if err != nil {
+		err = s.rollback(ctx, err)
+	}
 	return s.markCommitted(ctx, m.Version, err)
+}
+
+// beginChecked starts a transaction and checks the ledger as check does,
+// in one round trip ("BEGIN; SELECT …": a row-first dialect, MySQL's,
+// takes several statements in one query, which its Session makes sure of;
+// without arguments, which a driver may prepare, one statement only).
+func (s *SQLStore) beginChecked(ctx context.Context, version int64, g *Guard) error {
+	rows, err := s.conn.QueryContext(ctx, s.dialect.Begin()+"; "+s.checkSQL(strconv.FormatInt(version, 10)))
+	if err != nil {
+		return fmt.Errorf("starting a transaction and reading %s: %w", s.table, err)
+	}
+	defer rows.Close()
+	// BEGIN's result (no columns) first, then the counts.
+	for cols, _ := rows.Columns(); len(cols) != 3; cols, _ = rows.Columns() {
+		if !rows.NextResultSet() {
+			return fmt.Errorf("reading %s: no counts after BEGIN (%v)", s.table, rows.Err())
+		}
+	}
+	var total, at, above int
+	if !rows.Next() {
+		return fmt.Errorf("reading %s: no counts after BEGIN (%v)", s.table, rows.Err())
+	}
+	if err := rows.Scan(&total, &at, &above); err != nil {
+		return fmt.Errorf("reading %s: %w", s.table, err)
+	}
+	return checked(total, at, above, g, false)
 }
 
 // markCommitted sets Committed on err, a migration's *ExecError, when its

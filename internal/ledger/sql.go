@@ -206,13 +206,24 @@ func (s *SQLStore) check(ctx context.Context, version int64, g *Guard, present b
 	// from the top); the rows below follow. No row is read per row of the
 	// ledger, so a run of N migrations stays O(N log N).
 	var total, at, above int
-	err := s.conn.QueryRowContext(ctx, fmt.Sprintf(
-		"SELECT (SELECT count(*) FROM %[1]s), (SELECT count(*) FROM %[1]s WHERE version = %[2]s), (SELECT count(*) FROM %[1]s WHERE version > %[2]s)",
-		s.table, s.p(1)), s.args(version, version)...).Scan(&total, &at, &above)
+	err := s.conn.QueryRowContext(ctx, s.checkSQL(s.p(1)), s.args(version, version)...).Scan(&total, &at, &above)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", s.table, err)
+	}
+	return checked(total, at, above, g, present)
+}
+
+// checkSQL is check's query: the ledger's count, the rows at and above
+// the version, which is v (a placeholder or a number).
+func (s *SQLStore) checkSQL(v string) string {
+	return fmt.Sprintf("SELECT (SELECT count(*) FROM %[1]s), (SELECT count(*) FROM %[1]s WHERE version = %[2]s), (SELECT count(*) FROM %[1]s WHERE version > %[2]s)",
+		s.table, v)
+}
+
+// checked is check's verdict on the counts it read.
+func checked(total, at, above int, g *Guard, present bool) error {
 	below := total - at - above
 	switch {
-	case err != nil:
-		return fmt.Errorf("reading %s: %w", s.table, err)
 	case at > 0 && !present:
 		return ErrAlreadyApplied
 	case at == 0 && present:

@@ -26,6 +26,9 @@ type Store struct {
 	// named: the URL names a database, which the session then has (the
 	// driver connects to it): requireDatabase asks the server nothing.
 	named bool
+	// had: HasLedger found the ledger, so EnsureLedger need not send its
+	// CREATE TABLE IF NOT EXISTS (a round trip, on every run).
+	had bool
 }
 
 // Config is how to open a MySQL store.
@@ -68,6 +71,9 @@ func (s *Store) EnsureLedger(ctx context.Context) error {
 			return fmt.Errorf("creating schema %s: %w", name, classify(err))
 		}
 	}
+	if s.had {
+		return nil
+	}
 	return s.SQLStore.EnsureLedger(ctx)
 }
 
@@ -76,7 +82,9 @@ func (s *Store) HasLedger(ctx context.Context) (bool, error) {
 	if err := s.requireDatabase(ctx); err != nil {
 		return false, err
 	}
-	return s.SQLStore.HasLedger(ctx)
+	ok, err := s.SQLStore.HasLedger(ctx)
+	s.had = ok && err == nil
+	return ok, err
 }
 
 // requireDatabase fails on a session without a default database (a URL
