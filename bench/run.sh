@@ -55,11 +55,13 @@ if [ -z "${SKIP_PEERS:-}" ]; then
   fi
   export DBPREP_BENCH_PEERS=$peers
 fi
-# BENCH picks benchmarks by name (default: all), e.g. BENCH='Apply|Noop|Peers'.
+# BENCH picks benchmarks by name (default: all), e.g. BENCH='Apply|Noop|Peers',
+# or BENCH=MySQLPeers for the MySQL peers on a throwaway MariaDB.
 out=$(go test -run '^$' -bench "${BENCH:-.}" -benchtime "${COUNT:-5}x" ./bench/ | tee >(cat >&2))
 awk '
-  /^BenchmarkPeers/ {
+  /^Benchmark(MySQL)?Peers/ {
     split($1, p, "/"); kind = p[3]; sub(/-[0-9]+$/, "", kind)
+    if ($1 ~ /^BenchmarkMySQLPeers/) { kind = "mysql-" kind; mysql = 1 }
     for (i = 3; i < NF; i += 2) {
       unit = $(i + 1)
       if (unit ~ /-ms$/) { tool = unit; sub(/-ms$/, "", tool); peer[kind "/" tool] = $i; tools[tool] = 1 }
@@ -79,10 +81,10 @@ awk '
     ratio("dbprep-migrate-run-postgres", "psql-transaction-per-migration")
     ratio("dbprep-vet-warm", "go-vet-warm")
     ratio("dbprep-vet-cold", "go-vet-cold")
-    if (length(tools) > 1) {
+    n = split("dbprep dbprep-base goose goose-sqlite golang-migrate dbmate", order, " ")
+    if (("apply/dbprep") in peer) {
       print ""
       printf "%-16s %11s %11s %13s %11s %11s %13s\n", "tool", "apply (ms)", "no-op (ms)", "version (ms)", "apply RSS", "no-op RSS", "version RSS"
-      n = split("dbprep dbprep-base goose goose-sqlite golang-migrate dbmate", order, " ")
       for (i = 1; i <= n; i++) {
         t = order[i]
         if (!(t in tools)) continue
@@ -95,6 +97,21 @@ awk '
         printf "dbprep / %-16s apply %5.2fx  no-op %5.2fx  version %5.2fx  no-op RSS %5.2fx  version RSS %5.2fx\n", t,
           peer["apply/dbprep"] / peer["apply/" t], peer["noop/dbprep"] / peer["noop/" t], peer["version/dbprep"] / peer["version/" t],
           rss["noop/dbprep"] / rss["noop/" t], rss["version/dbprep"] / rss["version/" t]
+      }
+    }
+    if (mysql) {
+      print ""
+      print "MySQL (MariaDB):"
+      printf "%-16s %11s %11s\n", "tool", "apply (ms)", "no-op (ms)"
+      for (i = 1; i <= n; i++) {
+        t = order[i]
+        if (!(("mysql-apply/" t) in peer)) continue
+        printf "%-16s %11.1f %11.2f\n", t, peer["mysql-apply/" t], peer["mysql-noop/" t]
+      }
+      for (i = 2; i <= n; i++) {
+        t = order[i]
+        if (!(("mysql-apply/" t) in peer)) continue
+        printf "dbprep / %-16s apply %5.2fx  no-op %5.2fx\n", t, peer["mysql-apply/dbprep"] / peer["mysql-apply/" t], peer["mysql-noop/dbprep"] / peer["mysql-noop/" t]
       }
     }
   }' <<<"$out"
