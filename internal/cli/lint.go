@@ -149,15 +149,18 @@ func (s *session) effects(c *cli.Context, rel lint.Released, src string, opts li
 			return nil, fmt.Errorf("--scratch-url: %w", err)
 		}
 		cfg.Scratch = u
-		if u.Engine == engine.Postgres {
+		switch u.Engine {
+		case engine.Postgres:
 			engineName = "PostgreSQL"
+		case engine.MySQL:
+			engineName = "MySQL"
 		}
 	}
 	findings, err := effect.Check(c.Context, cfg)
 	if errors.Is(err, effect.ErrNotApplicable) {
 		hint := ""
 		if engineName == "SQLite" {
-			hint = "; for PostgreSQL migrations give --scratch-url postgres://USER@HOST/DB (a server where a throwaway database may be created and dropped)"
+			hint = "; for PostgreSQL or MySQL migrations give --scratch-url postgres://USER@HOST/DB or mysql://USER@HOST/DB (a server where a throwaway database may be created and dropped)"
 		}
 		fmt.Fprintf(s.stderr, "note: the effect rules did not run: %v on %s%s\n", err, engineName, hint)
 		return nil, nil

@@ -28,8 +28,11 @@ type Catalog map[string]map[string]Column
 // read reads the catalog of the database db is connected to, less the
 // ledger table and the engine's own.
 func read(ctx context.Context, db *sql.DB, e engine.Engine, ledger string) (Catalog, error) {
-	if e == engine.Postgres {
+	switch e {
+	case engine.Postgres:
 		return readPostgres(ctx, db, ledger)
+	case engine.MySQL:
+		return readMySQL(ctx, db, ledger)
 	}
 	return readSQLite(ctx, db, ledger)
 }
@@ -109,4 +112,57 @@ func readPostgres(ctx context.Context, db *sql.DB, ledger string) (Catalog, erro
 		c[table][name] = col
 	}
 	return c, rows.Err()
+}
+
+// mysqlColumns is the connection's database's columns. A default is a
+// COLUMN_DEFAULT (MariaDB's 'NULL' for DEFAULT NULL too), an
+// auto_increment or a generated column; the type is COLUMN_TYPE, with
+// the integers' display width dropped (int(11) is int: MariaDB shows it,
+// MySQL 8 does not).
+const mysqlColumns = `
+SELECT table_name, column_name, column_type, is_nullable = 'NO',
+       column_default IS NOT NULL OR extra LIKE '%auto_increment%' OR extra LIKE '%GENERATED%'
+FROM information_schema.columns
+WHERE table_schema = DATABASE() AND table_name <> ?
+  AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE')`
+
+func readMySQL(ctx context.Context, db *sql.DB, ledger string) (Catalog, error) {
+	rows, err := db.QueryContext(ctx, mysqlColumns, strings.ReplaceAll(ledger, "`", ""))
+	if err != nil {
+		return nil, fmt.Errorf("reading the catalog: %w", err)
+	}
+	defer rows.Close()
+	c := Catalog{}
+	for rows.Next() {
+		var table, name string
+		var col Column
+		if err := rows.Scan(&table, &name, &col.Type, &col.NotNull, &col.HasDefault); err != nil {
+			return nil, err
+		}
+		col.Type = mysqlType(col.Type)
+		if c[table] == nil {
+			c[table] = map[string]Column{}
+		}
+		c[table][name] = col
+	}
+	return c, rows.Err()
+}
+
+// mysqlType is a MySQL COLUMN_TYPE in the words widens knows: integers
+// without their display width (int(11) unsigned is int unsigned), int as
+// integer.
+func mysqlType(t string) string {
+	t = strings.ToLower(t)
+	for _, n := range []string{"tinyint", "smallint", "mediumint", "bigint", "int"} {
+		if rest, ok := strings.CutPrefix(t, n+"("); ok {
+			if _, after, ok := strings.Cut(rest, ")"); ok {
+				t = n + after
+			}
+			break
+		}
+	}
+	if t == "int" || strings.HasPrefix(t, "int ") {
+		t = "integer" + t[3:]
+	}
+	return t
 }

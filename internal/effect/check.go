@@ -26,8 +26,8 @@ import (
 type Config struct {
 	// Engines are the program's engines, Scratch's among them.
 	Engines engines.Set
-	// Scratch is where to apply them: a PostgreSQL server's URL, on which
-	// a throwaway database is created and dropped; a SQLite URL (any: its
+	// Scratch is where to apply them: a PostgreSQL or MySQL server's URL,
+	// on which a throwaway database is created and dropped; a SQLite URL (any: its
 	// file is not used) is a throwaway SQLite file, asked for; the zero
 	// URL is one too, by default, where a failing migration is a warning
 	// (it may be another engine's).
@@ -51,7 +51,7 @@ var ErrNotApplicable = errors.New("the release's migrations do not apply on this
 // check stops. Errors: ErrNotApplicable (wrapping the engine's error)
 // when a released migration fails, else what the scratch database said.
 func Check(ctx context.Context, cfg Config) ([]lint.Finding, error) {
-	if cfg.Scratch.Engine != engine.Postgres {
+	if !server(cfg.Scratch.Engine) {
 		if err := notPostgres(cfg); err != nil {
 			return nil, err
 		}
@@ -154,7 +154,7 @@ func (r *run) step(ctx context.Context, m migration.Migration, before Catalog) (
 	if after, err = read(ctx, r.db, r.u.Engine, r.table); err != nil {
 		return nil, nil, false, err
 	}
-	for _, f := range diff(r.base, before, after, m.File) {
+	for _, f := range diff(r.base, before, after, m.File, r.u.Engine) {
 		found = append(found, lint.Allow(f))
 	}
 	return found, after, false, nil
@@ -174,9 +174,13 @@ func (r *run) failed(m migration.Migration, ee *ledger.ExecError) lint.Finding {
 	return lint.Allow(f)
 }
 
+// server says whether the scratch engine is a server's (PostgreSQL,
+// MySQL), on which a throwaway database is made, rather than a SQLite file.
+func server(e engine.Engine) bool { return e == engine.Postgres || e == engine.MySQL }
+
 // scratch makes the throwaway database and says how to remove it.
 func scratch(ctx context.Context, cfg Config) (dburl.URL, func(), error) {
-	if cfg.Scratch.Engine != engine.Postgres {
+	if !server(cfg.Scratch.Engine) {
 		dir, err := os.MkdirTemp("", "dbprep-lint-")
 		if err != nil {
 			return dburl.URL{}, nil, err
@@ -185,7 +189,12 @@ func scratch(ctx context.Context, cfg Config) (dburl.URL, func(), error) {
 		return u, func() { os.RemoveAll(dir) }, nil
 	}
 	u := cfg.Scratch
-	u.Postgres.Database = fmt.Sprintf("dbprep_lint_%d_%d", os.Getpid(), time.Now().UnixNano())
+	name := fmt.Sprintf("dbprep_lint_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if u.Engine == engine.MySQL {
+		u.MySQL.Database = name
+	} else {
+		u.Postgres.Database = name
+	}
 	admin, err := cfg.Engines.Admin(u, store.AdminConfig{ConnectTimeout: cfg.ConnectTimeout})
 	if err != nil {
 		return dburl.URL{}, nil, err
@@ -193,7 +202,11 @@ func scratch(ctx context.Context, cfg Config) (dburl.URL, func(), error) {
 	if err := admin.Create(ctx); err != nil {
 		return dburl.URL{}, nil, fmt.Errorf("creating a throwaway database on the scratch server: %w", err)
 	}
-	return u, func() { admin.Drop(context.WithoutCancel(ctx), true) }, nil
+	// Forced on PostgreSQL, against a connection left behind; MySQL has
+	// no forced drop (as sqlx-cli, dbprep refuses --force there), and
+	// needs none: DROP DATABASE waits for the connections' locks.
+	force := u.Engine == engine.Postgres
+	return u, func() { admin.Drop(context.WithoutCancel(ctx), force) }, nil
 }
 
 // open is a second connection to the scratch database, for the catalog.

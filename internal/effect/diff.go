@@ -9,13 +9,15 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dbprep/dbprep/internal/engine"
 	"github.com/dbprep/dbprep/internal/lint"
 )
 
 // diff is what one migration (file) did to the released tables and
 // columns: before and after are the catalogs around it, released the
-// release's. Tables and columns that are not released are free to change.
-func diff(released, before, after Catalog, file string) []lint.Finding {
+// release's, on engine e. Tables and columns that are not released are
+// free to change.
+func diff(released, before, after Catalog, file string, e engine.Engine) []lint.Finding {
 	var out []lint.Finding
 	add := func(sev lint.Severity, rule, format string, args ...any) {
 		out = append(out, lint.Finding{File: file, Line: 1, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
@@ -51,6 +53,10 @@ func diff(released, before, after Catalog, file string) []lint.Finding {
 					add(lint.Error, "destructive", "the released column %s.%s is dropped, with its data; a version running now that still reads it fails: "+
 						"stop using it in one release, drop it in a later one", table, col)
 				}
+			case is.Type != was.Type && widens(was.Type, is.Type) && e == engine.MySQL:
+				add(lint.Warning, "rewrites-table", "the released column %s.%s changes type from %s to %s: no value is lost, but MySQL and MariaDB copy the table "+
+					"(ALGORITHM=COPY), blocking writes for as long, unless it is a VARCHAR that grows within the same length prefix (up to 255 bytes, or beyond)",
+					table, col, was.Type, is.Type)
 			case is.Type != was.Type && widens(was.Type, is.Type) && !isInteger(was.Type):
 				// A longer varchar, varchar to text, more numeric precision:
 				// PostgreSQL changes the catalog alone.
@@ -112,15 +118,20 @@ var sized = sync.OnceValue(func() *regexp.Regexp {
 // type to: a wider integer, a longer or unbounded string.
 func widens(from, to string) bool {
 	from, to = strings.ToLower(from), strings.ToLower(to)
-	ints := []string{"smallint", "integer", "bigint"}
+	// tinyint and mediumint, and the text types but text, are MySQL's.
+	ints := []string{"tinyint", "smallint", "mediumint", "integer", "bigint"}
 	if i, j := slices.Index(ints, from), slices.Index(ints, to); i >= 0 && j > i {
+		return true
+	}
+	texts := []string{"tinytext", "text", "mediumtext", "longtext"}
+	if i, j := slices.Index(texts, from), slices.Index(texts, to); i >= 0 && j > i {
 		return true
 	}
 	f := sized().FindStringSubmatch(from)
 	if f == nil {
 		return false
 	}
-	if (f[1] == "character varying" || f[1] == "varchar") && to == "text" {
+	if (f[1] == "character varying" || f[1] == "varchar") && slices.Index(texts, to) > 0 {
 		return true
 	}
 	t := sized().FindStringSubmatch(to)

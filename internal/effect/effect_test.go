@@ -2,6 +2,7 @@ package effect_test
 
 import (
 	"context"
+	"github.com/dbprep/dbprep/internal/engine/mysql"
 	"github.com/dbprep/dbprep/internal/engine/postgres"
 	"github.com/dbprep/dbprep/internal/engine/sqlite"
 	"github.com/dbprep/dbprep/internal/engines"
@@ -45,7 +46,7 @@ func check(t *testing.T, scratch dburl.URL, now map[string]string) []string {
 	for k, v := range now {
 		all[k] = v
 	}
-	findings, err := effect.Check(context.Background(), effect.Config{Engines: engines.Set{sqlite.Engine, postgres.Engine},
+	findings, err := effect.Check(context.Background(), effect.Config{Engines: engines.Set{sqlite.Engine, postgres.Engine, mysql.Engine},
 		Scratch: scratch, Released: resolve(t, map[string]string{"1_release.sql": release}), Current: resolve(t, all),
 	})
 	if err != nil {
@@ -130,6 +131,53 @@ func TestEffectsPostgres(t *testing.T) {
 		"16_serial.sql locks-table error",
 	}
 	wantFindings(t, got, want)
+}
+
+// The same on MySQL (a throwaway database on a real MariaDB, dropped
+// afterwards): a dropped and a renamed column, a renamed table, widened
+// types (int to bigint, varchar to a longer one and to text: MySQL copies
+// the table), a narrowed one, a NOT NULL column added without a default
+// (MySQL fills old rows, but the running app's inserts fail), MODIFY …
+// NOT NULL, a new table changed freely, and a migration failing on the
+// release. MySQL's locks are not judged (no rule reads its DDL text).
+func TestEffectsMySQL(t *testing.T) {
+	srv := testdb.MySQL(t)
+	u, err := dburl.Parse(srv.URL("unused"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := check(t, u, map[string]string{
+		"2_drop_email.sql":  "ALTER TABLE users DROP COLUMN email;\n",
+		"3_rename_name.sql": "ALTER TABLE users RENAME COLUMN name TO full_name;\n",
+		"4_widen.sql":       "ALTER TABLE users MODIFY age BIGINT;\nALTER TABLE users MODIFY note VARCHAR(80);\n",
+		"5_narrow.sql":      "ALTER TABLE users MODIFY note VARCHAR(10);\n",
+		"6_notnull.sql":     "ALTER TABLE posts ADD COLUMN body TEXT NOT NULL;\n",
+		"7_set_notnull.sql": "ALTER TABLE posts MODIFY title TEXT NOT NULL;\n",
+		"8_fresh.sql":       "CREATE TABLE fresh (a INTEGER);\nALTER TABLE fresh ADD COLUMN b TEXT NOT NULL;\nALTER TABLE fresh DROP COLUMN a;\n",
+		"9_default_ok.sql":  "ALTER TABLE posts ADD COLUMN author VARCHAR(20) NOT NULL DEFAULT '';\nALTER TABLE posts ADD COLUMN n INTEGER AUTO_INCREMENT UNIQUE;\n",
+		"10_rename_tab.sql": "RENAME TABLE old TO older;\n",
+		"11_to_text.sql":    "ALTER TABLE users MODIFY note MEDIUMTEXT;\n",
+		"12_fails.sql":      "ALTER TABLE nosuch ADD COLUMN x INTEGER;\n",
+		"13_never_run.sql":  "DROP TABLE old;\n",
+	})
+	want := []string{
+		"2_drop_email.sql destructive error",
+		"3_rename_name.sql breaks-running-app error",
+		"4_widen.sql rewrites-table warning",
+		"4_widen.sql rewrites-table warning",
+		"5_narrow.sql destructive error",
+		"6_notnull.sql breaks-running-app error",
+		"7_set_notnull.sql breaks-running-app warning",
+		"10_rename_tab.sql breaks-running-app error",
+		"11_to_text.sql rewrites-table warning",
+		"12_fails.sql fails-on-release error",
+	}
+	wantFindings(t, got, want)
+	// The throwaway databases are gone.
+	var left int
+	if err := srv.Query(t, "").QueryRow("SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'dbprep\\_lint\\_%'").Scan(&left); err != nil || left != 0 {
+		t.Errorf("throwaway databases left: %d (%v)", left, err)
+	}
 }
 
 func wantFindings(t *testing.T, got, want []string) {
