@@ -238,3 +238,31 @@ func TestMySQLDevShell(t *testing.T) {
 		}
 	}
 }
+
+// databases mixes a SQLite and a MySQL database in one build: each
+// variable is set, each database is readable there, the MySQL server is
+// stopped at the end, and vet's engine table knows MySQL's name.
+func TestMySQLBesideSQLite(t *testing.T) {
+	requireMariaDB(t)
+	e := newEnv(t)
+	drv := e.expr(t, fmt.Sprintf(`
+(pkgs.mkDerivation (dbprep.overrideMainWithDatabase {
+  databases = { DATABASE_URL = src; MY_DATABASE_URL = { migrations = src; engine = "mysql"; }; };
+} {
+  pname = "mixed"; version = "0.1"; src = src; nonce = "%d";
+  installPhase = ''
+    sqlite3 "''${DATABASE_URL#sqlite://}" 'SELECT count(*) FROM users' > $out
+    mariadb --no-defaults -S "''${MY_DATABASE_URL##*socket=}" -u root -N -e 'SELECT count(*) FROM users' app >> $out
+    echo "$MY_DATABASE_URL" >> $out
+  '';
+})).drvPath`, time.Now().UnixNano()))
+	out, err := nixTool("nix-store", "--realise", drv)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(strings.TrimSpace(out))
+	if !regexp.MustCompile(`^0\n0\nmysql://root@localhost/app\?socket=/\S+/dbprep-my-MY_DATABASE_URL/mysqld.sock\n$`).Match(data) {
+		t.Errorf("the build's queries and MySQL URL: %q", data)
+	}
+	assertServersGone(t, nix(t, "log", drv))
+}
