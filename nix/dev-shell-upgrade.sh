@@ -37,7 +37,13 @@ dbprep_dev_upgrade() {
     echo "dbprep: applied the new migrations to $dest; your data is kept"
     return 0
   fi
-  echo "dbprep: a new migration failed on the data in $dest, which is kept as it was before that migration:"
+  case "$url" in
+    mysql://*)
+      # MySQL commits each DDL statement: what ran before the failing one
+      # stays, with a dirty ledger row (the hint says the two ways out).
+      echo "dbprep: a new migration failed on the data in $dest; MySQL kept what ran before the failing statement, as the hint below says:" ;;
+    *) echo "dbprep: a new migration failed on the data in $dest, which is kept as it was before that migration:" ;;
+  esac
   while IFS= read -r line; do echo "dbprep:   $line"; done <<<"$out"
   echo "dbprep: fix the data or the migration and enter the shell again, or delete $dest for a fresh copy"
   return 2
