@@ -213,6 +213,22 @@ func TestMySQLDevShell(t *testing.T) {
 			strings.Contains(grew, "replacing") || !strings.HasSuffix(grew, "\n0\n1\n") {
 			t.Errorf("%s: a shell with one more migration must apply it on top of the copy, keeping its row: %v\n%s", user, err, grew)
 		}
+		// A new migration that fails on the copy's rows after a DDL
+		// statement: MySQL keeps that statement, and the shell says so.
+		os.WriteFile(filepath.Join(grown, "20990102000000_unique.sql"), []byte("CREATE TABLE t2 (x int);\nALTER TABLE users ADD UNIQUE KEY song (favorite_song(10));\n"), 0o644)
+		failingDb := `(dbprep.prepareDatabase { migrations = ` + grown + `; name = "mycrate-database-mysql"; engine = "mysql"; })`
+		if _, err := nixTool("nix-store", "--realise", e.expr(t, failingDb+".drvPath")); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := shell(current, `mariadb -e "INSERT INTO users VALUES ('same', 'x'), ('same', 'y')" app`); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		current = e.expr(t, `dbprep.devShellHook { database = `+failingDb+`; }`)
+		failed, _ := shell(current, `mariadb -N -e 'SELECT count(*) FROM t2' app`)
+		if !strings.Contains(failed, "MySQL kept what ran before the failing statement") || !strings.Contains(failed, "MySQL commits each DDL statement") ||
+			!strings.HasSuffix(failed, "\n0\n") {
+			t.Errorf("%s: a migration failing on the copy after DDL must say what MySQL kept: %v\n%s", user, err, failed)
+		}
 		// Back to the first database: the history diverged, so the copy
 		// (its server stopped) is moved aside with the row, and replaced.
 		current = hook
@@ -228,7 +244,7 @@ func TestMySQLDevShell(t *testing.T) {
 		if err != nil || !strings.Contains(stop, "MySQL stopped") || !strings.Contains(stop, "no MySQL server runs") {
 			t.Errorf("%s: dbprep-my stop: %v\n%s", user, err, stop)
 		}
-		for _, s := range startedPid.FindAllStringSubmatch(first+grew+back, -1) {
+		for _, s := range startedPid.FindAllStringSubmatch(first+grew+failed+back, -1) {
 			if pid, _ := strconv.Atoi(s[3]); alive(pid) {
 				t.Errorf("%s: mariadbd (pid %d) still runs after dbprep-my stop", user, pid)
 			}
