@@ -31,7 +31,7 @@ dbprep_dev_server() {
   # A socket path has at most 107 bytes: keep it short, one per copy.
   local sock="${XDG_RUNTIME_DIR:-/tmp}/dbprep-$e-$(printf %s "$dest" | cksum | cut -d ' ' -f 1)"
   local url rc=0
-  url=$("dbprep_${e}_url" "$name" "$sock")
+  url=$("dbprep_${e}_url" "$name" "$dest" "$sock")
   if [ -d "$dest" ] && [ "$(cat "$dest.source" 2>/dev/null)" != "$db" ]; then
     if ! "dbprep_${e}_running" "$bin" "$dest"; then
       "dbprep_${e}_start" "$bin" "$dest" "$sock" "$dest.log" || rc=2
@@ -60,7 +60,7 @@ dbprep_dev_server() {
     "dbprep_${e}_start" "$bin" "$dest" "$sock" "$dest.log" || return 1
   fi
   export "$var=$url"
-  [ "$var" != DATABASE_URL ] || "dbprep_${e}_client_env" "$name" "$sock" "$dest"
+  [ "$var" != DATABASE_URL ] || "dbprep_${e}_client_env" "$name" "$dest" "$sock"
   # This server's line replaces any earlier one of VAR (a hook run again).
   local list="DBPREP_${e^^}_SERVERS" tab=$'\t' line servers=""
   while IFS= read -r line; do

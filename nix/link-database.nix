@@ -15,9 +15,9 @@ let
   link = { var, db }:
     let engine = databaseArg.engineOf db; in
     if engine == "postgresql"
-    then "source ${./link-postgres.sh} ${./postgres.sh} ${db} ${db.postgresql}/bin ${db.databaseName} ${var}"
+    then "source ${./link-server.sh} pg ${./postgres.sh} ${db} ${db.postgresql}/bin ${db.databaseName} ${var}"
     else if engine == "mysql"
-    then "source ${./link-mysql.sh} ${./mysql.sh} ${db} ${db.mysql}/bin ${db.databaseName} ${var}"
+    then "source ${./link-server.sh} my ${./mysql.sh} ${db} ${db.mysql}/bin ${db.databaseName} ${var}"
     else "source ${./link-database.sh} ${db}/db.sqlite3 ${var}";
   byVar = builtins.listToAttrs (map (d: { name = d.var; value = d.db; }) dbs);
 in

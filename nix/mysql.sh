@@ -55,19 +55,19 @@ dbprep_my_socket() {
   fi
 }
 
-# dbprep_my_url DBNAME SOCKETDIR: the URL of DBNAME on the server of
-# SOCKETDIR (a directory, not "."), as root.
+# dbprep_my_url DBNAME DATA SOCKETDIR: the URL of DBNAME on the server of
+# DATA listening in SOCKETDIR (dbprep_my_socket), as root.
 dbprep_my_url() {
-  printf 'mysql://root@localhost/%s?socket=%s/mysqld.sock\n' "$1" "$2"
+  printf 'mysql://root@localhost/%s?socket=%s\n' "$1" "$(dbprep_my_socket "$2" "$3")"
 }
 
-# dbprep_my_client_env DBNAME SOCKETDIR DATA: point the mysql client and its
+# dbprep_my_client_env DBNAME DATA SOCKETDIR: point the mysql client and its
 # tools at DBNAME: MYSQL_HOME is DATA.client, a directory of dbprep's whose
 # my.cnf names the socket, root and the database (the client reads it after
 # /etc/my.cnf, whose socket would win over MYSQL_UNIX_PORT, also exported).
 dbprep_my_client_env() {
-  local home="$3.client" socket="$2/mysqld.sock"
-  [ "$2" != . ] || socket=$(dbprep_my_socket "$3" .)
+  local home="$2.client" socket
+  socket=$(dbprep_my_socket "$2" "$3")
   mkdir -p "$home"
   printf '[client]\nsocket=%s\nuser=root\n[mysql]\ndatabase=%s\n' "$socket" "$1" >"$home/my.cnf.tmp"
   mv "$home/my.cnf.tmp" "$home/my.cnf"

@@ -69,15 +69,15 @@ dbprep_pg_stop() {
   fi
 }
 
-# dbprep_pg_url DBNAME SOCKETDIR: the URL of DBNAME on the server of SOCKETDIR
-# (a directory, not "."), as the postgres superuser.
+# dbprep_pg_url DBNAME DATA SOCKETDIR: the URL of DBNAME on the server of
+# DATA listening in SOCKETDIR (dbprep_pg_host), as the postgres superuser.
 dbprep_pg_url() {
-  printf 'postgres:///%s?host=%s&user=postgres\n' "$1" "$2"
+  printf 'postgres:///%s?host=%s&user=postgres\n' "$1" "$(dbprep_pg_host "$2" "$3")"
 }
 
-# dbprep_pg_client_env DBNAME SOCKETDIR [DATA]: export libpq's variables for it.
+# dbprep_pg_client_env DBNAME DATA SOCKETDIR: export libpq's variables for it.
 dbprep_pg_client_env() {
-  export PGHOST="$2" PGUSER=postgres PGDATABASE="$1"
+  export PGHOST="$(dbprep_pg_host "$2" "$3")" PGUSER=postgres PGDATABASE="$1"
 }
 
 # dbprep_pg_running PGBIN DATA: whether the server of DATA runs.

@@ -80,42 +80,34 @@ let
   table =
     if sqlxConfig == null then "_sqlx_migrations"
     else ((builtins.fromTOML (builtins.readFile sqlxConfig)).migrate or { }).table-name or "_sqlx_migrations";
-  postgres = runCommand name
-    {
-      nativeBuildInputs = [ dbprep ];
-      SOURCE_DATE_EPOCH = toString sourceDateEpoch;
-      passthru = {
-        inherit src postgresql databaseName sqlxCompat;
-        engine = engine';
-        sqlxConfigFile = config;
-        dump = "${postgres}/dump.sql";
-        schema = "${postgres}/schema.sql";
-      };
-    } ''
-    ${lintFirst}
-    bash ${./prepare-postgres.sh} ${./postgres.sh} ${postgresqlBin} ${databaseName} ${src} ${config} ${sqlxCompat} ${table} ${if check then "1" else "0"}
-  '';
-  postgresqlBin =
-    if postgresql == null then throw "dbprep.prepareDatabase: engine \"postgresql\" needs `postgresql` (a package, e.g. pkgs.postgresql_17)"
-    else "${postgresql}/bin";
-  mysqlDrv = runCommand name
-    {
-      nativeBuildInputs = [ dbprep ];
-      SOURCE_DATE_EPOCH = toString sourceDateEpoch;
-      passthru = {
-        inherit src mysql databaseName sqlxCompat;
-        engine = engine';
-        sqlxConfigFile = config;
-        dump = "${mysqlDrv}/dump.sql";
-        schema = "${mysqlDrv}/schema.sql";
-      };
-    } ''
-    ${lintFirst}
-    bash ${./prepare-mysql.sh} ${./mysql.sh} ${mysqlBin} ${databaseName} ${src} ${config} ${sqlxCompat} ${table} ${if check then "1" else "0"}
-  '';
-  mysqlBin =
-    if mysql == null then throw "dbprep.prepareDatabase: engine \"mysql\" needs `mysql` (a package, e.g. pkgs.mariadb or pkgs.mysql84)"
-    else "${mysql}/bin";
+  # A server engine's build (prepare-postgres.sh, prepare-mysql.sh): its
+  # output is a dump, and passthru names the package (passthru.postgresql,
+  # passthru.mysql) the helpers load it with.
+  dumped = { script, functions, packageArg, package, example }:
+    let
+      bin =
+        if package == null then throw "dbprep.prepareDatabase: engine \"${engine'}\" needs `${packageArg}` (a package, e.g. ${example})"
+        else "${package}/bin";
+      self = runCommand name
+        {
+          nativeBuildInputs = [ dbprep ];
+          SOURCE_DATE_EPOCH = toString sourceDateEpoch;
+          passthru = {
+            inherit src databaseName sqlxCompat;
+            ${packageArg} = package;
+            engine = engine';
+            sqlxConfigFile = config;
+            dump = "${self}/dump.sql";
+            schema = "${self}/schema.sql";
+          };
+        } ''
+        ${lintFirst}
+        bash ${script} ${functions} ${bin} ${databaseName} ${src} ${config} ${sqlxCompat} ${table} ${if check then "1" else "0"}
+      '';
+    in
+    self;
+  postgres = dumped { script = ./prepare-postgres.sh; functions = ./postgres.sh; packageArg = "postgresql"; package = postgresql; example = "pkgs.postgresql_17"; };
+  mysqlDrv = dumped { script = ./prepare-mysql.sh; functions = ./mysql.sh; packageArg = "mysql"; package = mysql; example = "pkgs.mariadb or pkgs.mysql84"; };
   sqlite = runCommand name
     {
       nativeBuildInputs = [ dbprep ];

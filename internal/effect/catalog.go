@@ -94,7 +94,14 @@ WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
   AND c.oid::regclass::text <> $1`
 
 func readPostgres(ctx context.Context, db *sql.DB, ledger string) (Catalog, error) {
-	rows, err := db.QueryContext(ctx, postgresColumns, ledger)
+	return readColumns(ctx, db, postgresColumns, ledger, nil)
+}
+
+// readColumns reads a catalog from query, whose rows are a table, a
+// column's name, type, NOT NULL and whether it has a default; typ, when
+// given, rewrites each type.
+func readColumns(ctx context.Context, db *sql.DB, query, ledger string, typ func(string) string) (Catalog, error) {
+	rows, err := db.QueryContext(ctx, query, ledger)
 	if err != nil {
 		return nil, fmt.Errorf("reading the catalog: %w", err)
 	}
@@ -105,6 +112,9 @@ func readPostgres(ctx context.Context, db *sql.DB, ledger string) (Catalog, erro
 		var col Column
 		if err := rows.Scan(&table, &name, &col.Type, &col.NotNull, &col.HasDefault); err != nil {
 			return nil, err
+		}
+		if typ != nil {
+			col.Type = typ(col.Type)
 		}
 		if c[table] == nil {
 			c[table] = map[string]Column{}
@@ -127,25 +137,7 @@ WHERE table_schema = DATABASE() AND table_name <> ?
   AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE')`
 
 func readMySQL(ctx context.Context, db *sql.DB, ledger string) (Catalog, error) {
-	rows, err := db.QueryContext(ctx, mysqlColumns, strings.ReplaceAll(ledger, "`", ""))
-	if err != nil {
-		return nil, fmt.Errorf("reading the catalog: %w", err)
-	}
-	defer rows.Close()
-	c := Catalog{}
-	for rows.Next() {
-		var table, name string
-		var col Column
-		if err := rows.Scan(&table, &name, &col.Type, &col.NotNull, &col.HasDefault); err != nil {
-			return nil, err
-		}
-		col.Type = mysqlType(col.Type)
-		if c[table] == nil {
-			c[table] = map[string]Column{}
-		}
-		c[table][name] = col
-	}
-	return c, rows.Err()
+	return readColumns(ctx, db, mysqlColumns, strings.ReplaceAll(ledger, "`", ""), mysqlType)
 }
 
 // mysqlType is a MySQL COLUMN_TYPE in the words widens knows: integers

@@ -230,7 +230,7 @@ in builtins.concatStringsSep "\n" [ plain.goModules.drvPath a.goModules.drvPath 
 		t.Error("crane's deps derivation depends on the database")
 	}
 	for _, phase := range l[7:] {
-		if !strings.Contains(phase, "link-postgres.sh") {
+		if !strings.Contains(phase, "link-server.sh pg") {
 			t.Errorf("the Rust helpers' phase does not start PostgreSQL: %s", phase)
 		}
 	}

@@ -106,7 +106,7 @@ in builtins.toJSON {
 	if !r.GoModulesSame || !r.CraneDepsSame {
 		t.Errorf("dependency derivations differ from a plain build's, or with the migrations: goModules %v, crane %v", r.GoModulesSame, r.CraneDepsSame)
 	}
-	for _, want := range []string{"link-database.sh /nix/store/", " ACCOUNTS_DATABASE_URL", " DATABASE_URL", "link-postgres.sh ", " PAYMENTS_DATABASE_URL"} {
+	for _, want := range []string{"link-database.sh /nix/store/", " ACCOUNTS_DATABASE_URL", " DATABASE_URL", "link-server.sh pg ", " PAYMENTS_DATABASE_URL"} {
 		if !strings.Contains(r.Phase, want) {
 			t.Errorf("the link phase lacks %q:\n%s", want, r.Phase)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,65 +27,25 @@ var eventStarts = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompi
 // DELIMITER line, as a migration would hold it (a routine's body keeps its
 // own semicolons: the server parses BEGIN … END as one statement).
 func (s *Store) DumpSchema(ctx context.Context) (string, error) {
-	rows, err := s.conn.QueryContext(ctx, "SELECT TABLE_NAME, TABLE_TYPE = 'VIEW' FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_TYPE = 'VIEW', TABLE_NAME")
-	if err != nil {
-		return "", fmt.Errorf("reading the schema: %w", err)
-	}
-	type object struct {
-		name string
-		view bool
-	}
-	var objects []object
-	for rows.Next() {
-		var o object
-		if err := rows.Scan(&o.name, &o.view); err != nil {
-			rows.Close()
-			return "", fmt.Errorf("reading the schema: %w", err)
-		}
-		objects = append(objects, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("reading the schema: %w", err)
-	}
 	var b strings.Builder
 	b.WriteString(store.SchemaHeader)
-	routines, err := s.showCreate(ctx, "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY ROUTINE_TYPE DESC, ROUTINE_NAME")
-	if err != nil {
-		return "", err
-	}
-	b.WriteString(routines)
 	hasLedger := false
-	for _, o := range objects {
-		kind := "TABLE"
-		if o.view {
-			kind = "VIEW"
-		}
-		cols := 2
-		if o.view {
-			cols = 4 // View, Create View, character_set_client, collation_connection
-		}
-		dest := make([]any, cols)
-		var name, create string
-		dest[0], dest[1] = &name, &create
-		for i := 2; i < cols; i++ {
-			dest[i] = new(string)
-		}
-		if err := s.conn.QueryRowContext(ctx, "SHOW CREATE "+kind+" "+quoteName(o.name)).Scan(dest...); err != nil {
-			return "", fmt.Errorf("reading %s: %w", o.name, err)
-		}
-		b.WriteString(autoIncrement().ReplaceAllString(create, "") + ";\n\n")
-		hasLedger = hasLedger || !o.view && o.name == s.Table()
-	}
 	for _, q := range []string{
+		"SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY ROUTINE_TYPE DESC, ROUTINE_NAME",
+		"SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_TYPE = 'VIEW', TABLE_NAME",
 		"SELECT 'TRIGGER', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER",
 		"SELECT 'EVENT', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() ORDER BY EVENT_NAME",
 	} {
-		text, err := s.showCreate(ctx, q)
+		objects, err := s.list(ctx, q)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(eventStarts().ReplaceAllString(text, ""))
+		hasLedger = hasLedger || slices.Contains(objects, [2]string{"TABLE", s.Table()})
+		text, err := s.showCreate(ctx, objects)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(text)
 	}
 	if hasLedger {
 		ins, err := store.LedgerInserts(ctx, s.conn, s.Table(), s.Table(), func(c []byte) string { return "X'" + hex.EncodeToString(c) + "'" })
@@ -96,28 +57,10 @@ func (s *Store) DumpSchema(ctx context.Context) (string, error) {
 	return b.String(), nil
 }
 
-// showCreate runs list, whose rows are (KIND, name), and prints SHOW
-// CREATE KIND name of each: its statement column, "Create KIND" (or "SQL
+// showCreate prints SHOW CREATE KIND name of each of objects, (KIND, name): its statement column, "Create KIND" (or "SQL
 // Original Statement", a trigger's), the others (sql_mode, character sets,
 // a trigger's "Created" time) left out.
-func (s *Store) showCreate(ctx context.Context, list string) (string, error) {
-	rows, err := s.conn.QueryContext(ctx, list)
-	if err != nil {
-		return "", fmt.Errorf("reading the schema: %w", err)
-	}
-	var objects [][2]string
-	for rows.Next() {
-		var o [2]string
-		if err := rows.Scan(&o[0], &o[1]); err != nil {
-			rows.Close()
-			return "", fmt.Errorf("reading the schema: %w", err)
-		}
-		objects = append(objects, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("reading the schema: %w", err)
-	}
+func (s *Store) showCreate(ctx context.Context, objects [][2]string) (string, error) {
 	var b strings.Builder
 	for _, o := range objects {
 		r, err := s.conn.QueryContext(ctx, "SHOW CREATE "+o[0]+" "+quoteName(o[1]))
@@ -147,7 +90,52 @@ func (s *Store) showCreate(ctx context.Context, list string) (string, error) {
 			// read the body.
 			return "", fmt.Errorf("reading %s %s: the server did not show its definition (the user may lack the rights to read it)", strings.ToLower(o[0]), o[1])
 		}
-		b.WriteString(create + ";\n\n")
+		b.WriteString(stateless(o[0], create) + ";\n\n")
 	}
 	return b.String(), nil
+}
+
+// list runs query, whose rows are (KIND, name), and returns them.
+func (s *Store) list(ctx context.Context, query string) ([][2]string, error) {
+	rows, err := s.conn.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("reading the schema: %w", err)
+	}
+	defer rows.Close()
+	var objects [][2]string
+	for rows.Next() {
+		var o [2]string
+		if err := rows.Scan(&o[0], &o[1]); err != nil {
+			return nil, fmt.Errorf("reading the schema: %w", err)
+		}
+		objects = append(objects, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the schema: %w", err)
+	}
+	return objects, nil
+}
+
+// stateless is a SHOW CREATE text without the state it prints: a table's
+// AUTO_INCREMENT=N (in its options, after the last column's line), an
+// event's STARTS (before its body), never the same words in a comment or
+// a body.
+func stateless(kind, create string) string {
+	cut := func(re *regexp.Regexp, from, to int) string {
+		if loc := re.FindStringIndex(create[from:to]); loc != nil {
+			return create[:from+loc[0]] + create[from+loc[1]:]
+		}
+		return create
+	}
+	switch kind {
+	case "TABLE":
+		if i := strings.LastIndex(create, "\n)"); i >= 0 {
+			return cut(autoIncrement(), i, len(create))
+		}
+	case "EVENT":
+		if i := strings.Index(create, " DO "); i >= 0 {
+			return cut(eventStarts(), 0, i)
+		}
+	}
+	return create
 }
