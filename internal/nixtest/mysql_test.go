@@ -6,8 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -281,4 +283,60 @@ func TestMySQLBesideSQLite(t *testing.T) {
 		t.Errorf("the build's queries and MySQL URL: %q", data)
 	}
 	assertServersGone(t, nix(t, "log", drv))
+}
+
+// A MySQL build interrupted while its server runs (nix-daemon then kills
+// the build user's processes with SIGKILL: no trap runs) leaves no server
+// running and nothing outside its build directory: with a long name the
+// socket is in the data directory, reached through /proc.
+func TestMySQLInterruptedBuildLeavesNothing(t *testing.T) {
+	requireMariaDB(t)
+	e := newEnv(t)
+	requireBuildUsers(t, e)
+	migrations := t.TempDir()
+	os.Chmod(migrations, 0o755)
+	if err := os.WriteFile(filepath.Join(migrations, "1_slow.sql"), []byte("DO SLEEP(60);\nCREATE TABLE slow (id int);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("interrupted-my-%d-%s", time.Now().UnixNano(), strings.Repeat("x", 60))
+	drv := e.expr(t, `(dbprep.prepareDatabase { migrations = `+migrations+`; name = "`+name+`"; engine = "mysql"; }).drvPath`)
+	if _, err := nixTool("nix-store", "--realise", e.expr(t, "dbprep.dbprep.drvPath")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filepath.Glob("/tmp/dbprep-my.*")
+	build := exec.Command("nix-store", "--realise", drv)
+	build.Env = append(os.Environ(), "NIX_CONFIG="+nixConfig)
+	var log lockedBuffer
+	build.Stdout, build.Stderr = &log, &log
+	if err := build.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var m []string
+	for deadline := time.Now().Add(3 * time.Minute); m == nil && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		m = startedPid.FindStringSubmatch(log.String())
+	}
+	if m == nil {
+		build.Process.Kill()
+		build.Wait()
+		t.Fatalf("the build never started its server:\n%s", tail(log.String(), 3000))
+	}
+	pid, _ := strconv.Atoi(m[3])
+	time.Sleep(time.Second) // into the migration's SLEEP
+	build.Process.Signal(os.Interrupt)
+	build.Wait()
+	for deadline := time.Now().Add(20 * time.Second); alive(pid) && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	}
+	if alive(pid) {
+		t.Errorf("the interrupted build's server (pid %d) still runs", pid)
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if !strings.HasPrefix(m[2], "/proc/") {
+		t.Errorf("with a long name the socket must be in the data directory, through /proc: %s", m[2])
+	}
+	after, _ := filepath.Glob("/tmp/dbprep-my.*")
+	for _, p := range after {
+		if !slices.Contains(before, p) {
+			t.Errorf("the interrupted build left %s behind", p)
+		}
+	}
 }
