@@ -121,5 +121,9 @@
         path = ./template-postgres;
         description = "A Go program whose build and dev shell get a PostgreSQL server with its migrations applied";
       };
+      templates.mysql = {
+        path = ./template-mysql;
+        description = "A Go program whose build and dev shell get a MySQL or MariaDB server with its migrations applied";
+      };
     };
 }

@@ -6,7 +6,7 @@
 # import (test drivers, analysistest) is never vendored.
 { examples ? false }:
 let
-  skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" "template-postgres" "docs" ]
+  skipDirs = [ ".git" ".ci" "nix" ".dbprep" "result" "template" "template-postgres" "template-mysql" "docs" ]
     ++ (if examples then [ ] else [ "examples" "bench" "nixtest" "testdb" "testbin" "storetest" "reliability" ]);
   root = toString ../.;
   keep = path: type:

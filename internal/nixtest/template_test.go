@@ -28,6 +28,14 @@ func TestTemplatePostgres(t *testing.T) {
 	testTemplate(t, e, "template-postgres", "dbprep: DATABASE_URL=postgres:///app?host=")
 }
 
+// The MySQL template (`nix flake init -t …#mysql`) builds as well: its check
+// phase queries a MariaDB server loaded from the prepared dump.
+func TestTemplateMySQL(t *testing.T) {
+	requireMariaDB(t)
+	e := newEnv(t)
+	testTemplate(t, e, "template-mysql", "dbprep: DATABASE_URL=mysql://root@localhost/app?socket=")
+}
+
 // testTemplate copies a template as `nix flake init` would, builds it with
 // dbprep as its input, and checks its tests ran against the database whose
 // URL the log shows as wantURL. It returns the project's directory.
