@@ -67,6 +67,29 @@ type Store interface {
 	Close() error
 }
 
+// Snapshot is the whole ledger as one read saw it.
+type Snapshot struct {
+	// Rows are all the rows, dirty ones too, in version order.
+	Rows []Applied
+	// Dirty is the smallest version recorded with success = false, when
+	// HasDirty.
+	Dirty    int64
+	HasDirty bool
+}
+
+// LedgerReader is a Store that reads its whole ledger in one query, without
+// the lock. A run that finds in it that nothing is to be done ends there
+// (the no-op run: one query, not the lock, the catalog, the dirty row, the
+// ledger and the unlock); anything else and it starts over under the lock.
+// An error (no ledger table yet) means only that: start over.
+type LedgerReader interface {
+	ReadLedger(ctx context.Context) (Snapshot, error)
+}
+
+// ErrNoSnapshot is a LedgerReader's answer when one read cannot tell: the
+// store has work to do before the ledger on every run (create-schemas).
+var ErrNoSnapshot = errors.New("the ledger cannot be read in one query here")
+
 // ErrAlreadyApplied is returned by Apply when the version was recorded by
 // someone else between planning and applying.
 var ErrAlreadyApplied = errors.New("migration already applied")

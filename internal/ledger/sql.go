@@ -164,35 +164,64 @@ func (s *SQLStore) Dirty(ctx context.Context) (int64, bool, error) {
 
 // Applied lists the ledger.
 func (s *SQLStore) Applied(ctx context.Context) ([]Applied, error) {
-	rows, err := s.conn.QueryContext(ctx, fmt.Sprintf("SELECT version, checksum FROM %s ORDER BY version", s.table))
+	out, _, err := s.read(ctx, "SELECT version, checksum FROM %s ORDER BY version", false)
+	return out, err
+}
+
+// Snapshot reads the whole ledger, dirty rows and all, in one query and
+// without the lock.
+func (s *SQLStore) ReadLedger(ctx context.Context) (Snapshot, error) {
+	rows, dirty, err := s.read(ctx, "SELECT version, checksum, success FROM %s ORDER BY version", true)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", s.table, err)
+		return Snapshot{}, err
+	}
+	snap := Snapshot{Rows: rows}
+	if len(dirty) > 0 {
+		snap.Dirty, snap.HasDirty = dirty[0], true
+	}
+	return snap, nil
+}
+
+// read runs query (a format for the table) and returns its rows; with
+// success, the query's third column is the success flag, and dirty lists
+// the versions where it is false, in the query's order.
+func (s *SQLStore) read(ctx context.Context, query string, success bool) (out []Applied, dirty []int64, err error) {
+	rows, err := s.conn.QueryContext(ctx, fmt.Sprintf(query, s.table))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", s.table, err)
 	}
 	defer rows.Close()
 	// The checksums are copied into one buffer, not one allocation a row
 	// (a no-op run reads every row).
-	var out []Applied
 	var ends []int
 	var sums []byte
 	var version int64
 	var sum sql.RawBytes
+	var ok bool
+	dest := []any{&version, &sum}
+	if success {
+		dest = append(dest, &ok)
+	}
 	for rows.Next() {
-		if err := rows.Scan(&version, &sum); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", s.table, err)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", s.table, err)
 		}
 		sums = append(sums, sum...)
 		out = append(out, Applied{Version: version})
 		ends = append(ends, len(sums))
+		if success && !ok {
+			dirty = append(dirty, version)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", s.table, err)
+		return nil, nil, fmt.Errorf("reading %s: %w", s.table, err)
 	}
 	start := 0
 	for i, end := range ends {
 		out[i].Checksum = sums[start:end:end]
 		start = end
 	}
-	return out, nil
+	return out, dirty, nil
 }
 
 // check reads, holding the write lock, the ledger around version: it is

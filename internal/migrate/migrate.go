@@ -237,6 +237,9 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 	if opts.Target != nil && !m.versionExists(*opts.Target) {
 		return res, &Error{Kind: ErrVersionNotPresent, Version: *opts.Target}
 	}
+	if m.upToDate(ctx, opts) {
+		return res, nil
+	}
 	applied, latest, release, err := m.begin(ctx, opts.IgnoreMissing)
 	defer release()
 	if err != nil {
@@ -249,6 +252,53 @@ func (m *Migrator) Run(ctx context.Context, opts Options) (Result, error) {
 		return m.runPlan(ctx, opts, p, &res)
 	})
 	return res, err
+}
+
+// upToDate reads the ledger in one query, without the lock, when the store
+// can (ledger.LedgerReader), and is true when the run has nothing to do and
+// nothing to say: no dirty row, no applied version without its file (unless
+// ignored), every migration applied with its file's checksum, the target
+// not below the latest. Anything else, an error included, and the run
+// starts over under the lock, where it is told as the locked path tells it.
+// The answer is the ledger at one moment: what another process may be
+// applying is not in it yet, which is the ledger this run would have seen
+// had it taken the lock first.
+func (m *Migrator) upToDate(ctx context.Context, opts Options) bool {
+	sn, ok := m.Store.(ledger.LedgerReader)
+	if !ok {
+		return false
+	}
+	snap, err := sn.ReadLedger(ctx)
+	if err != nil || snap.HasDirty {
+		return false
+	}
+	applied := make(map[int64][]byte, len(snap.Rows))
+	for _, r := range snap.Rows {
+		applied[r.Version] = r.Checksum
+	}
+	known := 0
+	for i := range m.Migrations {
+		mig := &m.Migrations[i]
+		if mig.Type.IsDown() {
+			continue
+		}
+		sum, ok := applied[mig.Version]
+		if !ok || string(sum) != string(mig.Checksum) {
+			return false
+		}
+		known++
+	}
+	if known != len(applied) && !opts.IgnoreMissing {
+		return false
+	}
+	if opts.Target != nil {
+		for v := range applied {
+			if v > *opts.Target {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // untilSettled carries out plan p with step, and while step says the

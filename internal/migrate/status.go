@@ -70,6 +70,17 @@ func (st Status) UpToDate() bool {
 // with readOnly.
 func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 	st := Status{Table: m.table()}
+	if sn, ok := m.Store.(ledger.LedgerReader); ok {
+		// One query where the ledger is there; where it is not (an error),
+		// the catalog says so below.
+		if snap, err := sn.ReadLedger(ctx); err == nil {
+			if snap.HasDirty {
+				st.Dirty = &snap.Dirty
+				st.DirtyLeft = m.leftovers(ctx, snap.Dirty)
+			}
+			return m.compare(st, snap.Rows), nil
+		}
+	}
 	has, err := m.Store.HasLedger(ctx)
 	if err != nil {
 		return st, err
@@ -100,6 +111,12 @@ func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 	if err != nil {
 		return st, err
 	}
+	return m.compare(st, rows), nil
+}
+
+// compare adds to st an entry for each migration and each applied version
+// without one.
+func (m *Migrator) compare(st Status, rows []ledger.Applied) Status {
 	applied := make(map[int64][]byte, len(rows))
 	for _, r := range rows {
 		applied[r.Version] = r.Checksum
@@ -118,7 +135,7 @@ func (m *Migrator) Status(ctx context.Context, readOnly bool) (Status, error) {
 			st.Entries = insertSorted(st.Entries, Entry{Version: r.Version, State: Missing, Applied: r.Checksum})
 		}
 	}
-	return st, nil
+	return st
 }
 
 // Leftovers is a Store that can say what a dirty migration left.

@@ -87,6 +87,15 @@ func (s *Store) HasLedger(ctx context.Context) (bool, error) {
 	return ok, err
 }
 
+// Snapshot reads the ledger in one query, unless create-schemas has
+// schemas to create first on every run.
+func (s *Store) ReadLedger(ctx context.Context) (ledger.Snapshot, error) {
+	if len(s.schema) > 0 {
+		return ledger.Snapshot{}, ledger.ErrNoSnapshot
+	}
+	return s.SQLStore.ReadLedger(ctx)
+}
+
 // requireDatabase fails on a session without a default database (a URL
 // that names none): sqlx's lock and the ledger need one.
 func (s *Store) requireDatabase(ctx context.Context) error {

@@ -76,6 +76,15 @@ func (p *Store) EnsureLedger(ctx context.Context) error {
 	return p.SQLStore.EnsureLedger(ctx)
 }
 
+// Snapshot reads the ledger in one query, unless create-schemas has
+// schemas to create first on every run.
+func (p *Store) ReadLedger(ctx context.Context) (ledger.Snapshot, error) {
+	if len(p.schema) > 0 {
+		return ledger.Snapshot{}, ledger.ErrNoSnapshot
+	}
+	return p.SQLStore.ReadLedger(ctx)
+}
+
 // readOnlyCause marks a write PostgreSQL refused because the session is
 // read-only (a standby, default_transaction_read_only) or the user may not
 // create there.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
@@ -214,5 +215,36 @@ func testDryRun(t *testing.T, h Harness) {
 	}
 	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1}) {
 		t.Errorf("a dry run changed the ledger: %v", got)
+	}
+}
+
+// testSnapshot: the store reads its ledger in one query (what lets a run
+// with nothing to do skip the lock): an error before the ledger exists,
+// every row with its checksum after, and a dirty row flagged.
+func testSnapshot(t *testing.T, h Harness) {
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	sn, ok := st.(ledger.LedgerReader)
+	if !ok {
+		t.Fatalf("%T cannot read its ledger in one query (ledger.LedgerReader)", st)
+	}
+	if snap, err := sn.ReadLedger(ctx); err == nil {
+		t.Fatalf("a snapshot before the ledger exists: %+v, want an error", snap)
+	}
+	ms := threeMigrations()
+	mustRun(t, st, ms)
+	snap, err := sn.ReadLedger(ctx)
+	if err != nil || snap.HasDirty || len(snap.Rows) != 3 {
+		t.Fatalf("after the run: %+v, %v", snap, err)
+	}
+	for i, r := range snap.Rows {
+		if r.Version != ms[i].Version || string(r.Checksum) != string(ms[i].Checksum) {
+			t.Errorf("row %d: %d %x, want %d %x", i, r.Version, r.Checksum, ms[i].Version, ms[i].Checksum)
+		}
+	}
+	exec(t, db, "UPDATE _sqlx_migrations SET success = false WHERE version = 2")
+	if snap, err = sn.ReadLedger(ctx); err != nil || !snap.HasDirty || snap.Dirty != 2 || len(snap.Rows) != 3 {
+		t.Errorf("with 2 dirty: %+v, %v", snap, err)
 	}
 }

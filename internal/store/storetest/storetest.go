@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ApplyAll", func(t *testing.T) { testApplyAll(t, h) })
 	t.Run("FailingMigrationInTheMiddle", func(t *testing.T) { testFailingMigration(t, h) })
 	t.Run("Dirty", func(t *testing.T) { testDirty(t, h) })
+	t.Run("Snapshot", func(t *testing.T) { testSnapshot(t, h) })
 	t.Run("Missing", func(t *testing.T) { testMissing(t, h) })
 	t.Run("Mismatch", func(t *testing.T) { testMismatch(t, h) })
 	t.Run("TargetVersion", func(t *testing.T) { testTarget(t, h) })
