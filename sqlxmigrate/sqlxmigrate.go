@@ -117,7 +117,8 @@ type Options struct {
 	Table string
 	// IgnoredChars are left out of checksums (sqlx.toml's migrate.ignored-chars).
 	IgnoredChars []rune
-	// NoLock skips PostgreSQL's advisory lock (sqlx-cli's --no-lock).
+	// NoLock skips sqlx's lock (PostgreSQL's advisory lock, MySQL's GET_LOCK;
+	// the --no-lock flag).
 	NoLock bool
 	// SQLx08 follows sqlx 0.8 (and 0.7) rather than 0.9, sqlx's stable
 	// release and the default: "-- no-transaction" is then ignored on
@@ -206,9 +207,11 @@ type Status struct {
 	File string
 }
 
-// Up applies every pending migration in version order, under the advisory
-// lock on PostgreSQL. A migration that fails is rolled back (unless it is
-// "-- no-transaction") and stops the run; those before it stay applied.
+// Up applies every pending migration in version order, under sqlx's lock
+// (PostgreSQL's advisory lock, MySQL's GET_LOCK). With nothing pending it
+// reads the ledger once and takes no lock. A migration that fails is rolled
+// back (unless it is "-- no-transaction") and stops the run; those before it
+// stay applied.
 func (p *Provider) Up(ctx context.Context) ([]Result, error) {
 	return p.run(ctx, func(m *migrate.Migrator) (migrate.Result, error) { return m.Run(ctx, migrate.Options{}) })
 }
