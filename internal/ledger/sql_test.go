@@ -64,6 +64,7 @@ func TestSQLStorePostgresLibPQ(t *testing.T) {
 		},
 		TableExists: storetest.PostgresTableExists,
 		Placeholder: storetest.PostgresPlaceholder,
+		Locks:       true,
 	})
 }
 

@@ -46,6 +46,7 @@ func mysqlHarness() storetest.Harness {
 		TableExists: storetest.MySQLTableExists,
 		Placeholder: storetest.MySQLPlaceholder,
 		DDLCommits:  true,
+		Locks:       true,
 	}
 }
 

@@ -56,6 +56,7 @@ func postgresHarness() storetest.Harness {
 		},
 		TableExists: storetest.PostgresTableExists,
 		Placeholder: storetest.PostgresPlaceholder,
+		Locks:       true,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migrate"
@@ -246,5 +247,41 @@ func testSnapshot(t *testing.T, h Harness) {
 	exec(t, db, "UPDATE _sqlx_migrations SET success = false WHERE version = 2")
 	if snap, err = sn.ReadLedger(ctx); err != nil || !snap.HasDirty || snap.Dirty != 2 || len(snap.Rows) != 3 {
 		t.Errorf("with 2 dirty: %+v, %v", snap, err)
+	}
+}
+
+// testNoopTakesNoLock: while another session holds the migration lock, a
+// run with nothing to do ends (it reads the ledger without the lock), and
+// a run with a migration pending waits for the lock until its context ends,
+// applying nothing.
+func testNoopTakesNoLock(t *testing.T, h Harness) {
+	if !h.Locks {
+		t.Skip("this store's Lock excludes no other session")
+	}
+	open, db := h.Fresh(t)
+	st := open(t)
+	defer st.Close()
+	ms := threeMigrations()
+	mustRun(t, st, ms[:2])
+	holder := open(t)
+	defer holder.Close()
+	if err := holder.Lock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Generous: a no-op that waited for the lock would wait for ever.
+	noop, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if res, err := (&migrate.Migrator{Store: st, Migrations: ms[:2]}).Run(noop, migrate.Options{}); err != nil || res.Done != 0 {
+		t.Fatalf("a no-op while another session holds the lock: %+v, %v", res, err)
+	}
+	waiter := open(t)
+	defer waiter.Close()
+	pending, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if res, err := (&migrate.Migrator{Store: waiter, Migrations: ms}).Run(pending, migrate.Options{}); err == nil || res.Done != 0 {
+		t.Fatalf("a run with a migration pending did not wait for the lock: %+v, %v", res, err)
+	}
+	if got := versions(ledgerRows(t, db)); !slices.Equal(got, []int64{1, 2}) {
+		t.Errorf("ledger %v, want [1 2]", got)
 	}
 }

@@ -27,6 +27,9 @@ type Harness struct {
 	// (MySQL), so a migration that fails after one leaves what ran and
 	// its row, success = false, as sqlx leaves them.
 	DDLCommits bool
+	// Locks: Lock excludes the other sessions (PostgreSQL's advisory lock,
+	// MySQL's GET_LOCK); SQLite's does nothing.
+	Locks bool
 }
 
 // Run runs the whole suite.
@@ -36,6 +39,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("FailingMigrationInTheMiddle", func(t *testing.T) { testFailingMigration(t, h) })
 	t.Run("Dirty", func(t *testing.T) { testDirty(t, h) })
 	t.Run("Snapshot", func(t *testing.T) { testSnapshot(t, h) })
+	t.Run("NoopTakesNoLock", func(t *testing.T) { testNoopTakesNoLock(t, h) })
 	t.Run("Missing", func(t *testing.T) { testMissing(t, h) })
 	t.Run("Mismatch", func(t *testing.T) { testMismatch(t, h) })
 	t.Run("TargetVersion", func(t *testing.T) { testTarget(t, h) })
