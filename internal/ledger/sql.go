@@ -32,6 +32,13 @@ type SQLOptions struct {
 	// in place of one conn.ExecContext (the SQLite backend runs a large
 	// script in pieces); it must run the whole script or fail.
 	Exec func(ctx context.Context, conn *sql.Conn, script string) error
+	// CreateSchemas are created (CREATE SCHEMA IF NOT EXISTS) by every
+	// EnsureLedger, before the ledger table (sqlx.toml's create-schemas).
+	CreateSchemas []string
+	// TrustHasLedger: once HasLedger has found the ledger table,
+	// EnsureLedger sends no CREATE TABLE IF NOT EXISTS for it (a round trip
+	// on every run, on MySQL).
+	TrustHasLedger bool
 }
 
 // SQLStore is a Store on one connection of a caller's *sql.DB, from any
@@ -50,6 +57,10 @@ type SQLStore struct {
 	execFn   func(context.Context, *sql.Conn, string) error
 	classify func(error) error
 	unlock   func(context.Context) error
+	schemas  []string
+	trustHas bool
+	// had: HasLedger found the ledger table (kept only with trustHas).
+	had bool
 }
 
 // NewSQL takes a connection from db for a store in dialect d.
@@ -79,7 +90,8 @@ func OnConn(conn *sql.Conn, d Dialect, o SQLOptions) *SQLStore {
 	if table == "" {
 		table = DefaultTable
 	}
-	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d.AlwaysNoTx(), pin: o.Pin, describe: o.Describe, execFn: o.Exec, classify: o.Classify}
+	return &SQLStore{conn: conn, dialect: d, table: table, noTx: o.SQLiteNoTx || d.AlwaysNoTx(), pin: o.Pin, describe: o.Describe, execFn: o.Exec, classify: o.Classify,
+		schemas: o.CreateSchemas, trustHas: o.TrustHasLedger}
 }
 
 // typed is err as the backend classifies it.
@@ -131,8 +143,17 @@ func (s *SQLStore) Unlock(ctx context.Context) error {
 	return nil
 }
 
-// EnsureLedger creates the ledger table if it is missing.
+// EnsureLedger creates the schemas asked for, and the ledger table if it is
+// missing.
 func (s *SQLStore) EnsureLedger(ctx context.Context) error {
+	for _, name := range s.schemas {
+		if _, err := s.conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+			return fmt.Errorf("creating schema %s: %w", name, s.typed(err))
+		}
+	}
+	if s.had {
+		return nil
+	}
 	if err := s.dialect.EnsureLedger(ctx, s.conn, fmt.Sprintf(s.dialect.LedgerDDL(), s.table)); err != nil {
 		return s.typed(fmt.Errorf("creating ledger table %s: %w", s.table, err))
 	}
@@ -145,6 +166,7 @@ func (s *SQLStore) HasLedger(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("looking for the ledger table %s: %w", s.table, err)
 	}
+	s.had = ok && s.trustHas
 	return ok, nil
 }
 
@@ -168,9 +190,13 @@ func (s *SQLStore) Applied(ctx context.Context) ([]Applied, error) {
 	return out, err
 }
 
-// Snapshot reads the whole ledger, dirty rows and all, in one query and
-// without the lock.
+// ReadLedger reads the whole ledger, dirty rows and all, in one query and
+// without the lock; with schemas to create on every run, it answers
+// ErrNoSnapshot, so that the run goes the way that creates them.
 func (s *SQLStore) ReadLedger(ctx context.Context) (Snapshot, error) {
+	if len(s.schemas) > 0 {
+		return Snapshot{}, ErrNoSnapshot
+	}
 	rows, dirty, err := s.read(ctx, "SELECT version, checksum, success FROM %s ORDER BY version", true)
 	if err != nil {
 		return Snapshot{}, err

@@ -272,33 +272,12 @@ func (m *Migrator) upToDate(ctx context.Context, opts Options) bool {
 	if err != nil || snap.HasDirty {
 		return false
 	}
-	applied := make(map[int64][]byte, len(snap.Rows))
-	for _, r := range snap.Rows {
-		applied[r.Version] = r.Checksum
-	}
-	known := 0
-	for i := range m.Migrations {
-		mig := &m.Migrations[i]
-		if mig.Type.IsDown() {
-			continue
-		}
-		sum, ok := applied[mig.Version]
-		if !ok || string(sum) != string(mig.Checksum) {
-			return false
-		}
-		known++
-	}
-	if known != len(applied) && !opts.IgnoreMissing {
+	st := m.compare(Status{}, snap.Rows)
+	if st.Count(Pending)+st.Count(Modified) > 0 || !opts.IgnoreMissing && st.Count(Missing) > 0 {
 		return false
 	}
-	if opts.Target != nil {
-		for v := range applied {
-			if v > *opts.Target {
-				return false
-			}
-		}
-	}
-	return true
+	// The rows are in version order: the last is the latest.
+	return opts.Target == nil || len(snap.Rows) == 0 || snap.Rows[len(snap.Rows)-1].Version <= *opts.Target
 }
 
 // untilSettled carries out plan p with step, and while step says the

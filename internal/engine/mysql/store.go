@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/dbprep/dbprep/internal/dburl"
@@ -20,15 +19,11 @@ import (
 // MySQL commits at the first DDL statement).
 type Store struct {
 	*ledger.SQLStore
-	db     *sql.DB
-	conn   *sql.Conn
-	schema []string
+	db   *sql.DB
+	conn *sql.Conn
 	// named: the URL names a database, which the session then has (the
 	// driver connects to it): requireDatabase asks the server nothing.
 	named bool
-	// had: HasLedger found the ledger, so EnsureLedger need not send its
-	// CREATE TABLE IF NOT EXISTS (a round trip, on every run).
-	had bool
 }
 
 // Config is how to open a MySQL store.
@@ -56,8 +51,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describe, Classify: classify}
-	return &Store{SQLStore: ledger.OnConn(conn, ledger.MySQL, lo), db: db, conn: conn, schema: cfg.CreateSchemas, named: cfg.Conn.Database != ""}, nil
+	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describe, Classify: classify, CreateSchemas: cfg.CreateSchemas, TrustHasLedger: true}
+	return &Store{SQLStore: ledger.OnConn(conn, ledger.MySQL, lo), db: db, conn: conn, named: cfg.Conn.Database != ""}, nil
 }
 
 // EnsureLedger creates the schemas asked for and the ledger table. With no
@@ -65,14 +60,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func (s *Store) EnsureLedger(ctx context.Context) error {
 	if err := s.requireDatabase(ctx); err != nil {
 		return err
-	}
-	for _, name := range s.schema {
-		if _, err := s.conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
-			return fmt.Errorf("creating schema %s: %w", name, classify(err))
-		}
-	}
-	if s.had {
-		return nil
 	}
 	return s.SQLStore.EnsureLedger(ctx)
 }
@@ -82,18 +69,7 @@ func (s *Store) HasLedger(ctx context.Context) (bool, error) {
 	if err := s.requireDatabase(ctx); err != nil {
 		return false, err
 	}
-	ok, err := s.SQLStore.HasLedger(ctx)
-	s.had = ok && err == nil
-	return ok, err
-}
-
-// Snapshot reads the ledger in one query, unless create-schemas has
-// schemas to create first on every run.
-func (s *Store) ReadLedger(ctx context.Context) (ledger.Snapshot, error) {
-	if len(s.schema) > 0 {
-		return ledger.Snapshot{}, ledger.ErrNoSnapshot
-	}
-	return s.SQLStore.ReadLedger(ctx)
+	return s.SQLStore.HasLedger(ctx)
 }
 
 // requireDatabase fails on a session without a default database (a URL

@@ -3,6 +3,7 @@ package mysql_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -235,5 +236,39 @@ CREATE EVENT tidy ON SCHEDULE EVERY 1 HOUR DO DELETE FROM audit WHERE id < 10;
 	}
 	if again != first {
 		t.Errorf("loaded and dumped again, the schema differs:\n%s\nwant\n%s", again, first)
+	}
+}
+
+// sqlx.toml's create-schemas (databases, on MySQL) runs on every run, a
+// no-op's too: one dropped since is made again, and the lock-free read
+// steps aside for it.
+func TestMySQLCreateSchemasEveryRun(t *testing.T) {
+	srv := testdb.MySQL(t)
+	db := srv.Fresh(t)
+	extra := db + "_extra"
+	t.Cleanup(func() { srv.Exec(t, "", "DROP DATABASE IF EXISTS `"+extra+"`") })
+	u, err := dburl.Parse(srv.URL(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := mysql.Open(ctx, mysql.Config{Conn: u.MySQL, CreateSchemas: []string{"`" + extra + "`"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q := srv.Query(t, "")
+	ms := []migration.Migration{simple(1, "users", "CREATE TABLE users (email TEXT);\n", "1_users.sql")}
+	for round := range 2 {
+		if _, err := (&migrate.Migrator{Store: st, Migrations: ms}).Run(ctx, migrate.Options{}); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		var n int
+		if err := q.QueryRow("SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", extra).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("round %d: database %s: %d, %v", round, extra, n, err)
+		}
+		srv.Exec(t, "", "DROP DATABASE `"+extra+"`")
+	}
+	if _, err := st.ReadLedger(ctx); !errors.Is(err, ledger.ErrNoSnapshot) {
+		t.Errorf("ReadLedger with create-schemas: %v, want ErrNoSnapshot", err)
 	}
 }

@@ -32,10 +32,9 @@ import (
 // together.
 type Store struct {
 	*ledger.SQLStore
-	db     *sql.DB
-	conn   *sql.Conn
-	cfg    *pgx.ConnConfig
-	schema []string
+	db   *sql.DB
+	conn *sql.Conn
+	cfg  *pgx.ConnConfig
 }
 
 // Config is how to open a PostgreSQL store.
@@ -62,27 +61,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describePostgres, Classify: readOnlyCause}
-	return &Store{SQLStore: ledger.OnConn(conn, ledger.Postgres, lo), db: db, conn: conn, cfg: pcfg, schema: cfg.CreateSchemas}, nil
-}
-
-// EnsureLedger creates the schemas asked for and the ledger table.
-func (p *Store) EnsureLedger(ctx context.Context) error {
-	for _, s := range p.schema {
-		if _, err := p.conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+s); err != nil {
-			return fmt.Errorf("creating schema %s: %w", s, readOnlyCause(err))
-		}
-	}
-	return p.SQLStore.EnsureLedger(ctx)
-}
-
-// Snapshot reads the ledger in one query, unless create-schemas has
-// schemas to create first on every run.
-func (p *Store) ReadLedger(ctx context.Context) (ledger.Snapshot, error) {
-	if len(p.schema) > 0 {
-		return ledger.Snapshot{}, ledger.ErrNoSnapshot
-	}
-	return p.SQLStore.ReadLedger(ctx)
+	lo := ledger.SQLOptions{Table: cfg.Table, Pin: cfg.Pin, Describe: describePostgres, Classify: readOnlyCause, CreateSchemas: cfg.CreateSchemas}
+	return &Store{SQLStore: ledger.OnConn(conn, ledger.Postgres, lo), db: db, conn: conn, cfg: pcfg}, nil
 }
 
 // readOnlyCause marks a write PostgreSQL refused because the session is

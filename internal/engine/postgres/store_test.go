@@ -13,6 +13,7 @@ import (
 
 	"github.com/dbprep/dbprep/internal/dburl"
 	"github.com/dbprep/dbprep/internal/engine/postgres"
+	"github.com/dbprep/dbprep/internal/ledger"
 	"github.com/dbprep/dbprep/internal/migrate"
 	"github.com/dbprep/dbprep/internal/migration"
 	"github.com/dbprep/dbprep/internal/store"
@@ -177,5 +178,37 @@ func TestPostgresFailureReleasesLock(t *testing.T) {
 	db.QueryRow("SELECT to_regclass('half') IS NOT NULL").Scan(&half)
 	if locks != 0 || rows != 1 || half {
 		t.Errorf("after the failure: %d advisory locks, %d ledger rows, table half exists %v", locks, rows, half)
+	}
+}
+
+// sqlx.toml's create-schemas runs on every run, a no-op's too: a schema
+// dropped since is made again, and the lock-free read steps aside for it.
+func TestPostgresCreateSchemasEveryRun(t *testing.T) {
+	url := testdb.Postgres(t).Fresh(t)
+	u, err := dburl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := postgres.Open(ctx, postgres.Config{Conn: u.Postgres, CreateSchemas: []string{"extra"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db := inspectPG(t, url)
+	ms := []migration.Migration{pgMig(1, "CREATE TABLE extra.users (email TEXT);\n")}
+	for round := range 2 {
+		if _, err := (&migrate.Migrator{Store: st, Migrations: ms}).Run(ctx, migrate.Options{}); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM pg_namespace WHERE nspname = 'extra'").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("round %d: schema extra: %d, %v", round, n, err)
+		}
+		if _, err := db.Exec("DROP SCHEMA extra CASCADE"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.ReadLedger(ctx); !errors.Is(err, ledger.ErrNoSnapshot) {
+		t.Errorf("ReadLedger with create-schemas: %v, want ErrNoSnapshot", err)
 	}
 }
